@@ -1,0 +1,29 @@
+// hrsnn: one command-line program with a subcommand per capability (see README.md).
+#include "tools/command.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <exception>
+
+namespace hrsnn::cli {
+std::vector<CommandSetup>& command_registry() {
+  static std::vector<CommandSetup> commands;
+  return commands;
+}
+}  // namespace hrsnn::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"hrsnn: heterogeneous recurrent spiking networks on float, fixed-point and RTL models"};
+  app.require_subcommand(1);
+  for (auto& setup : hrsnn::cli::command_registry()) setup(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "hrsnn: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}
