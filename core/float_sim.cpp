@@ -1,0 +1,270 @@
+#include "core/float_sim.hpp"
+
+#include <algorithm>
+
+namespace hrsnn {
+
+uint64_t Raster::hash() const {
+  uint64_t h = 0xCBF29CE484222325ULL;
+  auto mix = [&h](uint64_t x) {
+    for (int b = 0; b < 8; ++b) {
+      h ^= (x >> (8 * b)) & 0xFF;
+      h *= 0x100000001B3ULL;
+    }
+  };
+  for (size_t k = 0; k < step.size(); ++k) {
+    mix(step[k]);
+    mix(neuron[k]);
+  }
+  return h;
+}
+
+template <typename Real>
+FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* signal, SimOptions options)
+    : net_(net), opt_(std::move(options)), encoder_(net.input, signal, net.seed), n_(net.size()) {
+  const auto n = n_;
+  ring_slots_ = net.max_delay + 1;
+  u_.assign(n, Real(0));
+  v_.assign(n, Real(0));
+  x_.assign(n, Real(0));
+  y_.assign(n, Real(0));
+  refr_.assign(n, 0);
+  ring_.assign(static_cast<size_t>(ring_slots_) * n, Real(0));
+  external_.assign(n, Real(0));
+  is_spiking_.assign(n, 0);
+  keep_u_.resize(n);
+  keep_v_.resize(n);
+  keep_x_.resize(n);
+  keep_y_.resize(n);
+  vth_.resize(n);
+  vreset_.resize(n);
+  bias_.resize(n);
+  tref_.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    // Store the kept fraction (1 - d) once: the per-step multiply uses it directly.
+    keep_u_[i] = static_cast<Real>(1.0 - net.du[i]);
+    keep_v_[i] = static_cast<Real>(1.0 - net.dv[i]);
+    keep_x_[i] = static_cast<Real>(1.0 - net.dx[i]);
+    keep_y_[i] = static_cast<Real>(1.0 - net.dy[i]);
+    vth_[i] = static_cast<Real>(net.v_thresh[i]);
+    vreset_[i] = static_cast<Real>(net.v_reset[i]);
+    bias_[i] = static_cast<Real>(net.bias[i]);
+    tref_[i] = static_cast<int32_t>(net.t_ref_steps[i]);
+    if (net.has_x[i] || net.has_y[i]) traced_.push_back(i);
+  }
+  out_proj_.assign(net.populations.size(), {});
+  for (size_t p = 0; p < net.projections.size(); ++p) {
+    const Projection& src = net.projections[p];
+    Proj pr;
+    pr.delay = src.delay_steps;
+    pr.pre_first = src.pre_first;
+    pr.post_first = src.post_first;
+    pr.plastic = src.plastic;
+    pr.src = &src;
+    pr.w.assign(src.weight.begin(), src.weight.end());
+    if (src.plastic) {
+      pr.eta_plus.assign(src.eta_plus.begin(), src.eta_plus.end());
+      pr.eta_minus.assign(src.eta_minus.begin(), src.eta_minus.end());
+      pr.w_min = static_cast<Real>(src.w_min);
+      pr.w_max = static_cast<Real>(src.w_max);
+    }
+    proj_.push_back(std::move(pr));
+    out_proj_[src.pre_population].push_back(static_cast<uint32_t>(p));
+  }
+  counts_.per_population.assign(net.populations.size(), {});
+  if (!opt_.probes.empty()) {
+    for (uint32_t id : opt_.probes)
+      if (id >= n) throw std::out_of_range("probe neuron id out of range");
+  }
+  spiked_.reserve(n);
+}
+
+template <typename Real>
+double FloatSimulator<Real>::synapse_bytes() const {
+  double bytes = 0.0;
+  uint64_t syn = 0;
+  for (const auto& p : proj_) {
+    const Projection& s = *p.src;
+    syn += s.synapse_count();
+    bytes += static_cast<double>(s.post.size() * sizeof(uint32_t) + p.w.size() * sizeof(Real) +
+                                 s.row_offset.size() * sizeof(uint64_t));
+    if (p.plastic)
+      bytes += static_cast<double>((p.eta_plus.size() + p.eta_minus.size()) * sizeof(Real) +
+                                   s.col_synapse.size() * sizeof(uint64_t) + s.col_pre.size() * sizeof(uint32_t) +
+                                   s.col_offset.size() * sizeof(uint64_t));
+  }
+  return syn ? bytes / static_cast<double>(syn) : 0.0;
+}
+
+template <typename Real>
+void FloatSimulator<Real>::step() {
+  const uint32_t n = n_;
+  const uint64_t t = t_;
+  Real* a = &ring_[static_cast<size_t>(t % ring_slots_) * n];
+  EventCounts step_counts;
+
+  // 1. external input joins the spikes due now.
+  if (encoder_.drive(t, drive_)) {
+    const InputWiring& iw = net_.input;
+    const bool spiking_input = iw.encoder != EncoderKind::Current;
+    for (uint32_t i = 0; i < n; ++i) {
+      for (uint64_t e = iw.offset[i]; e < iw.offset[i + 1]; ++e) {
+        const double d = drive_[iw.channel[e]];
+        if (d != 0.0) {
+          a[i] += static_cast<Real>(iw.weight[e] * d);
+          if (spiking_input) ++step_counts.synaptic_events;
+        }
+      }
+    }
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    a[i] += external_[i];
+    external_[i] = Real(0);
+  }
+
+  // 2. neurons, population by population (for the per-population counters).
+  spiked_.clear();
+  for (size_t p = 0; p < net_.populations.size(); ++p) {
+    const PopulationRange& pop = net_.populations[p];
+    uint64_t active = 0, spikes = 0;
+    for (uint32_t i = pop.first; i < pop.first + pop.size; ++i) {
+      const Real ai = a[i];
+      active += static_cast<uint64_t>((u_[i] != Real(0)) || (v_[i] != Real(0)) || (ai != Real(0)) || (refr_[i] != 0));
+      const Real ui = keep_u_[i] * u_[i] + ai;
+      Real vi = keep_v_[i] * v_[i] + ui + bias_[i];
+      u_[i] = ui;
+      if (refr_[i] > 0) {
+        vi = vreset_[i];
+        --refr_[i];
+      } else if (vi > vth_[i]) {
+        vi = vreset_[i];
+        refr_[i] = tref_[i];
+        spiked_.push_back(i);
+        ++spikes;
+      }
+      v_[i] = vi;
+      a[i] = Real(0);
+    }
+    EventCounts& pc = counts_.per_population[p];
+    pc.neuron_updates_active += active;
+    pc.neuron_updates_idle += pop.size - active;
+    pc.state_reads += pop.size;
+    pc.state_writes += pop.size;
+    pc.spikes += spikes;
+    step_counts.neuron_updates_active += active;
+    step_counts.neuron_updates_idle += pop.size - active;
+    step_counts.state_reads += pop.size;
+    step_counts.state_writes += pop.size;
+    step_counts.spikes += spikes;
+  }
+  for (uint32_t i : spiked_) is_spiking_[i] = 1;
+
+  // 3. traces: decay, then impulse.
+  const Real ax = static_cast<Real>(net_.impulse_x), ay = static_cast<Real>(net_.impulse_y);
+  for (uint32_t i : traced_) {
+    const bool s = is_spiking_[i] != 0;
+    if (net_.has_x[i]) {
+      if (x_[i] != Real(0) || s) {
+        x_[i] = keep_x_[i] * x_[i] + (s ? ax : Real(0));
+        ++step_counts.trace_updates;
+        ++counts_.per_population[net_.population_of[i]].trace_updates;
+      }
+    }
+    if (net_.has_y[i]) {
+      if (y_[i] != Real(0) || s) {
+        y_[i] = keep_y_[i] * y_[i] + (s ? ay : Real(0));
+        ++step_counts.trace_updates;
+        ++counts_.per_population[net_.population_of[i]].trace_updates;
+      }
+    }
+  }
+
+  // 4. plasticity: pre-spike rows (depression, plus potentiation where the post neuron
+  //    also spiked, as one update), then post-spike columns for pre neurons that did not spike.
+  for (auto& pr : proj_) {
+    if (!pr.plastic || spiked_.empty()) continue;
+    const Projection& src = *pr.src;
+    uint64_t updates = 0;
+    for (uint32_t j : spiked_) {
+      if (j < src.pre_first || j >= src.pre_first + src.pre_size) continue;
+      const uint32_t lj = j - src.pre_first;
+      for (uint64_t s = src.row_offset[lj]; s < src.row_offset[lj + 1]; ++s) {
+        const uint32_t i = src.post[s];
+        Real dw = -pr.eta_minus[s] * y_[i];
+        if (is_spiking_[i]) dw += pr.eta_plus[s] * x_[j];
+        pr.w[s] = std::clamp(pr.w[s] + dw, pr.w_min, pr.w_max);
+        ++updates;
+      }
+    }
+    for (uint32_t i : spiked_) {
+      if (i < src.post_first || i >= src.post_first + src.post_size) continue;
+      const uint32_t li = i - src.post_first;
+      for (uint64_t c = src.col_offset[li]; c < src.col_offset[li + 1]; ++c) {
+        const uint32_t j = src.col_pre[c];
+        if (is_spiking_[j]) continue;  // already updated in its row
+        const uint64_t s = src.col_synapse[c];
+        pr.w[s] = std::clamp(pr.w[s] + pr.eta_plus[s] * x_[j], pr.w_min, pr.w_max);
+        ++updates;
+      }
+    }
+    step_counts.plastic_updates += updates;
+    step_counts.weight_reads += updates;
+    step_counts.weight_writes += updates;
+    EventCounts& pc = counts_.per_population[src.post_population];
+    pc.plastic_updates += updates;
+    pc.weight_reads += updates;
+    pc.weight_writes += updates;
+  }
+
+  // 5. emission into the delay ring, with the weights after this step's plasticity.
+  for (uint32_t j : spiked_) {
+    const uint32_t pop = net_.population_of[j];
+    uint64_t events = 0;
+    for (uint32_t p : out_proj_[pop]) {
+      const Proj& pr = proj_[p];
+      const Projection& src = *pr.src;
+      Real* slot = &ring_[static_cast<size_t>((t + pr.delay) % ring_slots_) * n];
+      const uint32_t lj = j - src.pre_first;
+      const uint64_t begin = src.row_offset[lj], end = src.row_offset[lj + 1];
+      const uint32_t* post = src.post.data();
+      const Real* w = pr.w.data();
+      for (uint64_t s = begin; s < end; ++s) slot[post[s]] += w[s];
+      events += end - begin;
+    }
+    step_counts.synaptic_events += events;
+    step_counts.weight_reads += events;
+    counts_.per_population[pop].synaptic_events += events;
+    counts_.per_population[pop].weight_reads += events;
+  }
+
+  // 6. monitors and counters.
+  if (opt_.record_spikes) {
+    for (uint32_t i : spiked_) {
+      raster_.step.push_back(t);
+      raster_.neuron.push_back(i);
+    }
+  }
+  if (!opt_.probes.empty() && t % opt_.probe_every == 0) {
+    probe_trace_.step.push_back(t);
+    for (uint32_t id : opt_.probes) {
+      probe_trace_.u.push_back(static_cast<double>(u_[id]));
+      probe_trace_.v.push_back(static_cast<double>(v_[id]));
+    }
+  }
+  for (uint32_t i : spiked_) is_spiking_[i] = 0;
+  counts_.total += step_counts;
+  if (opt_.per_step_counts) counts_.per_step.push_back(step_counts);
+  // 7. advance the clock.
+  ++t_;
+  counts_.steps = t_;
+}
+
+template <typename Real>
+void FloatSimulator<Real>::run(uint64_t steps) {
+  for (uint64_t k = 0; k < steps; ++k) step();
+}
+
+template class FloatSimulator<double>;
+template class FloatSimulator<float>;
+
+}  // namespace hrsnn

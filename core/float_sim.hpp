@@ -1,0 +1,111 @@
+// The floating-point reference (double or float): DESIGN §2 in real numbers. It is the
+// chip's discrete-time system, not an ODE solver, so every difference from the fixed core is
+// precision, never discretization.
+#pragma once
+
+#include "core/counters.hpp"
+#include "core/input.hpp"
+#include "core/network.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace hrsnn {
+
+struct SimOptions {
+  bool record_spikes = true;           // keep the whole raster (step, neuron)
+  std::vector<uint32_t> probes;        // neurons whose u and v are recorded
+  uint32_t probe_every = 1;            // record probes every k steps
+  bool per_step_counts = false;        // keep an EventCounts per step
+};
+
+// Monitors shared by every backend: the raster and sampled state probes.
+struct Raster {
+  std::vector<uint64_t> step;
+  std::vector<uint32_t> neuron;
+  uint64_t size() const { return step.size(); }
+  // FNV-1a over the (step, neuron) pairs: the golden-hash regression guard.
+  uint64_t hash() const;
+};
+
+struct ProbeTrace {
+  std::vector<uint64_t> step;
+  std::vector<double> u, v;  // sample-major: u[k * probes + p]
+};
+
+template <typename Real>
+class FloatSimulator {
+ public:
+  FloatSimulator(const Network& net, const InputSignal* signal, SimOptions options = {});
+
+  // One step of DESIGN §2, in this order (written once, here):
+  //   1. a = spikes due now (scheduled at emission into the delay ring) + external input;
+  //   2. neurons: u, then v, then refractory hold, then the strict threshold and reset;
+  //   3. traces: decay, then this step's impulses (so a trace read at a spike includes it);
+  //   4. plasticity: each synapse touched by a pre or post spike gets one update
+  //      dw = eta_plus * x_pre * s_post - eta_minus * y_post * s_pre, then the clip;
+  //   5. emission: each spike adds its synapses' weights (after step 4) to the ring slot
+  //      t + delay; 6. monitors and counters; 7. t += 1.
+  void step();
+  void run(uint64_t steps);
+
+  // External input added to a at the next step only (probes, tests, tasks), then cleared.
+  std::vector<Real>& external_input() { return external_; }
+
+  uint64_t time() const { return t_; }
+  const std::vector<uint32_t>& spikes_this_step() const { return spiked_; }
+  const std::vector<Real>& u() const { return u_; }
+  const std::vector<Real>& v() const { return v_; }
+  const std::vector<Real>& x() const { return x_; }
+  const std::vector<Real>& y() const { return y_; }
+  const std::vector<int32_t>& refractory() const { return refr_; }
+  // Current weights of a projection (plastic ones change).
+  const std::vector<Real>& weights(size_t projection) const { return proj_[projection].w; }
+  const RunCounts& counts() const { return counts_; }
+  const Raster& raster() const { return raster_; }
+  const ProbeTrace& probes() const { return probe_trace_; }
+  const Network& network() const { return net_; }
+  uint64_t input_spikes() const { return encoder_.input_spikes(); }
+  // Bytes of simulation state per synapse (weights, indices, plasticity arrays).
+  double synapse_bytes() const;
+
+ private:
+  struct Proj {
+    uint32_t delay = 1;
+    uint32_t pre_first = 0, post_first = 0;
+    bool plastic = false;
+    const Projection* src = nullptr;
+    std::vector<Real> w;
+    std::vector<Real> eta_plus, eta_minus;
+    Real w_min = 0, w_max = 0;
+  };
+
+  const Network& net_;
+  SimOptions opt_;
+  InputEncoder encoder_;
+  uint64_t t_ = 0;
+  uint32_t n_ = 0;
+  uint32_t ring_slots_ = 2;
+
+  std::vector<Real> u_, v_, keep_u_, keep_v_, vth_, vreset_, bias_;
+  std::vector<int32_t> refr_;
+  std::vector<int32_t> tref_;
+  std::vector<Real> x_, y_, keep_x_, keep_y_;
+  std::vector<uint32_t> traced_;  // neurons with an x or y trace
+  std::vector<Real> ring_;        // ring_slots_ x n_
+  std::vector<Real> external_;
+  std::vector<Proj> proj_;
+  std::vector<std::vector<uint32_t>> out_proj_;  // per population: outgoing projection ids
+  std::vector<uint32_t> spiked_;
+  std::vector<uint8_t> is_spiking_;
+  std::vector<double> drive_;
+
+  RunCounts counts_;
+  Raster raster_;
+  ProbeTrace probe_trace_;
+};
+
+extern template class FloatSimulator<double>;
+extern template class FloatSimulator<float>;
+
+}  // namespace hrsnn

@@ -1,0 +1,117 @@
+// hrsnn run SPEC.toml: simulate a spec on one backend; write summary.json, the spikes and the
+// probes; optionally export the instantiated network.
+#include "core/export.hpp"
+#include "core/io.hpp"
+#include "core/run.hpp"
+#include "tools/cli_util.hpp"
+#include "tools/command.hpp"
+
+#include <fmt/core.h>
+
+#include <filesystem>
+
+namespace hrsnn::cli {
+namespace {
+
+struct RunArgs {
+  std::string spec;
+  std::optional<uint64_t> steps, seed;
+  std::string arith = "float64";
+  std::string out;
+  std::string spikes_format = "csv";
+  std::vector<uint32_t> probes;
+  uint32_t probe_every = 1;
+  std::string export_network;
+  bool quiet = false;
+};
+
+void print_table(const nlohmann::json& s) {
+  fmt::print("{} ({}, {} steps, dt = {} ms, seed {})\n", s["spec"].get<std::string>(), s["arith"].get<std::string>(),
+             s["steps"].get<uint64_t>(), s["dt_ms"].get<double>(), s["seed"].get<uint64_t>());
+  fmt::print("  {:<10} {:>8} {:>12} {:>10}\n", "population", "size", "spikes", "rate (Hz)");
+  for (const auto& p : s["populations"])
+    fmt::print("  {:<10} {:>8} {:>12} {:>10.2f}\n", p["name"].get<std::string>(), p["size"].get<uint32_t>(),
+               p["spikes"].get<uint64_t>(), p["rate_hz"].get<double>());
+  const auto& c = s["counts"];
+  fmt::print("  synapses {} ({} plastic), synaptic events {}, plastic updates {}\n", s["synapses"].get<uint64_t>(),
+             s["plastic_synapses"].get<uint64_t>(), c["synaptic_events"].get<uint64_t>(),
+             c["plastic_updates"].get<uint64_t>());
+  fmt::print("  wall time {:.3f} s, {:.3g} synaptic events/s, {:.1f} bytes/synapse, raster hash {}\n",
+             s["wall_time_s"].get<double>(), s["synaptic_events_per_s"].get<double>(),
+             s["bytes_per_synapse"].get<double>(), s["raster_hash"].get<std::string>());
+}
+
+void run_command(const RunArgs& args) {
+  const NetworkSpec spec0 = load_spec(args.spec);
+  RunOptions opt;
+  opt.arith = parse_arith(args.arith);
+  opt.steps = args.steps;
+  opt.seed = args.seed;
+  opt.sim.probes = args.probes;
+  opt.sim.probe_every = args.probe_every;
+  if (!args.quiet) opt.progress = [](uint64_t d, uint64_t t) { print_progress("run", d, t); };
+  opt.progress_every = 500;
+  const NetworkSpec spec = with_overrides(spec0, opt);
+  const Network net = build_network(spec);
+  for (uint32_t id : args.probes)
+    if (id >= net.size())
+      throw std::invalid_argument(fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, net.size()));
+  const InputSignal signal = make_spec_signal(spec, spec.simulation.steps);
+  if (!args.export_network.empty()) {
+    write_text_atomic(args.export_network, export_network(net, &signal, spec.simulation.steps).dump());
+    if (!args.quiet) fmt::print(stderr, "network exported to {}\n", args.export_network);
+  }
+  const RunResult result = run_network(net, signal, spec.simulation.steps, opt);
+  const nlohmann::json summary = run_summary(spec, net, result);
+
+  const std::filesystem::path out =
+      args.out.empty() ? std::filesystem::path("out") / std::filesystem::path(args.spec).stem()
+                       : std::filesystem::path(args.out);
+  write_text_atomic(out / "summary.json", summary.dump(2) + "\n");
+  if (args.spikes_format == "npy") {
+    std::vector<uint64_t> flat;
+    flat.reserve(result.raster.size() * 2);
+    for (size_t k = 0; k < result.raster.size(); ++k) {
+      flat.push_back(result.raster.step[k]);
+      flat.push_back(result.raster.neuron[k]);
+    }
+    write_npy_u64_2d(out / "spikes.npy", flat, result.raster.size(), 2);
+  } else {
+    write_file_atomic(out / "spikes.csv", [&](std::ostream& o) {
+      o << "step,neuron\n";
+      for (size_t k = 0; k < result.raster.size(); ++k) o << result.raster.step[k] << ',' << result.raster.neuron[k] << '\n';
+    });
+  }
+  if (!args.probes.empty()) {
+    write_file_atomic(out / "probes.csv", [&](std::ostream& o) {
+      o << "step,neuron,u,v\n";
+      const size_t p = args.probes.size();
+      for (size_t k = 0; k < result.probes.step.size(); ++k)
+        for (size_t q = 0; q < p; ++q)
+          o << result.probes.step[k] << ',' << args.probes[q] << ',' << fmt::format("{:.17g}", result.probes.u[k * p + q])
+            << ',' << fmt::format("{:.17g}", result.probes.v[k * p + q]) << '\n';
+    });
+  }
+  print_table(summary);
+  fmt::print("  wrote {}\n", out.string());
+}
+
+const RegisterCommand reg{[](CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* sub = app.add_subcommand("run", "Simulate a network spec; write summary.json, spikes and probes");
+  sub->add_option("spec", args->spec, "Network spec (TOML)")->required()->check(CLI::ExistingFile);
+  sub->add_option("--steps", args->steps, "Number of steps (overrides simulation.steps)")->check(CLI::PositiveNumber);
+  sub->add_option("--seed", args->seed, "Seed (overrides simulation.seed)");
+  sub->add_option("--arith", args->arith, "Arithmetic: float64 (float), float32, fixed")
+      ->check(CLI::IsMember({"float", "float64", "float32", "fixed"}));
+  sub->add_option("--out", args->out, "Output directory (default out/<spec name>)");
+  sub->add_option("--spikes", args->spikes_format, "Spike file format")->check(CLI::IsMember({"csv", "npy"}));
+  sub->add_option("--probe", args->probes, "Neuron ids whose u and v are recorded to probes.csv")->delimiter(',');
+  sub->add_option("--probe-every", args->probe_every, "Record probes every K steps")->check(CLI::PositiveNumber);
+  sub->add_option("--export-network", args->export_network, "Write the instantiated network (hrsnn-network/1 JSON)");
+  sub->add_flag("--quiet", args->quiet, "No progress on stderr");
+  sub->callback([args] { run_command(*args); });
+}};
+
+}  // namespace
+}  // namespace hrsnn::cli
