@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
+
 namespace hrsnn {
 
 uint64_t Raster::hash() const {
@@ -65,6 +69,8 @@ FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* sign
     if (src.plastic) {
       pr.eta_plus.assign(src.eta_plus.begin(), src.eta_plus.end());
       pr.eta_minus.assign(src.eta_minus.begin(), src.eta_minus.end());
+      pr.eta_plus_col.resize(src.col_synapse.size());
+      for (size_t c = 0; c < src.col_synapse.size(); ++c) pr.eta_plus_col[c] = static_cast<Real>(src.eta_plus[src.col_synapse[c]]);
       pr.w_min = static_cast<Real>(src.w_min);
       pr.w_max = static_cast<Real>(src.w_max);
     }
@@ -86,18 +92,56 @@ double FloatSimulator<Real>::synapse_bytes() const {
   for (const auto& p : proj_) {
     const Projection& s = *p.src;
     syn += s.synapse_count();
-    bytes += static_cast<double>(s.post.size() * sizeof(uint32_t) + p.w.size() * sizeof(Real) +
-                                 s.row_offset.size() * sizeof(uint64_t));
+    bytes += static_cast<double>(s.post.size() * sizeof(uint32_t) + p.w.size() * sizeof(Real));
     if (p.plastic)
-      bytes += static_cast<double>((p.eta_plus.size() + p.eta_minus.size()) * sizeof(Real) +
-                                   s.col_synapse.size() * sizeof(uint64_t) + s.col_pre.size() * sizeof(uint32_t) +
-                                   s.col_offset.size() * sizeof(uint64_t));
+      bytes += static_cast<double>((p.eta_plus.size() + p.eta_minus.size() + p.eta_plus_col.size()) * sizeof(Real) +
+                                   s.col_synapse.size() * sizeof(uint32_t) + s.col_pre.size() * sizeof(uint32_t));
   }
   return syn ? bytes / static_cast<double>(syn) : 0.0;
 }
 
 template <typename Real>
+double FloatSimulator<Real>::neuron_bytes() const {
+  double bytes = 0.0;
+  for (const auto& p : proj_)
+    bytes += static_cast<double>((p.src->row_offset.size() + p.src->col_offset.size()) * sizeof(uint64_t));
+  // State and parameters: u, v, x, y, the four kept fractions, vth, vreset, bias, the external
+  // input and the delay ring (Real); refractory counter and period (int32); spike flag (byte).
+  bytes += static_cast<double>(n_) * (static_cast<double>((12 + ring_slots_) * sizeof(Real)) + 2.0 * sizeof(int32_t) + 1.0);
+  return n_ ? bytes / n_ : 0.0;
+}
+
+namespace {
+// The float32 backend flushes subnormals to zero (FTZ/DAZ), as float hardware usually does;
+// without it, decaying traces and membranes drift into the subnormal range after ~2,000
+// silent steps and every operation on them costs ~100 cycles. float64 stays strict IEEE.
+class FlushSubnormals {
+ public:
+  explicit FlushSubnormals(bool on) : on_(on) {
+#if defined(__SSE2__)
+    if (on_) {
+      saved_ = _mm_getcsr();
+      _mm_setcsr(saved_ | 0x8040u);  // FTZ (bit 15) | DAZ (bit 6)
+    }
+#endif
+  }
+  ~FlushSubnormals() {
+#if defined(__SSE2__)
+    if (on_) _mm_setcsr(saved_);
+#endif
+  }
+  FlushSubnormals(const FlushSubnormals&) = delete;
+  FlushSubnormals& operator=(const FlushSubnormals&) = delete;
+
+ private:
+  bool on_;
+  unsigned saved_ = 0;
+};
+}  // namespace
+
+template <typename Real>
 void FloatSimulator<Real>::step() {
+  const FlushSubnormals ftz(sizeof(Real) == sizeof(float));
   const uint32_t n = n_;
   const uint64_t t = t_;
   Real* a = &ring_[static_cast<size_t>(t % ring_slots_) * n];
@@ -179,31 +223,28 @@ void FloatSimulator<Real>::step() {
     }
   }
 
-  // 4. plasticity: pre-spike rows (depression, plus potentiation where the post neuron
-  //    also spiked, as one update), then post-spike columns for pre neurons that did not spike.
+  // 4 + 5. plasticity and emission. Post-spike columns first: potentiation of synapses whose
+  //    pre neuron did not spike (x read after this step's impulses). Then each spike's rows in
+  //    one pass: a plastic row gets its update (depression, plus potentiation where the post
+  //    neuron also spiked, as one dw and one clip), and every row's weight, now final for this
+  //    step, is added to the ring slot t + delay.
   for (auto& pr : proj_) {
     if (!pr.plastic || spiked_.empty()) continue;
     const Projection& src = *pr.src;
     uint64_t updates = 0;
-    for (uint32_t j : spiked_) {
-      if (j < src.pre_first || j >= src.pre_first + src.pre_size) continue;
-      const uint32_t lj = j - src.pre_first;
-      for (uint64_t s = src.row_offset[lj]; s < src.row_offset[lj + 1]; ++s) {
-        const uint32_t i = src.post[s];
-        Real dw = -pr.eta_minus[s] * y_[i];
-        if (is_spiking_[i]) dw += pr.eta_plus[s] * x_[j];
-        pr.w[s] = std::clamp(pr.w[s] + dw, pr.w_min, pr.w_max);
-        ++updates;
-      }
-    }
+    const uint32_t* col_pre = src.col_pre.data();
+    const uint32_t* col_syn = src.col_synapse.data();
+    const Real* eta_col = pr.eta_plus_col.data();
+    Real* w = pr.w.data();
     for (uint32_t i : spiked_) {
       if (i < src.post_first || i >= src.post_first + src.post_size) continue;
       const uint32_t li = i - src.post_first;
-      for (uint64_t c = src.col_offset[li]; c < src.col_offset[li + 1]; ++c) {
-        const uint32_t j = src.col_pre[c];
-        if (is_spiking_[j]) continue;  // already updated in its row
-        const uint64_t s = src.col_synapse[c];
-        pr.w[s] = std::clamp(pr.w[s] + pr.eta_plus[s] * x_[j], pr.w_min, pr.w_max);
+      const uint64_t begin = src.col_offset[li], end = src.col_offset[li + 1];
+      for (uint64_t c = begin; c < end; ++c) {
+        const uint32_t j = col_pre[c];
+        if (is_spiking_[j]) continue;  // updated in its row below
+        const uint32_t s = col_syn[c];
+        w[s] = std::clamp(w[s] + eta_col[c] * x_[j], pr.w_min, pr.w_max);
         ++updates;
       }
     }
@@ -215,20 +256,40 @@ void FloatSimulator<Real>::step() {
     pc.weight_reads += updates;
     pc.weight_writes += updates;
   }
-
-  // 5. emission into the delay ring, with the weights after this step's plasticity.
   for (uint32_t j : spiked_) {
     const uint32_t pop = net_.population_of[j];
     uint64_t events = 0;
     for (uint32_t p : out_proj_[pop]) {
-      const Proj& pr = proj_[p];
+      Proj& pr = proj_[p];
       const Projection& src = *pr.src;
       Real* slot = &ring_[static_cast<size_t>((t + pr.delay) % ring_slots_) * n];
       const uint32_t lj = j - src.pre_first;
       const uint64_t begin = src.row_offset[lj], end = src.row_offset[lj + 1];
       const uint32_t* post = src.post.data();
-      const Real* w = pr.w.data();
-      for (uint64_t s = begin; s < end; ++s) slot[post[s]] += w[s];
+      Real* w = pr.w.data();
+      if (pr.plastic) {
+        const Real* em = pr.eta_minus.data();
+        const Real* ep = pr.eta_plus.data();
+        const Real xj = x_[j];
+        for (uint64_t s = begin; s < end; ++s) {
+          const uint32_t i = post[s];
+          Real dw = -em[s] * y_[i];
+          if (is_spiking_[i]) dw += ep[s] * xj;
+          const Real wn = std::clamp(w[s] + dw, pr.w_min, pr.w_max);
+          w[s] = wn;
+          slot[i] += wn;
+        }
+        const uint64_t updates = end - begin;
+        step_counts.plastic_updates += updates;
+        step_counts.weight_reads += updates;
+        step_counts.weight_writes += updates;
+        EventCounts& pc = counts_.per_population[src.post_population];
+        pc.plastic_updates += updates;
+        pc.weight_reads += updates;
+        pc.weight_writes += updates;
+      } else {
+        for (uint64_t s = begin; s < end; ++s) slot[post[s]] += w[s];
+      }
       events += end - begin;
     }
     step_counts.synaptic_events += events;

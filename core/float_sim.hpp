@@ -45,11 +45,12 @@ class FloatSimulator {
   //   4. plasticity: each synapse touched by a pre or post spike gets one update
   //      dw = eta_plus * x_pre * s_post - eta_minus * y_post * s_pre, then the clip;
   //   5. emission: each spike adds its synapses' weights (after step 4) to the ring slot
-  //      t + delay; 6. monitors and counters; 7. t += 1.
+  //      t + delay (4 and 5 share one pass over each spiking row);
+  //   6. monitors and counters; 7. t += 1.
   void step();
   void run(uint64_t steps);
 
-  // External input added to a at the next step only (probes, tests, tasks), then cleared.
+  // External input added to a in the next step() call only (probes, tests, tasks), then cleared.
   std::vector<Real>& external_input() { return external_; }
 
   uint64_t time() const { return t_; }
@@ -66,8 +67,10 @@ class FloatSimulator {
   const ProbeTrace& probes() const { return probe_trace_; }
   const Network& network() const { return net_; }
   uint64_t input_spikes() const { return encoder_.input_spikes(); }
-  // Bytes of simulation state per synapse (weights, indices, plasticity arrays).
+  // Bytes of synapse-indexed simulation state per synapse (weights, indices, plasticity
+  // arrays); per-neuron arrays (row and column offsets) are counted in neuron_bytes().
   double synapse_bytes() const;
+  double neuron_bytes() const;
 
  private:
   struct Proj {
@@ -76,7 +79,8 @@ class FloatSimulator {
     bool plastic = false;
     const Projection* src = nullptr;
     std::vector<Real> w;
-    std::vector<Real> eta_plus, eta_minus;
+    std::vector<Real> eta_plus, eta_minus;  // synapse (row) order
+    std::vector<Real> eta_plus_col;         // eta_plus in column order: the post-spike walk reads it sequentially
     Real w_min = 0, w_max = 0;
   };
 

@@ -106,7 +106,7 @@ void build_transposed(Projection& pr) {
   for (uint32_t j = 0; j < pr.pre_size; ++j) {
     for (uint64_t s = pr.row_offset[j]; s < pr.row_offset[j + 1]; ++s) {
       const uint64_t slot = fill[pr.post[s] - pr.post_first]++;
-      pr.col_synapse[slot] = s;
+      pr.col_synapse[slot] = static_cast<uint32_t>(s);
       pr.col_pre[slot] = pr.pre_first + j;
     }
   }
@@ -166,6 +166,8 @@ Network build_network(const NetworkSpec& spec) {
     pr.delay_steps = ps.delay_steps;
     pr.first_synapse = next_synapse;
     connect(spec, ps, pr);
+    if (pr.post.size() > UINT32_MAX)
+      throw std::runtime_error(fmt::format("projection '{}' has {} synapses; at most 2^32 - 1 per projection", ps.name, pr.post.size()));
     const double sign = pre.kind == PopulationKind::Inhibitory ? -1.0 : 1.0;
     Rng wrng(seed, "weight/" + ps.name);
     pr.weight.resize(pr.post.size());

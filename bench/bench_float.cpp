@@ -1,0 +1,133 @@
+// Float-reference throughput: neuron update, spike propagation (static and with STDP), and the
+// whole example HRSNN step. Every benchmark reports synaptic events/s and bytes per synapse.
+#include "core/float_sim.hpp"
+#include "core/input.hpp"
+#include "core/network.hpp"
+#include "core/spec.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/core.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+using namespace hrsnn;
+
+namespace {
+
+// N neurons, each driven by a bias to fire periodically (about `period` steps), recurrent p,
+// tiny weights so activity is set by the bias and the events/s figure is the propagation cost.
+std::string driven_spec(uint32_t n, double p, bool stdp, double period_bias) {
+  std::string s = fmt::format(R"(
+[simulation]
+dt_ms = 1.0
+seed = 5
+[[populations]]
+name = "E"
+size = {}
+tau_mem_ms = {{ dist = "gamma", mean = 20.0, cv = 0.5, min = 2.0, max = 200.0 }}
+bias = {{ dist = "uniform", low = {}, high = {} }}
+[[projections]]
+name = "EE"
+pre = "E"
+post = "E"
+p = {}
+weight = {{ dist = "uniform", low = 0.0, high = 1e-6 }}
+)",
+                              n, period_bias * 0.9, period_bias * 1.1, p);
+  if (stdp) s += "[projections.stdp]\neta_plus = 1e-8\neta_minus = 1e-8\nw_min = 0.0\nw_max = 1e-5\n";
+  return s;
+}
+
+struct Case {
+  NetworkSpec spec;
+  Network net;
+  InputSignal signal;
+};
+
+// Networks are built once per process (10^7 synapses take a few seconds to sample).
+const Case& cached(const std::string& key, const std::function<NetworkSpec()>& make) {
+  static std::map<std::string, std::unique_ptr<Case>> cache;
+  auto& slot = cache[key];
+  if (!slot) {
+    NetworkSpec spec = make();
+    Network net = build_network(spec);
+    InputSignal signal = make_spec_signal(spec, 2'000'000);
+    slot = std::make_unique<Case>(Case{std::move(spec), std::move(net), std::move(signal)});
+  }
+  return *slot;
+}
+
+const Case& driven(uint32_t n, double p, bool stdp) {
+  return cached(fmt::format("driven/{}/{}/{}", n, p, stdp),
+                [=] { return parse_spec(driven_spec(n, p, stdp, 0.06), "bench"); });
+}
+
+template <typename Real>
+void run_network_bench(benchmark::State& state, const Case& c, uint64_t warmup) {
+  SimOptions options;
+  options.record_spikes = false;
+  FloatSimulator<Real> sim(c.net, &c.signal, options);
+  sim.run(warmup);
+  const uint64_t events0 = sim.counts().total.synaptic_events;
+  const uint64_t steps0 = sim.time();
+  for (auto _ : state) sim.step();
+  const double events = static_cast<double>(sim.counts().total.synaptic_events - events0);
+  const double steps = static_cast<double>(sim.time() - steps0);
+  state.counters["syn_events_per_s"] = benchmark::Counter(events, benchmark::Counter::kIsRate);
+  state.counters["steps_per_s"] = benchmark::Counter(steps, benchmark::Counter::kIsRate);
+  state.counters["events_per_step"] = events / steps;
+  state.counters["bytes_per_synapse"] = sim.synapse_bytes();
+  state.counters["bytes_per_neuron"] = sim.neuron_bytes();
+  state.counters["synapses"] = static_cast<double>(c.net.synapse_count());
+}
+
+template <typename Real>
+void BM_NeuronUpdate(benchmark::State& state) {
+  const auto n = static_cast<uint32_t>(state.range(0));
+  const Case& c = driven(n, 0.0, false);
+  SimOptions options;
+  options.record_spikes = false;
+  FloatSimulator<Real> sim(c.net, nullptr, options);
+  for (auto _ : state) sim.step();
+  state.counters["neuron_updates_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * n, benchmark::Counter::kIsRate);
+}
+BENCHMARK_TEMPLATE(BM_NeuronUpdate, float)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_NeuronUpdate, double)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
+// 10,000 neurons x 10^7 synapses, static: the one-core propagation target (3e8 events/s, <= 8 B/synapse).
+template <typename Real>
+void BM_PropagationStatic(benchmark::State& state) {
+  run_network_bench<Real>(state, driven(10000, 0.1, false), 200);
+}
+BENCHMARK_TEMPLATE(BM_PropagationStatic, float)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_PropagationStatic, double)->Unit(benchmark::kMillisecond);
+
+// Same network with STDP on every synapse.
+template <typename Real>
+void BM_PropagationStdp(benchmark::State& state) {
+  run_network_bench<Real>(state, driven(10000, 0.1, true), 200);
+}
+BENCHMARK_TEMPLATE(BM_PropagationStdp, float)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_PropagationStdp, double)->Unit(benchmark::kMillisecond);
+
+// The example networks (1000 LIF, p = 0.1, STDP on E->E, dt = 1 ms) with their own input:
+// the figure compared with Brian2 (tools/bench_brian2.py builds the same network).
+template <typename Real>
+void BM_ExampleNetwork(benchmark::State& state) {
+  const std::string which = state.range(0) == 0 ? "mrsnn" : "hrsnn";
+  const Case& c = cached("example/" + which, [&] {
+    return load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/" + which + ".toml");
+  });
+  state.SetLabel(which);
+  run_network_bench<Real>(state, c, 500);
+}
+BENCHMARK_TEMPLATE(BM_ExampleNetwork, double)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_ExampleNetwork, float)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
