@@ -1,0 +1,118 @@
+// Twin: hw_model/rtl/shift_right_round.v (the rounding shifts) and hw_model/rtl/narrow_bits.v
+// (wrap / saturate). The named integer operations of the fixed-point core: every rounding,
+// shift, wrap and saturation of docs/arithmetic.md is one of these calls, never an operator
+// hidden in an expression.
+//
+// All operations work on int64_t intermediates. Preconditions (never violated by the
+// datapath, whose widths docs/arithmetic.md bounds to well under 2^62): shift amounts in
+// [0, 62], |x| < 2^62, register widths in [1, 62]. Signed overflow is undefined behaviour in
+// C++, so no operation here ever produces a value outside int64_t.
+#pragma once
+
+#include <cstdint>
+
+namespace hrsnn::fixed {
+
+// How a right shift by n bits (a division by 2^n) rounds. Codes are the Verilog parameter
+// values (DECAY_ROUNDING, TRACE_ROUNDING, WEIGHT_ROUNDING).
+enum class Rounding : uint8_t {
+  toward_zero = 0,  // sign-magnitude truncation: Loihi's decay (tzr)
+  floor = 1,        // arithmetic shift right (asr)
+  nearest = 2,      // to nearest, ties away from zero (sign-magnitude, symmetric in sign)
+  stochastic = 3,   // magnitude rounded up iff its dropped fraction > r (n random bits)
+};
+
+// What a register does with a value outside its range. Codes are the Verilog parameter values.
+enum class Overflow : uint8_t {
+  wrap = 0,      // two's complement: keep the low bits
+  saturate = 1,  // clamp to the symmetric range [-(2^(b-1) - 1), 2^(b-1) - 1] (Loihi's v)
+};
+
+// 2^n as int64_t.
+constexpr int64_t pow2(int n) { return int64_t{1} << n; }
+
+// Low n bits set.
+constexpr int64_t low_mask(int n) { return pow2(n) - 1; }
+
+// x * 2^n. Written as a multiplication so that a negative x is never a shifted operand.
+constexpr int64_t shift_left(int64_t x, int n) { return x * pow2(n); }
+
+// floor(x / 2^n): the arithmetic shift right (asr). C++20 defines >> on negative values.
+constexpr int64_t shift_right_floor(int64_t x, int n) { return x >> n; }
+
+// sign(x) * floor(|x| / 2^n): rounds toward zero (tzr, Lava's right_shift of the magnitude).
+constexpr int64_t shift_right_toward_zero(int64_t x, int n) {
+  return x >= 0 ? (x >> n) : -((-x) >> n);
+}
+
+// sign(x) * floor((|x| + 2^(n-1)) / 2^n): nearest, ties away from zero. Computed on the
+// magnitude so that a negative state decays exactly like its positive mirror.
+constexpr int64_t shift_right_nearest(int64_t x, int n) {
+  if (n == 0) return x;
+  const int64_t half = pow2(n - 1);
+  return x >= 0 ? ((x + half) >> n) : -((-x + half) >> n);
+}
+
+// sign(x) * (floor(|x| / 2^n) + [frac > r]) where frac = |x| mod 2^n and r = the low n bits of
+// rand_word. With r uniform on [0, 2^n) the magnitude rounds up with probability frac / 2^n,
+// so the expectation is exact; r = 0 rounds every inexact value up (away from zero), r = 2^n - 1
+// truncates. An exact value (frac = 0) never changes, whatever r.
+constexpr int64_t shift_right_stochastic(int64_t x, int n, uint32_t rand_word) {
+  const int64_t mag = x >= 0 ? x : -x;
+  const int64_t frac = mag & low_mask(n);
+  const int64_t r = static_cast<int64_t>(rand_word) & low_mask(n);
+  const int64_t q = (mag >> n) + (frac > r ? 1 : 0);
+  return x >= 0 ? q : -q;
+}
+
+// x / 2^n rounded by `mode`. rand_word is read only by Rounding::stochastic (its low n bits).
+constexpr int64_t shift_right_round(int64_t x, int n, Rounding mode, uint32_t rand_word) {
+  switch (mode) {
+    case Rounding::toward_zero: return shift_right_toward_zero(x, n);
+    case Rounding::floor: return shift_right_floor(x, n);
+    case Rounding::nearest: return shift_right_nearest(x, n);
+    case Rounding::stochastic: return shift_right_stochastic(x, n, rand_word);
+  }
+  return shift_right_toward_zero(x, n);
+}
+
+// Clamp to [lo, hi].
+constexpr int64_t saturate(int64_t x, int64_t lo, int64_t hi) {
+  return x < lo ? lo : (x > hi ? hi : x);
+}
+
+// Clamp to the full two's-complement range of a signed `bits`-bit register,
+// [-2^(bits-1), 2^(bits-1) - 1]. Used by the learning accumulator (the mixed-sign weight
+// -256 << 7 = -2^15 must be representable).
+constexpr int64_t saturate_bits(int64_t x, int bits) {
+  return saturate(x, -pow2(bits - 1), pow2(bits - 1) - 1);
+}
+
+// Clamp to the symmetric range [-(2^(bits-1) - 1), 2^(bits-1) - 1] (Lava's v saturation).
+constexpr int64_t saturate_symmetric_bits(int64_t x, int bits) {
+  return saturate(x, -(pow2(bits - 1) - 1), pow2(bits - 1) - 1);
+}
+
+// Clamp to [0, 2^bits - 1] (traces).
+constexpr int64_t saturate_unsigned_bits(int64_t x, int bits) { return saturate(x, 0, low_mask(bits)); }
+
+// Two's-complement wrap to a signed `bits`-bit register: the unique value congruent to x
+// modulo 2^bits in [-2^(bits-1), 2^(bits-1) - 1] (nengo-loihi's overflow_signed; unlike Lava's
+// PyLifModelBitAcc it has no special case at +-2^23, see docs/arithmetic.md).
+constexpr int64_t wrap_bits(int64_t x, int bits) {
+  const uint64_t low = static_cast<uint64_t>(x) & static_cast<uint64_t>(low_mask(bits));
+  const auto value = static_cast<int64_t>(low);
+  return value >= pow2(bits - 1) ? value - pow2(bits) : value;
+}
+
+// Narrow x into a signed `bits`-bit register by its overflow rule.
+constexpr int64_t narrow_bits(int64_t x, int bits, Overflow rule) {
+  return rule == Overflow::wrap ? wrap_bits(x, bits) : saturate_symmetric_bits(x, bits);
+}
+
+// Bits [lo, lo + width) of a 32-bit random draw (the slicing of docs/arithmetic.md §5).
+constexpr uint32_t random_field(uint32_t rand_word, int lo, int width) {
+  return static_cast<uint32_t>((uint64_t{rand_word} >> lo) & ((uint64_t{1} << width) - 1));
+}
+
+}  // namespace hrsnn::fixed

@@ -1,0 +1,237 @@
+// Twin: hw_model/rtl/{lif_update,trace_update,weight_update,clip_weight_mantissa,
+// apply_weight_exp,accumulate_dendrite}.v (one Verilog module per function, same name).
+// The datapath of the fixed-point core, as pure next-state functions: no allocation, no
+// exception, no state, inline. docs/arithmetic.md is their line-by-line specification.
+//
+// Naming contract with the RTL: a C++ argument `a` is Verilog port `a`; a struct member
+// `state.u`, `param.du`, `proj.sign_mode` is port `state_u`, `param_du`, `proj_sign_mode`; an
+// output member `u_next` is port `u_next`. Enums travel as their integer codes.
+//
+// Preconditions (checked by the *_problems() functions of this header, never in the hot loop):
+// every field lies in its register range for `fmt`, and `fmt` is valid (HardwareFormat::problems()).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/fixed/arith.hpp"
+#include "core/fixed/format.hpp"
+
+namespace hrsnn::fixed {
+
+// ---------------------------------------------------------------------------------------------
+// LIF compartment (CUBA): docs/arithmetic.md §3.
+
+struct LifState {
+  int32_t u = 0;           // current: signed fmt.u_bits, overflow fmt.u_overflow
+  int32_t v = 0;           // voltage: signed fmt.v_bits, overflow fmt.v_overflow
+  uint32_t ref_count = 0;  // refractory steps left: unsigned fmt.ref_bits
+};
+
+struct LifParams {
+  uint32_t du = 0;         // current decay: unsigned fmt.decay_bits (effective du + fmt.du_offset)
+  uint32_t dv = 0;         // voltage decay: unsigned fmt.decay_bits (effective dv + fmt.dv_offset)
+  uint32_t vth = 0;        // threshold mantissa: unsigned fmt.vth_bits (threshold vth << vth_shift)
+  int32_t bias_mant = 0;   // bias mantissa: signed fmt.bias_mant_bits
+  uint32_t bias_exp = 0;   // bias exponent: unsigned fmt.bias_exp_bits
+  uint32_t t_ref = 0;      // refractory period in steps: unsigned fmt.ref_bits
+};
+
+struct LifOutput {
+  int32_t u_next = 0;
+  int32_t v_next = 0;
+  uint32_t ref_count_next = 0;
+  bool spike = false;
+};
+
+// One time step of one compartment. `a` is this step's dendritic input (apply_weight_exp's
+// output, signed fmt.a_bits). rand_word is the soma stream's draw when fmt.decay_rounding is
+// stochastic (bits [0, d) round the u decay, bits [d, 2d) the v decay, d = fmt.decay_bits),
+// and is ignored otherwise.
+inline LifOutput lif_update(const LifState& state, const LifParams& param, int32_t a, uint32_t rand_word,
+                            const HardwareFormat& fmt) {
+  const int d = fmt.decay_bits;
+  // 1. current: u' = wrap(round(u * (2^d - (du + du_offset)), d) + (a << act_shift))
+  const int64_t u_factor = pow2(d) - (int64_t{param.du} + fmt.du_offset);
+  const int64_t u_decayed =
+      shift_right_round(int64_t{state.u} * u_factor, d, fmt.decay_rounding, random_field(rand_word, 0, d));
+  const int64_t u_new = narrow_bits(u_decayed + shift_left(a, fmt.act_shift), fmt.u_bits, fmt.u_overflow);
+  // 2. voltage: v' = sat(round(v * (2^d - (dv + dv_offset)), d) + u' + (bias_mant << bias_exp))
+  const int64_t v_factor = pow2(d) - (int64_t{param.dv} + fmt.dv_offset);
+  const int64_t v_decayed =
+      shift_right_round(int64_t{state.v} * v_factor, d, fmt.decay_rounding, random_field(rand_word, d, d));
+  const int64_t bias = shift_left(param.bias_mant, static_cast<int>(param.bias_exp));
+  const int64_t v_new = narrow_bits(v_decayed + u_new + bias, fmt.v_bits, fmt.v_overflow);
+
+  LifOutput out;
+  out.u_next = static_cast<int32_t>(u_new);  // u integrates even while refractory (nengo-loihi)
+  // 3. refractory: v held at 0, counter counts down, no spike.
+  if (state.ref_count > 0) {
+    out.v_next = 0;
+    out.ref_count_next = state.ref_count - 1;
+    out.spike = false;
+    return out;
+  }
+  // 4. strict threshold, reset v to 0 (u untouched), start the refractory count.
+  out.spike = v_new > shift_left(param.vth, fmt.vth_shift);
+  out.v_next = out.spike ? 0 : static_cast<int32_t>(v_new);
+  out.ref_count_next = out.spike ? param.t_ref : 0;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// STDP trace (x of a presynaptic neuron, y of a postsynaptic one): docs/arithmetic.md §4.1.
+
+struct TraceState {
+  uint32_t x = 0;  // trace: unsigned fmt.trace_bits, saturating
+};
+
+struct TraceParams {
+  uint32_t dx = 0;            // trace decay: unsigned fmt.decay_bits (no offset)
+  uint32_t impulse_int = 0;   // impulse integer part: unsigned fmt.trace_bits
+  uint32_t impulse_frac = 0;  // impulse fraction: unsigned fmt.trace_frac_bits (units 2^-trace_frac_bits)
+};
+
+struct TraceOutput {
+  uint32_t x_next = 0;
+};
+
+// One time step of one trace; the result includes this step's impulse when `spike`.
+// rand_word: the trace stream's draw when fmt.trace_rounding is stochastic (bits [0, d) round
+// the decay, bits [d, d + f) the impulse fraction; d = decay_bits, f = trace_frac_bits).
+inline TraceOutput trace_update(const TraceState& state, const TraceParams& param, bool spike, uint32_t rand_word,
+                                const HardwareFormat& fmt) {
+  const int d = fmt.decay_bits;
+  const int f = fmt.trace_frac_bits;
+  // 1. decay: round(x * (2^d - dx), d)
+  int64_t x = shift_right_round(int64_t{state.x} * (pow2(d) - int64_t{param.dx}), d, fmt.trace_rounding,
+                                random_field(rand_word, 0, d));
+  // 2. impulse: + round(impulse_int + impulse_frac / 2^f)
+  if (spike) {
+    const int64_t impulse = shift_left(param.impulse_int, f) + int64_t{param.impulse_frac};
+    x += shift_right_round(impulse, f, fmt.trace_rounding, random_field(rand_word, d, f));
+  }
+  // 3. saturate at 2^trace_bits - 1
+  TraceOutput out;
+  out.x_next = static_cast<uint32_t>(saturate_unsigned_bits(x, fmt.trace_bits));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weights: the loader clip, the dendritic sum, the STDP update: docs/arithmetic.md §2, §4.2.
+
+// Per-projection register image.
+struct ProjectionParams {
+  SignMode sign_mode = SignMode::excitatory;
+  uint32_t num_weight_bits = 8;  // mantissa precision, 1..fmt.weight_bits
+  int32_t weight_exp = 0;        // dendritic-sum exponent, [-fmt.weight_exp_max, fmt.weight_exp_max]
+  int32_t eta_plus_exp = 0;      // potentiation exponent, [-fmt.learn_frac_bits, fmt.lr_exp_max]
+  int32_t eta_minus_exp = 0;     // depression exponent, same range
+};
+
+// Number of low mantissa bits a projection drops: k = weight_bits - num_weight_bits + [mixed].
+// Weights are multiples of 2^k. Sign mode codes other than 0, 1 behave as mixed.
+constexpr int weight_grid_shift(SignMode sign_mode, uint32_t num_weight_bits, const HardwareFormat& fmt) {
+  const bool mixed = sign_mode != SignMode::excitatory && sign_mode != SignMode::inhibitory;
+  return fmt.weight_bits - static_cast<int>(num_weight_bits) + (mixed ? 1 : 0);
+}
+
+// Largest weight of the grid: 2^weight_bits - 2^k (excitatory and mixed), 0 (inhibitory).
+constexpr int64_t weight_max(SignMode sign_mode, uint32_t num_weight_bits, const HardwareFormat& fmt) {
+  if (sign_mode == SignMode::inhibitory) return 0;
+  return pow2(fmt.weight_bits) - pow2(weight_grid_shift(sign_mode, num_weight_bits, fmt));
+}
+
+// Smallest weight of the grid: 0 (excitatory), -(2^weight_bits - 2^k) (inhibitory), -2^weight_bits (mixed).
+constexpr int64_t weight_min(SignMode sign_mode, uint32_t num_weight_bits, const HardwareFormat& fmt) {
+  if (sign_mode == SignMode::excitatory) return 0;
+  if (sign_mode == SignMode::inhibitory) {
+    return -(pow2(fmt.weight_bits) - pow2(weight_grid_shift(sign_mode, num_weight_bits, fmt)));
+  }
+  return -pow2(fmt.weight_bits);
+}
+
+// The weight loader (Lava clip_weights + truncate_weights): clip an integer weight to its sign
+// mode's range, then drop k low bits, flooring the magnitude (excitatory, inhibitory) or the
+// two's-complement value (mixed). Returns a weight on the projection's grid.
+inline int32_t clip_weight_mantissa(int32_t w, SignMode sign_mode, uint32_t num_weight_bits,
+                                    const HardwareFormat& fmt) {
+  const int k = weight_grid_shift(sign_mode, num_weight_bits, fmt);
+  const int64_t magnitude_max = pow2(fmt.weight_bits) - 1;
+  int64_t clipped = 0;
+  if (sign_mode == SignMode::excitatory) {
+    clipped = shift_left(shift_right_floor(saturate(w, 0, magnitude_max), k), k);
+  } else if (sign_mode == SignMode::inhibitory) {
+    clipped = -shift_left(shift_right_floor(saturate(-int64_t{w}, 0, magnitude_max), k), k);
+  } else {
+    clipped = shift_left(shift_right_floor(saturate(w, -pow2(fmt.weight_bits), magnitude_max), k), k);
+  }
+  return static_cast<int32_t>(clipped);
+}
+
+// Add one weight (or an external input in weight units) to a neuron's dendritic sum: signed
+// fmt.dendrite_acc_bits, two's-complement wrap, so the sum is independent of delivery order.
+inline int32_t accumulate_dendrite(int32_t acc, int32_t w, const HardwareFormat& fmt) {
+  return static_cast<int32_t>(wrap_bits(int64_t{acc} + w, fmt.dendrite_acc_bits));
+}
+
+// The step's dendritic input a from the weight sum: acc << weight_exp, or floor(acc / 2^-weight_exp)
+// for a negative exponent (Lava: the shift acts once on the sum), narrowed to fmt.a_bits by
+// fmt.a_overflow.
+inline int32_t apply_weight_exp(int32_t acc, int32_t weight_exp, const HardwareFormat& fmt) {
+  const int64_t shifted = weight_exp >= 0 ? shift_left(acc, weight_exp) : shift_right_floor(acc, -weight_exp);
+  return static_cast<int32_t>(narrow_bits(shifted, fmt.a_bits, fmt.a_overflow));
+}
+
+struct WeightState {
+  int32_t w = 0;  // weight mantissa: signed fmt.weight_bits + 1, on the projection's grid
+};
+
+// Per-synapse learning rates eta = mant * 2^exp (the exponents are per projection).
+struct SynapseLearnParams {
+  uint32_t eta_plus_mant = 0;   // potentiation mantissa: unsigned fmt.lr_mant_bits
+  uint32_t eta_minus_mant = 0;  // depression mantissa: unsigned fmt.lr_mant_bits
+};
+
+struct WeightOutput {
+  int32_t w_next = 0;
+};
+
+// One plastic synapse pre -> post at one step (pair STDP, DESIGN §2):
+//   acc = sat(w << lf + [post] eta_plus * x_pre * 2^lf - [pre] eta_minus * y_post * 2^lf, learn_acc_bits)
+//   w'  = clamp(round(acc, lf + k) << k, weight_min, weight_max)
+// with eta = mant * 2^exp, lf = learn_frac_bits, k = weight_grid_shift. x_pre and y_post are the
+// traces after this step's impulses. rand_word: the synapse stream's draw when
+// fmt.weight_rounding is stochastic (bits [0, lf + k)).
+inline WeightOutput weight_update(const WeightState& state, const SynapseLearnParams& param,
+                                  const ProjectionParams& proj, bool pre_spike, bool post_spike, uint32_t x_pre,
+                                  uint32_t y_post, uint32_t rand_word, const HardwareFormat& fmt) {
+  const int lf = fmt.learn_frac_bits;
+  const int k = weight_grid_shift(proj.sign_mode, proj.num_weight_bits, fmt);
+  // 1. one accumulation, exact (< 2^50), saturated once to the accumulator width
+  int64_t sum = shift_left(state.w, lf);
+  if (post_spike) sum += shift_left(int64_t{param.eta_plus_mant} * x_pre, proj.eta_plus_exp + lf);
+  if (pre_spike) sum -= shift_left(int64_t{param.eta_minus_mant} * y_post, proj.eta_minus_exp + lf);
+  const int64_t acc = saturate_bits(sum, fmt.learn_acc_bits);
+  // 2. round to the weight grid (multiples of 2^k weight units = 2^(lf + k) accumulator units)
+  const int64_t rounded =
+      shift_left(shift_right_round(acc, lf + k, fmt.weight_rounding, random_field(rand_word, 0, lf + k)), k);
+  // 3. clip by sign mode
+  WeightOutput out;
+  out.w_next = static_cast<int32_t>(saturate(rounded, weight_min(proj.sign_mode, proj.num_weight_bits, fmt),
+                                             weight_max(proj.sign_mode, proj.num_weight_bits, fmt)));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Register-range checks for quantize() and the harnesses (one sentence per problem, naming the
+// field, its value and the allowed range; empty when everything fits).
+
+std::vector<std::string> lif_params_problems(const LifParams& param, const HardwareFormat& fmt);
+std::vector<std::string> lif_state_problems(const LifState& state, const HardwareFormat& fmt);
+std::vector<std::string> trace_params_problems(const TraceParams& param, const HardwareFormat& fmt);
+std::vector<std::string> projection_params_problems(const ProjectionParams& proj, const HardwareFormat& fmt);
+std::vector<std::string> synapse_learn_params_problems(const SynapseLearnParams& param, const HardwareFormat& fmt);
+
+}  // namespace hrsnn::fixed
