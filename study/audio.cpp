@@ -262,4 +262,19 @@ Eigen::RowVectorXd pool_frames(const Eigen::MatrixXd& features, std::size_t bins
   return out;
 }
 
+Eigen::MatrixXd pool_utterances(std::span<const Eigen::MatrixXd> utterances, std::size_t bins) {
+  if (utterances.empty()) throw std::invalid_argument("pool_utterances: no utterances");
+  const Eigen::Index bands = utterances.front().cols();
+  Eigen::MatrixXd out(idx(utterances.size()), idx(bins) * bands);
+  for (std::size_t i = 0; i < utterances.size(); ++i) {
+    if (utterances[i].cols() != bands) {
+      throw std::invalid_argument(fmt::format(
+          "pool_utterances: utterance {} has {} columns, the first has {}", i,
+          utterances[i].cols(), bands));
+    }
+    out.row(idx(i)) = pool_frames(utterances[i], bins);
+  }
+  return out;
+}
+
 }  // namespace hrsnn::study

@@ -103,4 +103,7 @@ struct BandNormalizer {
 // bins * bands values, bin-major. Used for readouts that need one vector per utterance.
 Eigen::RowVectorXd pool_frames(const Eigen::MatrixXd& features, std::size_t bins);
 
+// pool_frames of every utterance, one row each: the design matrix of a per-utterance readout.
+Eigen::MatrixXd pool_utterances(std::span<const Eigen::MatrixXd> utterances, std::size_t bins);
+
 }  // namespace hrsnn::study

@@ -63,7 +63,7 @@ class EchoStateNetwork {
 // Grid search over spectral radius x input scaling of one network (base.seed fixed).
 struct EsnGrid {
   std::vector<double> spectral_radii = {0.5, 0.8, 0.9, 0.95, 1.0, 1.1};
-  std::vector<double> input_scalings = {0.05, 0.2, 0.5, 1.0};
+  std::vector<double> input_scalings = {0.01, 0.05, 0.2, 0.5, 1.0};
 };
 
 struct EsnTrial {

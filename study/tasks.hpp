@@ -81,12 +81,14 @@ TaskSeries narma10_task(std::size_t n, std::uint64_t seed);
 TaskSeries prediction_task(std::string name, const std::vector<double>& series,
                            std::size_t horizon);
 
-// Defaults chosen so that neither the task nor the linear baseline is trivial (docs/study.md):
-// Mackey-Glass sampled every 1 time unit, 1 step ahead... see each function's default.
-TaskSeries mackey_glass_task(std::size_t n, std::uint64_t seed, std::size_t horizon = 1,
+// Prediction benchmarks, `horizon` samples ahead. The default horizon of 10 samples (10 time
+// units for Mackey-Glass, 0.2 for Lorenz, about a fifth of a Lyapunov time) is where a linear
+// readout of the raw delay-embedded input is clearly imperfect (NRMSE ~0.4) while a 100-unit
+// ESN is not (~0.02): one step ahead, both are near 0 and the benchmark tells nothing apart.
+TaskSeries mackey_glass_task(std::size_t n, std::uint64_t seed, std::size_t horizon = 10,
                              const MackeyGlassConfig& config = {});
-// The x component, `horizon` samples ahead.
-TaskSeries lorenz_task(std::size_t n, std::uint64_t seed, std::size_t horizon = 1,
+// The x component.
+TaskSeries lorenz_task(std::size_t n, std::uint64_t seed, std::size_t horizon = 10,
                        const LorenzConfig& config = {});
 
 }  // namespace hrsnn::study

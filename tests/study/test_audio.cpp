@@ -191,6 +191,11 @@ TEST_CASE("pool_frames averages equal stretches of time into a fixed-length vect
   const Eigen::RowVectorXd q = pool_frames(f.topRows(2), 4);
   CHECK(q.size() == 8);
   CHECK(q.allFinite());
+  const std::vector<Eigen::MatrixXd> utterances = {f, f.topRows(3)};
+  const Eigen::MatrixXd rows = pool_utterances(utterances, 3);
+  CHECK(rows.rows() == 2);
+  CHECK(rows.row(0) == p);
+  CHECK(rows(1, 0) == Approx(1.0));
 }
 
 TEST_CASE("Front ends planned and run on two threads at once give identical features",
