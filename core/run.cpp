@@ -1,5 +1,8 @@
 #include "core/run.hpp"
 
+#include "core/fixed/fixed_sim.hpp"
+#include "core/fixed/quantize.hpp"
+
 #include <fmt/core.h>
 
 #include <chrono>
@@ -55,6 +58,32 @@ RunResult run_float(const Network& net, const InputSignal& signal, uint64_t step
   r.probe_ids = options.sim.probes;
   r.input_spikes = sim.input_spikes();
   r.bytes_per_synapse = sim.synapse_bytes();
+  r.bytes_per_neuron = sim.neuron_bytes();
+  return r;
+}
+
+RunResult run_fixed(const Network& net, const InputSignal& signal, uint64_t steps, const RunOptions& options) {
+  const HardwareSpec hw = options.hardware.value_or(HardwareSpec{});
+  const fixed::RegisterImage image = fixed::quantize(net, hw);
+  fixed::FixedSimulator sim(net, image, &signal, options.sim);
+  RunResult r;
+  const auto t0 = std::chrono::steady_clock::now();
+  drive(sim, steps, options);
+  r.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.steps = steps;
+  r.counts = sim.counts();
+  r.raster = sim.raster();
+  r.probes = sim.probes();
+  r.probe_ids = options.sim.probes;
+  r.input_spikes = sim.input_spikes();
+  r.bytes_per_synapse = sim.synapse_bytes();
+  r.bytes_per_neuron = sim.neuron_bytes();
+  r.voltage_scale = image.voltage_scale;
+  r.quantization = {{"profile", hw.profile},
+                    {"voltage_scale", image.voltage_scale},
+                    {"trace_scale", image.trace_scale},
+                    {"decay_profiles", image.decay_profiles},
+                    {"fields", image.errors_json()}};
   return r;
 }
 
@@ -65,8 +94,7 @@ RunResult run_network(const Network& net, const InputSignal& signal, uint64_t st
   switch (options.arith) {
     case Arith::Float64: r = run_float<double>(net, signal, steps, options); break;
     case Arith::Float32: r = run_float<float>(net, signal, steps, options); break;
-    case Arith::Fixed:
-      throw std::runtime_error("the fixed-point backend is not built yet (issue: bit-accurate fixed-point core)");
+    case Arith::Fixed: r = run_fixed(net, signal, steps, options); break;
   }
   r.arith = options.arith;
   const uint64_t sps = net.input.steps_per_sample;
@@ -79,7 +107,9 @@ RunResult run_spec(const NetworkSpec& spec_in, const RunOptions& options) {
   const NetworkSpec spec = with_overrides(spec_in, options);
   const Network net = build_network(spec);
   const InputSignal signal = make_spec_signal(spec, spec.simulation.steps);
-  return run_network(net, signal, spec.simulation.steps, options);
+  RunOptions opt = options;
+  if (!opt.hardware) opt.hardware = spec.hardware;
+  return run_network(net, signal, spec.simulation.steps, opt);
 }
 
 nlohmann::json counts_to_json(const EventCounts& counts) {
@@ -107,6 +137,8 @@ nlohmann::json run_summary(const NetworkSpec& spec, const Network& net, const Ru
   j["synaptic_events_per_s"] =
       r.wall_time_s > 0 ? static_cast<double>(r.counts.total.synaptic_events) / r.wall_time_s : 0.0;
   j["bytes_per_synapse"] = r.bytes_per_synapse;
+  j["bytes_per_neuron"] = r.bytes_per_neuron;
+  if (r.arith == Arith::Fixed) j["quantization"] = r.quantization;
   j["raster_hash"] = fmt::format("{:016x}", r.raster.hash());
   nlohmann::json pops = nlohmann::json::array();
   const double seconds = static_cast<double>(r.steps) * net.dt_ms * 1e-3;

@@ -28,6 +28,9 @@ struct RunOptions {
   // Called every `progress_every` steps (and at the end) with (done, total).
   std::function<void(uint64_t, uint64_t)> progress;
   uint64_t progress_every = 1000;
+  // The fixed backend's register format and quantize() options; run_spec() takes the spec's
+  // [hardware] table when this is empty.
+  std::optional<HardwareSpec> hardware;
 };
 
 struct RunResult {
@@ -41,6 +44,10 @@ struct RunResult {
   uint64_t input_samples = 0;
   uint64_t input_spikes = 0;
   double bytes_per_synapse = 0.0;
+  double bytes_per_neuron = 0.0;
+  // Fixed backend: probes are in register units; physical = register / voltage_scale.
+  double voltage_scale = 1.0;
+  nlohmann::json quantization;  // per-field quantization errors (fixed backend)
 };
 
 // Applies the overrides of `options` to a copy of the spec's simulation section.

@@ -82,6 +82,7 @@ class Reader {
   }
   int line_of_table() const { return static_cast<int>(table_.source().begin.line); }
   const toml::node* get(std::string_view key) const { return table_.get(key); }
+  const toml::table& table() const { return table_; }
   bool has(std::string_view key) const { return table_.contains(key); }
   const std::string& file() const { return file_; }
   const std::string& path() const { return path_; }
@@ -277,11 +278,79 @@ const toml::array& array_at(const Reader& root, std::string_view key) {
   return *a;
 }
 
+// [hardware]: profile = "loihi" | "narrow", then any register-format field by name (integers,
+// or rounding / overflow names), plus the quantize() options.
+void read_hardware(const Reader& r, NetworkSpec& spec) {
+  HardwareSpec& hw = spec.hardware;
+  std::vector<std::string_view> profiles;
+  for (const auto& p : fixed::hardware_profiles()) profiles.push_back(p.name);
+  if (const toml::node* pn = r.get("profile")) {
+    auto name = pn->value_exact<std::string>();
+    const fixed::HardwareProfile* prof = name ? fixed::find_hardware_profile(*name) : nullptr;
+    if (!prof)
+      r.fail(pn, "profile", fmt::format("unknown hardware profile{} (allowed: {})", name ? " '" + *name + "'" : "",
+                                        fmt::join(profiles, ", ")));
+    hw.profile = *name;
+    hw.format = prof->format;
+  }
+  for (const auto& [key, node] : r.table()) {
+    const std::string_view k = key.str();
+    if (k == "profile") continue;
+    if (k == "tau_profiles") {
+      hw.tau_profiles = static_cast<uint32_t>(r.integer("tau_profiles", 0, Range{0, 1e8}));
+    } else if (k == "profile_method") {
+      hw.profile_method = r.string("profile_method", "kmeans", {"kmeans", "quantile"}) == "quantile"
+                              ? ProfileMethod::Quantile
+                              : ProfileMethod::KMeans;
+    } else if (k == "voltage_headroom_bits") {
+      hw.voltage_headroom_bits = static_cast<int>(r.integer("voltage_headroom_bits", 3, Range{0, 16}));
+    } else if (k == "trace_scale") {
+      hw.trace_scale = r.number("trace_scale", 32.0, Range{0.0, 1e6, true});
+    } else if (k == "sign_modes") {
+      const toml::table* t = node.as_table();
+      if (!t) r.fail(&node, k, "expected a table {projection = \"excitatory\"|\"inhibitory\"|\"mixed\"|\"auto\"}");
+      for (const auto& [pk, pv] : *t) {
+        auto mode = pv.value_exact<std::string>();
+        if (!mode || (*mode != "excitatory" && *mode != "inhibitory" && *mode != "mixed" && *mode != "auto"))
+          r.fail(&pv, std::string(k) + "." + std::string(pk.str()), "expected one of: excitatory, inhibitory, mixed, auto");
+        bool known = false;
+        for (const auto& pr : spec.projections) known = known || pr.name == pk.str();
+        if (!known) r.fail(&pv, std::string(k) + "." + std::string(pk.str()), "not a projection name");
+        hw.sign_modes.emplace_back(std::string(pk.str()), *mode);
+      }
+    } else if (const fixed::FormatField* field = fixed::find_format_field(k)) {
+      int64_t value = 0;
+      if (field->kind == fixed::FieldKind::integer) {
+        value = static_cast<int64_t>(r.integer(k, 0, Range{static_cast<double>(field->min), static_cast<double>(field->max)}));
+        if (auto i = node.value_exact<int64_t>(); i && *i < 0) value = *i;
+      } else {
+        auto text = node.value_exact<std::string>();
+        std::optional<int64_t> code;
+        if (text && field->kind == fixed::FieldKind::rounding) {
+          if (auto m = fixed::parse_rounding(*text)) code = static_cast<int64_t>(*m);
+        } else if (text) {
+          if (auto m = fixed::parse_overflow(*text)) code = static_cast<int64_t>(*m);
+        }
+        if (!code) r.fail(&node, k, fmt::format("expected {}", fixed::field_range_text(*field)));
+        value = *code;
+      }
+      fixed::set_field_value(hw.format, *field, value);
+    } else {
+      std::vector<std::string> names = {"profile", "tau_profiles", "profile_method", "voltage_headroom_bits",
+                                        "trace_scale", "sign_modes"};
+      for (const auto& f : fixed::format_fields()) names.emplace_back(f.name);
+      r.fail(&node, k, fmt::format("unknown key; allowed keys here: {}", fmt::join(names, ", ")));
+    }
+  }
+  if (auto problems = hw.format.problems(); !problems.empty())
+    r.fail_table(fmt::format("inconsistent register format: {}", fmt::join(problems, "; ")));
+}
+
 NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
   NetworkSpec spec;
   spec.source = file;
   Reader root(file, root_table, "");
-  root.only_keys({"simulation", "populations", "projections", "input", "plasticity"});
+  root.only_keys({"simulation", "populations", "projections", "input", "plasticity", "hardware"});
 
   if (const toml::node* n = root.get("simulation")) {
     Reader r = root.sub(table_at(root, n, "simulation"), "simulation");
@@ -440,6 +509,7 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
       r.fail(r.get("signal_high"), "signal_high", "signal_high must be >= signal_low");
     in.signal_period_samples = r.number("signal_period_samples", in.signal_period_samples, kPositive);
   }
+  if (const toml::node* n = root.get("hardware")) read_hardware(root.sub(table_at(root, n, "hardware"), "hardware"), spec);
   return spec;
 }
 

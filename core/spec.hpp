@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/distribution.hpp"
+#include "core/fixed/format.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -101,6 +102,20 @@ struct PlasticitySpec {
   double impulse_y = 1.0;  // postsynaptic trace impulse A_y
 };
 
+enum class ProfileMethod { KMeans, Quantile };
+
+// The [hardware] table: the fixed-point core's register format (a named profile plus field
+// overrides) and how quantize() maps the physical spec onto it.
+struct HardwareSpec {
+  std::string profile = "loihi";
+  fixed::HardwareFormat format;      // the profile's preset with the table's overrides applied
+  uint32_t tau_profiles = 0;         // K shared decay values per decay register (0 = per-neuron registers)
+  ProfileMethod profile_method = ProfileMethod::KMeans;
+  int voltage_headroom_bits = 3;     // v register range above the largest threshold, in bits
+  double trace_scale = 32.0;         // trace register units per unit of physical trace (impulse 1 -> 32)
+  std::vector<std::pair<std::string, std::string>> sign_modes;  // projection name -> sign mode override
+};
+
 struct NetworkSpec {
   std::string source;  // file name (or "<string>") for messages
   SimulationSpec simulation;
@@ -108,6 +123,7 @@ struct NetworkSpec {
   std::vector<ProjectionSpec> projections;
   InputSpec input;
   PlasticitySpec plasticity;
+  HardwareSpec hardware;
 
   uint32_t total_neurons() const;
   int population_index(std::string_view name) const;  // -1 when absent

@@ -1,6 +1,7 @@
 // hrsnn run SPEC.toml: simulate a spec on one backend; write summary.json, the spikes and the
 // probes; optionally export the instantiated network.
 #include "core/export.hpp"
+#include "core/fixed/quantize.hpp"
 #include "core/io.hpp"
 #include "core/run.hpp"
 #include "tools/cli_util.hpp"
@@ -23,6 +24,7 @@ struct RunArgs {
   uint32_t probe_every = 1;
   std::string export_network;
   bool quiet = false;
+  bool dequantized = false;
 };
 
 void print_table(const nlohmann::json& s) {
@@ -52,7 +54,12 @@ void run_command(const RunArgs& args) {
   if (!args.quiet) opt.progress = [](uint64_t d, uint64_t t) { print_progress("run", d, t); };
   opt.progress_every = 500;
   const NetworkSpec spec = with_overrides(spec0, opt);
-  const Network net = build_network(spec);
+  opt.hardware = spec.hardware;
+  Network net = build_network(spec);
+  if (args.dequantized) {
+    if (opt.arith == Arith::Fixed) throw std::invalid_argument("--dequantized applies to the float backends");
+    net = fixed::dequantize(net, fixed::quantize(net, spec.hardware));
+  }
   for (uint32_t id : args.probes)
     if (id >= net.size())
       throw std::invalid_argument(fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, net.size()));
@@ -88,8 +95,9 @@ void run_command(const RunArgs& args) {
       const size_t p = args.probes.size();
       for (size_t k = 0; k < result.probes.step.size(); ++k)
         for (size_t q = 0; q < p; ++q)
-          o << result.probes.step[k] << ',' << args.probes[q] << ',' << fmt::format("{:.17g}", result.probes.u[k * p + q])
-            << ',' << fmt::format("{:.17g}", result.probes.v[k * p + q]) << '\n';
+          o << result.probes.step[k] << ',' << args.probes[q] << ','
+            << fmt::format("{:.17g}", result.probes.u[k * p + q] / result.voltage_scale) << ','
+            << fmt::format("{:.17g}", result.probes.v[k * p + q] / result.voltage_scale) << '\n';
     });
   }
   print_table(summary);
@@ -110,6 +118,8 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--probe-every", args->probe_every, "Record probes every K steps")->check(CLI::PositiveNumber);
   sub->add_option("--export-network", args->export_network, "Write the instantiated network (hrsnn-network/1 JSON)");
   sub->add_flag("--quiet", args->quiet, "No progress on stderr");
+  sub->add_flag("--dequantized", args->dequantized,
+                "Float backends: simulate the network as the fixed core represents it (quantize, then dequantize)");
   sub->callback([args] { run_command(*args); });
 }};
 

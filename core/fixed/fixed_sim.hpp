@@ -1,0 +1,106 @@
+// The bit-accurate fixed-point core at network level: the step order of FloatSimulator, with
+// every operation one of the datapath functions of core/fixed/datapath.hpp (the RTL's twins),
+// on the register image from quantize(). docs/arithmetic.md §5-6 is its specification: the
+// order of operations and of random draws written there is the order below.
+#pragma once
+
+#include "core/counters.hpp"
+#include "core/fixed/datapath.hpp"
+#include "core/fixed/prng.hpp"
+#include "core/fixed/quantize.hpp"
+#include "core/float_sim.hpp"
+#include "core/input.hpp"
+#include "core/network.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace hrsnn::fixed {
+
+class FixedSimulator {
+ public:
+  // `net` gives the topology (CSR, transposed index, populations, input wiring); every value
+  // simulated comes from `image`.
+  FixedSimulator(const Network& net, const RegisterImage& image, const InputSignal* signal, SimOptions options = {});
+
+  // One step, in the float reference's order:
+  //   1. a = narrow(sum over projections of apply_weight_exp(dendritic sum), + input port
+  //      + external_input, a_bits), the ring slots cleared;
+  //   2. lif_update per neuron, ascending (soma stream: one draw per neuron when the decay
+  //      rounding is stochastic);
+  //   3. trace_update per active trace (non-zero or spiking), neurons ascending, x before y
+  //      (trace stream: one draw per active trace update when trace rounding is stochastic);
+  //   4. plasticity, post-spike columns first (projections in order, spiking post neurons
+  //      ascending, column order; synapses whose pre neuron also spiked are left to their
+  //      row), then each spiking neuron's rows (ascending neurons, projections in order, row
+  //      order) with weight_update then emission of the new weight (synapse stream: one draw
+  //      per weight_update when weight rounding is stochastic);
+  //   5. static rows: emission; 6. monitors and counters; 7. t += 1.
+  void step();
+  void run(uint64_t steps);
+
+  // Integer dendritic input a added in the next step() only (register-level probes).
+  std::vector<int32_t>& external_input() { return external_; }
+
+  uint64_t time() const { return t_; }
+  const std::vector<uint32_t>& spikes_this_step() const { return spiked_; }
+  const std::vector<LifState>& lif_state() const { return lif_; }
+  const std::vector<uint32_t>& x() const { return x_; }
+  const std::vector<uint32_t>& y() const { return y_; }
+  int32_t weight(size_t projection, uint64_t synapse) const;
+  std::vector<int32_t> weights(size_t projection) const;
+  const RunCounts& counts() const { return counts_; }
+  const Raster& raster() const { return raster_; }
+  // Probes in register units (u, v as integers stored in doubles).
+  const ProbeTrace& probes() const { return probe_trace_; }
+  uint64_t input_spikes() const { return encoder_.input_spikes(); }
+  const RegisterImage& image() const { return img_; }
+  // Bytes of synapse-indexed state per synapse (packed index + weight words, learning rates,
+  // transposed index) and of per-neuron state per neuron.
+  double synapse_bytes() const;
+  double neuron_bytes() const;
+  // State of the three PRNG streams (for lockstep comparison with the RTL).
+  uint32_t soma_prng() const { return soma_.state(); }
+  uint32_t trace_prng() const { return trace_.state(); }
+  uint32_t synapse_prng() const { return synapse_.state(); }
+
+ private:
+  struct Proj {
+    const Projection* src = nullptr;
+    ProjectionParams params;
+    uint32_t delay = 1;
+    int weight_field_bits = 9;          // low bits of a word hold the signed weight mantissa
+    std::vector<uint32_t> word;         // per synapse: (post_local << weight_field_bits) | weight bits
+    std::vector<SynapseLearnParams> lr; // plastic only
+    std::vector<int32_t> dendrite;      // ring: slots x post_size, fmt.dendrite_acc_bits wrap
+  };
+
+  int32_t unpack_weight(const Proj& p, uint32_t word) const;
+
+  const Network& net_;
+  const RegisterImage& img_;
+  const HardwareFormat& fmt_;
+  SimOptions opt_;
+  InputEncoder encoder_;
+  uint64_t t_ = 0;
+  uint32_t n_ = 0;
+  uint32_t ring_slots_ = 2;
+  Prng soma_, trace_, synapse_;
+
+  std::vector<LifState> lif_;
+  std::vector<uint32_t> x_, y_;
+  std::vector<uint32_t> traced_;
+  std::vector<int32_t> external_;
+  std::vector<int64_t> input_sum_;  // scratch: input port sums per neuron
+  std::vector<Proj> proj_;
+  std::vector<std::vector<uint32_t>> out_proj_;
+  std::vector<uint32_t> spiked_;
+  std::vector<uint8_t> is_spiking_;
+  std::vector<double> drive_;
+
+  RunCounts counts_;
+  Raster raster_;
+  ProbeTrace probe_trace_;
+};
+
+}  // namespace hrsnn::fixed
