@@ -11,6 +11,7 @@
 // --mutate changes one HardwareFormat field of the C++ reference only (the Verilated model keeps
 // its parameters): a self-test that the harness does report a divergence.
 #include <chrono>
+#include <cstdlib>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -110,6 +111,13 @@ class Harness {
   Harness(const Harness&) = delete;
   Harness& operator=(const Harness&) = delete;
 
+  // How often the checked vectors reached the behaviours the corners are about.
+  struct Coverage {
+    uint64_t lif_spikes = 0, lif_refractory = 0, lif_v_at_limit = 0, trace_at_max = 0, weight_at_bound = 0;
+  };
+  const Coverage& coverage() const { return coverage_; }
+  void reset_coverage() { coverage_ = {}; }
+
   bool failed() const { return failed_; }
   uint64_t evals() const { return evals_; }
   uint64_t checks() const { return checks_; }
@@ -152,6 +160,9 @@ class Harness {
   void check(const LifIn& in, uint64_t index) {
     ++checks_;
     const LifOutput want = lif_update(in.state, in.param, in.a, in.rand_word, f_);
+    coverage_.lif_spikes += want.spike ? 1U : 0U;
+    coverage_.lif_refractory += in.state.ref_count > 0 ? 1U : 0U;
+    coverage_.lif_v_at_limit += std::abs(int64_t{want.v_next}) >= pow2(f_.v_bits - 1) - 1 ? 1U : 0U;
     const int64_t u = get_signed(top_->lif_u_next, f_.u_bits);
     const int64_t v = get_signed(top_->lif_v_next, f_.v_bits);
     const int64_t ref = get_unsigned(top_->lif_ref_count_next, f_.ref_bits);
@@ -196,6 +207,7 @@ class Harness {
   void check(const TraceIn& in, uint64_t index) {
     ++checks_;
     const TraceOutput want = trace_update(in.state, in.param, in.spike, in.rand_word, f_);
+    coverage_.trace_at_max += want.x_next == low_mask(f_.trace_bits) ? 1U : 0U;
     const int64_t x = get_unsigned(top_->trace_x_next, f_.trace_bits);
     if (x == want.x_next) return;
     fail("trace_update", index);
@@ -258,6 +270,10 @@ class Harness {
     const WeightOutput want =
         weight_update(in.state, in.param, in.proj, in.pre_spike, in.post_spike, in.x_pre, in.y_post, in.rand_word, f_);
     const int64_t w = get_signed(top_->weight_w_next, f_.weight_bits + 1);
+    coverage_.weight_at_bound += (want.w_next == weight_min(in.proj.sign_mode, in.proj.num_weight_bits, f_) ||
+                                  want.w_next == weight_max(in.proj.sign_mode, in.proj.num_weight_bits, f_))
+                                     ? 1U
+                                     : 0U;
     if (w == want.w_next) return;
     fail("weight_update", index);
     std::printf("  inputs: state.w=%d param.eta_plus_mant=%u param.eta_minus_mant=%u proj.sign_mode=%d "
@@ -572,6 +588,7 @@ class Harness {
   TestRng rng_;
   VerilatedContext context_;
   Vdatapath_top* top_ = nullptr;
+  Coverage coverage_;
   bool failed_ = false;
   uint64_t evals_ = 0;
   uint64_t checks_ = 0;
@@ -634,6 +651,7 @@ int main(int argc, char** argv) {
   h.directed_prng();
   const uint64_t directed_checks = h.checks();
   const auto t1 = std::chrono::steady_clock::now();
+  h.reset_coverage();
   h.phase_ = "random";
   for (uint64_t i = 0; i < vectors && !h.failed(); ++i) h.random_round(i);
   const auto t2 = std::chrono::steady_clock::now();
@@ -646,6 +664,13 @@ int main(int argc, char** argv) {
               HRSNN_RTL_PROFILE, directed_checks, directed_s, vectors, random_checks, random_s,
               random_s > 0 ? static_cast<double>(random_checks) / random_s : 0.0,
               random_s > 0 ? static_cast<double>(vectors) / random_s : 0.0);
+  const auto& cov = h.coverage();
+  const double n = vectors > 0 ? static_cast<double>(vectors) : 1.0;
+  std::printf("[%s] random coverage: lif spikes %.1f%%, refractory %.1f%%, v at +-limit %.1f%%; "
+              "trace at max %.1f%%; weight at a sign-mode bound %.1f%%\n",
+              HRSNN_RTL_PROFILE, 100.0 * static_cast<double>(cov.lif_spikes) / n,
+              100.0 * static_cast<double>(cov.lif_refractory) / n, 100.0 * static_cast<double>(cov.lif_v_at_limit) / n,
+              100.0 * static_cast<double>(cov.trace_at_max) / n, 100.0 * static_cast<double>(cov.weight_at_bound) / n);
   if (h.failed()) {
     std::printf("[%s] FAILED: RTL and C++ diverge (first divergence above)\n", HRSNN_RTL_PROFILE);
     return 1;

@@ -184,6 +184,13 @@ inline int32_t apply_weight_exp(int32_t acc, int32_t weight_exp, const HardwareF
   return static_cast<int32_t>(narrow_bits(shifted, fmt.a_bits, fmt.a_overflow));
 }
 
+// A neuron fed by several projections (each with its own weight_exp): the exact sum of the
+// projections' apply_weight_exp results, narrowed once by fmt.a_overflow (docs/arithmetic.md §4.4).
+// With one projection it returns its input unchanged. RTL twin: narrow_bits.v (OVERFLOW = A_OVERFLOW).
+inline int32_t narrow_dendritic_input(int64_t sum_of_projection_inputs, const HardwareFormat& fmt) {
+  return static_cast<int32_t>(narrow_bits(sum_of_projection_inputs, fmt.a_bits, fmt.a_overflow));
+}
+
 struct WeightState {
   int32_t w = 0;  // weight mantissa: signed fmt.weight_bits + 1, on the projection's grid
 };

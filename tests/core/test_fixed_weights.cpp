@@ -146,3 +146,14 @@ TEST_CASE("stochastic weight rounding is unbiased over the hardware PRNG", "[fix
   for (int i = 0; i < n; ++i) sum += weight_update({100}, {1, 0}, fine, false, true, 37, 0, rng.draw(), kLoihi).w_next;
   CHECK(static_cast<double>(sum) / n == Approx(100.0 + 37.0 / 128.0).margin(0.01));
 }
+
+TEST_CASE("several projections' inputs are summed exactly and narrowed once", "[fixed][weights]") {
+  const int32_t a_exc = apply_weight_exp(30000, 0, kLoihi);
+  const int32_t a_inh = apply_weight_exp(-255 * 4, 3, kLoihi);
+  CHECK(narrow_dendritic_input(int64_t{a_exc} + a_inh, kLoihi) == 30000 - 8160);
+  CHECK(narrow_dendritic_input(int64_t{30000} + 10000, kLoihi) == 40000 - 65536);  // wraps at 16 bits
+  HardwareFormat sat = kLoihi;
+  sat.a_overflow = Overflow::saturate;
+  CHECK(narrow_dendritic_input(int64_t{30000} + 10000, sat) == 32767);
+  CHECK(narrow_dendritic_input(-123, kLoihi) == -123);
+}
