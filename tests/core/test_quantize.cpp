@@ -1,0 +1,192 @@
+// quantize() and the network-level fixed core: exact representability, K shared profiles,
+// float vs fixed within stated bounds, and golden hashes of fixed rasters and weights.
+#include "core/fixed/fixed_sim.hpp"
+#include "core/fixed/quantize.hpp"
+#include "core/float_sim.hpp"
+#include "core/network.hpp"
+#include "core/random.hpp"
+#include "core/run.hpp"
+#include "core/spec.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/core.h>
+
+#include <cmath>
+#include <set>
+
+using namespace hrsnn;
+
+namespace {
+// tau giving exactly d / 4096 as the per-step decay factor at dt = 1 ms.
+double tau_for(int d) { return -1.0 / std::log1p(-d / 4096.0); }
+
+std::string one_neuron_spec(int du_eff, int dv, double v_thresh) {
+  return fmt::format(R"(
+[simulation]
+dt_ms = 1.0
+seed = 4
+[[populations]]
+name = "N"
+size = 1
+tau_syn_ms = {:.17g}
+tau_mem_ms = {:.17g}
+v_thresh = {}
+)",
+                     tau_for(du_eff), tau_for(dv), v_thresh);
+}
+
+const fixed::FieldError& field(const fixed::RegisterImage& img, const std::string& name) {
+  for (const auto& e : img.errors)
+    if (e.field == name) return e;
+  FAIL("no field " << name);
+  return img.errors.front();
+}
+
+std::string examples(const char* name) { return std::string(HRSNN_SOURCE_DIR) + "/examples/" + name + ".toml"; }
+}  // namespace
+
+TEST_CASE("exactly representable parameters quantize without error", "[quantize]") {
+  const NetworkSpec spec = parse_spec(one_neuron_spec(1024, 512, 1.0), "exact");
+  const Network net = build_network(spec);
+  const fixed::RegisterImage img = fixed::quantize(net, spec.hardware);
+  REQUIRE(img.lif.size() == 1);
+  CHECK(img.lif[0].du == 1023);  // Loihi's +1 offset: effective 1024
+  CHECK(img.lif[0].dv == 512);
+  CHECK(img.voltage_scale == std::ldexp(1.0, 20));  // 2^(24 - 1 - 3 headroom bits) / theta_max
+  CHECK(img.lif[0].vth == (1u << 14));             // 2^20 >> 6
+  CHECK(field(img, "du").max_abs_error < 1e-15);
+  CHECK(field(img, "dv").max_abs_error < 1e-15);
+  CHECK(field(img, "v_thresh").max_abs_error == 0.0);
+}
+
+TEST_CASE("the fixed membrane tracks the float one within the toward-zero rounding bound", "[quantize][cross-model]") {
+  // u and v each lose < 1 LSB per step to toward-zero rounding, so |e_u| < 1/du and
+  // |e_v| < (1 + 1/du) / dv in register units (du = 1/4, dv = 1/8: 40 LSB).
+  const NetworkSpec spec = parse_spec(one_neuron_spec(1024, 512, 1e3), "track");
+  const Network net = build_network(spec);
+  const fixed::RegisterImage img = fixed::quantize(net, spec.hardware);
+  const Network q = fixed::dequantize(net, img);
+  FloatSimulator<double> fl(q, nullptr);
+  fixed::FixedSimulator fx(net, img, nullptr);
+  Rng rng(3, "input");
+  const double bound = (1.0 + 4.0) * 8.0;
+  double worst = 0.0;
+  for (int t = 0; t < 10000; ++t) {
+    const auto a = static_cast<int32_t>(rng.below(2001)) - 1000;  // dendritic input a in register units
+    fx.external_input()[0] = a;
+    fl.external_input()[0] = a * 64.0 / img.voltage_scale;  // a << 6 enters u
+    fx.step();
+    fl.step();
+    REQUIRE(fx.spikes_this_step().empty());
+    const double v_float = fl.v()[0] * img.voltage_scale;
+    worst = std::max(worst, std::abs(fx.lif_state()[0].v - v_float));
+    REQUIRE(std::abs(fx.lif_state()[0].u - fl.u()[0] * img.voltage_scale) < 4.0);
+    REQUIRE(std::abs(fx.lif_state()[0].v - v_float) < bound);
+  }
+  INFO("worst |v_fixed - v_float| = " << worst << " LSB");
+  CHECK(worst > 0.0);  // the rounding is real, and bounded
+}
+
+TEST_CASE("K = number of neurons reproduces per-neuron registers; K = 1 makes them homogeneous", "[quantize]") {
+  NetworkSpec spec = load_spec(examples("hrsnn"));
+  const Network net = build_network(spec);
+  const fixed::RegisterImage per_neuron = fixed::quantize(net, spec.hardware);
+  spec.hardware.tau_profiles = net.size();
+  for (auto method : {ProfileMethod::KMeans, ProfileMethod::Quantile}) {
+    spec.hardware.profile_method = method;
+    const fixed::RegisterImage k_all = fixed::quantize(net, spec.hardware);
+    for (uint32_t i = 0; i < net.size(); ++i) {
+      REQUIRE(k_all.lif[i].dv == per_neuron.lif[i].dv);
+      REQUIRE(k_all.lif[i].du == per_neuron.lif[i].du);
+    }
+  }
+  spec.hardware.tau_profiles = 1;
+  const fixed::RegisterImage k1 = fixed::quantize(net, spec.hardware);
+  std::set<uint32_t> dvs;
+  for (const auto& p : k1.lif) dvs.insert(p.dv);
+  CHECK(dvs.size() == 1);
+  spec.hardware.tau_profiles = 4;
+  const fixed::RegisterImage k4 = fixed::quantize(net, spec.hardware);
+  dvs.clear();
+  for (const auto& p : k4.lif) dvs.insert(p.dv);
+  CHECK(dvs.size() <= 4);
+  CHECK(dvs.size() >= 3);
+}
+
+TEST_CASE("unrepresentable parameters are rejected with the register range", "[quantize]") {
+  NetworkSpec spec = parse_spec(one_neuron_spec(1024, 512, 1.0), "bad");
+  spec.populations[0].lif.t_ref_steps = Distribution::constant(100.0);
+  CHECK_THROWS_WITH(fixed::quantize(build_network(spec), spec.hardware),
+                    Catch::Contains("t_ref_steps = 100 exceeds the refractory counter range [0, 63]"));
+  spec.populations[0].lif.t_ref_steps = Distribution::constant(0.0);
+  spec.populations[0].lif.v_reset = Distribution::constant(-0.5);
+  CHECK_THROWS_WITH(fixed::quantize(build_network(spec), spec.hardware), Catch::Contains("the fixed core resets v to 0"));
+}
+
+TEST_CASE("a [hardware] table selects a profile and overrides fields, with located errors", "[quantize][spec]") {
+  const std::string base = one_neuron_spec(1024, 512, 1.0);
+  const NetworkSpec narrow = parse_spec(base + "[hardware]\nprofile = \"narrow\"\n", "hw");
+  CHECK(narrow.hardware.format == fixed::narrow_format());
+  const NetworkSpec over = parse_spec(base + "[hardware]\nweight_bits = 6\nnum_weight_bits = 6\nweight_rounding = \"nearest\"\n", "hw");
+  CHECK(over.hardware.format.weight_bits == 6);
+  CHECK(over.hardware.format.weight_rounding == fixed::Rounding::nearest);
+  auto error_of = [&](const std::string& extra) {
+    try {
+      parse_spec(base + "[hardware]\n" + extra, "hw.toml");
+    } catch (const SpecError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK_THAT(error_of("profile = \"truenorth\"\n"), Catch::Contains("unknown hardware profile 'truenorth' (allowed: loihi, narrow)"));
+  CHECK_THAT(error_of("u_bitz = 3\n"), Catch::Contains("hardware.u_bitz: unknown key"));
+  CHECK_THAT(error_of("decay_rounding = \"up\"\n"), Catch::Contains("hardware.decay_rounding: expected one of"));
+  CHECK_THAT(error_of("trace_bits = 99\n"), Catch::Contains("hardware.trace_bits: value 99 out of range"));
+}
+
+TEST_CASE("fixed and float rasters agree on the example networks until chaos separates them", "[quantize][cross-model]") {
+  // Reported figures (seed 1): the step of the first raster difference, and the rates.
+  for (const char* name : {"mrsnn", "hrsnn"}) {
+    const NetworkSpec spec = load_spec(examples(name));
+    RunOptions fo, xo;
+    fo.steps = xo.steps = 1500;
+    xo.arith = Arith::Fixed;
+    const RunResult f = run_spec(spec, fo), x = run_spec(spec, xo);
+    uint64_t first_diff = 0;
+    const size_t m = std::min(f.raster.size(), x.raster.size());
+    size_t k = 0;
+    while (k < m && f.raster.step[k] == x.raster.step[k] && f.raster.neuron[k] == x.raster.neuron[k]) ++k;
+    first_diff = k < m ? std::min(f.raster.step[k], x.raster.step[k]) : f.steps;
+    INFO(name << ": rasters identical for the first " << first_diff << " steps; spikes float " << f.raster.size()
+              << " fixed " << x.raster.size());
+    CHECK(first_diff >= 5);
+    for (size_t p = 0; p < 2; ++p) {
+      const double rf = static_cast<double>(f.counts.per_population[p].spikes);
+      const double rx = static_cast<double>(x.counts.per_population[p].spikes);
+      INFO(name << " population " << p << ": float " << rf << " fixed " << rx << " spikes");
+      CHECK(std::abs(rx - rf) <= 0.10 * rf);
+    }
+  }
+}
+
+TEST_CASE("golden hashes of the fixed core's raster and final weights", "[quantize][golden]") {
+  const NetworkSpec spec = load_spec(examples("hrsnn"));
+  RunOptions o;
+  o.steps = 600;
+  o.arith = Arith::Fixed;
+  const Network net = build_network(with_overrides(spec, o));
+  const fixed::RegisterImage img = fixed::quantize(net, spec.hardware);
+  const InputSignal signal = make_spec_signal(spec, 600);
+  fixed::FixedSimulator sim(net, img, &signal);
+  sim.run(600);
+  uint64_t h = 0xCBF29CE484222325ULL;
+  for (size_t p = 0; p < net.projections.size(); ++p)
+    for (int32_t w : sim.weights(p)) {
+      h ^= static_cast<uint32_t>(w);
+      h *= 0x100000001B3ULL;
+    }
+  INFO("spikes " << sim.raster().size() << " raster " << std::hex << sim.raster().hash() << " weights " << h);
+  CHECK(sim.raster().size() == 9552u);
+  CHECK(sim.raster().hash() == 0x9b23fcbd7a779ae9ULL);
+  CHECK(h == 0x83291e4054130ae9ULL);
+}
