@@ -86,7 +86,7 @@ TEST_CASE("the same spec and seed build a bit-identical network", "[determinism]
   CHECK(ei.synapse_count() == 20u * 16u);
 }
 
-TEST_CASE("two runs with the same seed give the same raster; another seed differs", "[determinism]") {
+TEST_CASE("two runs with the same seed give the same raster, and another seed differs", "[determinism]") {
   const RunResult a = run_small(Arith::Float64, 11), b = run_small(Arith::Float64, 11), c = run_small(Arith::Float64, 12);
   REQUIRE(a.raster.size() > 100);
   CHECK(a.raster.hash() == b.raster.hash());

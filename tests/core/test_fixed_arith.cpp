@@ -62,7 +62,7 @@ TEST_CASE("wrap_bits is two's complement at 24 bits, with no special case at the
   CHECK(wrap_bits(-1, 24) == -1);
 }
 
-TEST_CASE("saturate_symmetric_bits clamps to +-(2^(b-1) - 1); saturate_bits to the full range", "[fixed][arith]") {
+TEST_CASE("saturate_symmetric_bits clamps to +-(2^(b-1) - 1), saturate_bits to the full range", "[fixed][arith]") {
   CHECK(saturate_symmetric_bits(9000000, 24) == 8388607);
   CHECK(saturate_symmetric_bits(-9000000, 24) == -8388607);
   CHECK(saturate_symmetric_bits(-8388608, 24) == -8388607);

@@ -106,7 +106,7 @@ TEST_CASE("negative voltages decay toward zero: dv = 1 takes exactly one LSB per
   CHECK(lif_update(s, p, 0, 0xFFFFFFFFU, stochastic_fmt).v_next == -999);  // r = max: truncate
 }
 
-TEST_CASE("stochastic decay rounding reads u's bits [0,12) and v's bits [12,24) of the draw", "[fixed][lif]") {
+TEST_CASE("stochastic decay rounding reads u's bits 0..11 and v's bits 12..23 of the draw", "[fixed][lif]") {
   HardwareFormat fmt;
   fmt.decay_rounding = Rounding::stochastic;
   LifParams p;

@@ -34,7 +34,7 @@ TEST_CASE("trace decay rounds stochastically: r = 0 rounds up, r = max truncates
   CHECK(trace_update({1}, {4095, 0, 0}, false, kMax, kLoihi).x_next == 0);
 }
 
-TEST_CASE("the impulse is added at the spike, its fraction rounded from bits [12, 20)", "[fixed][trace]") {
+TEST_CASE("the impulse is added at the spike, its fraction rounded from bits 12..19", "[fixed][trace]") {
   const TraceParams p{2048, 10, 128};  // decay 1/2, impulse 10.5
   CHECK(trace_update({20}, p, true, kZero, kLoihi).x_next == 10 + 11);
   CHECK(trace_update({20}, p, true, kMax, kLoihi).x_next == 10 + 10);

@@ -25,7 +25,7 @@ ProjectionParams projection(SignMode mode, uint32_t bits = 8, int32_t plus_exp =
 }
 }  // namespace
 
-TEST_CASE("clip_weight_mantissa: excitatory [0, 255], inhibitory [-255, 0], mixed even [-256, 254]",
+TEST_CASE("clip_weight_mantissa: excitatory 0..255, inhibitory -255..0, mixed even -256..254",
           "[fixed][weights]") {
   CHECK(clip_weight_mantissa(300, kExc, 8, kLoihi) == 255);
   CHECK(clip_weight_mantissa(-5, kExc, 8, kLoihi) == 0);

@@ -121,7 +121,7 @@ TEST_CASE("the STDP weight change of one pre/post pair follows the trace window,
   }
 }
 
-TEST_CASE("weights are clipped to [w_min, w_max] by plasticity", "[float][stdp]") {
+TEST_CASE("weights are clipped to w_min..w_max by plasticity", "[float][stdp]") {
   const std::string stdp = "[projections.stdp]\neta_plus = 0.4\neta_minus = 0.0\nw_min = 0.0\nw_max = 0.6\n";
   const Network net = build_network(parse_spec(test::pair_spec(stdp), "clip"));
   FloatSimulator<double> sim(net, nullptr);

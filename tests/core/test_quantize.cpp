@@ -87,7 +87,7 @@ TEST_CASE("the fixed membrane tracks the float one within the toward-zero roundi
   CHECK(worst > 0.0);  // the rounding is real, and bounded
 }
 
-TEST_CASE("K = number of neurons reproduces per-neuron registers; K = 1 makes them homogeneous", "[quantize]") {
+TEST_CASE("K = number of neurons reproduces per-neuron registers, and K = 1 makes them homogeneous", "[quantize]") {
   NetworkSpec spec = load_spec(examples("hrsnn"));
   const Network net = build_network(spec);
   const fixed::RegisterImage per_neuron = fixed::quantize(net, spec.hardware);
@@ -123,7 +123,7 @@ TEST_CASE("unrepresentable parameters are rejected with the register range", "[q
   CHECK_THROWS_WITH(fixed::quantize(build_network(spec), spec.hardware), Catch::Contains("the fixed core resets v to 0"));
 }
 
-TEST_CASE("a [hardware] table selects a profile and overrides fields, with located errors", "[quantize][spec]") {
+TEST_CASE("a hardware table selects a profile and overrides fields, with located errors", "[quantize][spec]") {
   const std::string base = one_neuron_spec(1024, 512, 1.0);
   const NetworkSpec narrow = parse_spec(base + "[hardware]\nprofile = \"narrow\"\n", "hw");
   CHECK(narrow.hardware.format == fixed::narrow_format());

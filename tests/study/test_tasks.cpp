@@ -10,7 +10,7 @@
 
 using namespace hrsnn::study;
 
-TEST_CASE("The study RNG is deterministic, uniform in [0, 1) and unbiased in below()",
+TEST_CASE("The study RNG is deterministic, uniform in 0..1 and unbiased in below()",
           "[study][random]") {
   Rng a(42);
   Rng b(42);
@@ -36,7 +36,7 @@ TEST_CASE("The study RNG is deterministic, uniform in [0, 1) and unbiased in bel
   for (const auto n : counts) CHECK(static_cast<double>(n) == Approx(10000.0).margin(400.0));
 }
 
-TEST_CASE("The memory-capacity input is i.i.d. uniform in [low, high) and set by the seed",
+TEST_CASE("The memory-capacity input is i.i.d. uniform in low..high and set by the seed",
           "[study][tasks]") {
   const auto u = uniform_input(5000, 3);
   CHECK(u == uniform_input(5000, 3));
