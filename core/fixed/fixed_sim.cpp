@@ -96,6 +96,9 @@ double FixedSimulator::neuron_bytes() const {
 }
 
 void FixedSimulator::step() {
+  // A local copy of the register format: stores into the (unsigned) synapse words may alias
+  // the format's int fields, which would force a reload of every field per synapse.
+  const HardwareFormat fmt = fmt_;
   const uint32_t n = n_;
   const uint64_t t = t_;
   const size_t slot_now = t % ring_slots_;
@@ -127,23 +130,23 @@ void FixedSimulator::step() {
     const Projection& src = *pr.src;
     int32_t* acc = &pr.dendrite[slot_now * src.post_size];
     for (uint32_t li = 0; li < src.post_size; ++li) {
-      if (acc[li] != 0) input_sum_[src.post_first + li] += apply_weight_exp(acc[li], pr.params.weight_exp, fmt_);
+      if (acc[li] != 0) input_sum_[src.post_first + li] += apply_weight_exp(acc[li], pr.params.weight_exp, fmt);
       acc[li] = 0;
     }
   }
 
   // 2. neurons, ascending.
-  const bool soma_random = fmt_.decay_rounding == Rounding::stochastic;
+  const bool soma_random = fmt.decay_rounding == Rounding::stochastic;
   spiked_.clear();
   for (size_t p = 0; p < net_.populations.size(); ++p) {
     const PopulationRange& pop = net_.populations[p];
     uint64_t active = 0, spikes = 0;
     for (uint32_t i = pop.first; i < pop.first + pop.size; ++i) {
-      const auto a = static_cast<int32_t>(narrow_bits(input_sum_[i], fmt_.a_bits, fmt_.a_overflow));
+      const auto a = static_cast<int32_t>(narrow_dendritic_input(input_sum_[i], fmt));
       LifState& s = lif_[i];
       active += static_cast<uint64_t>(s.u != 0 || s.v != 0 || s.ref_count != 0 || a != 0);
       const uint32_t r = soma_random ? soma_.draw() : 0u;
-      const LifOutput o = lif_update(s, img_.lif[i], a, r, fmt_);
+      const LifOutput o = lif_update(s, img_.lif[i], a, r, fmt);
       s.u = o.u_next;
       s.v = o.v_next;
       s.ref_count = o.ref_count_next;
@@ -167,32 +170,33 @@ void FixedSimulator::step() {
   for (uint32_t i : spiked_) is_spiking_[i] = 1;
 
   // 3. traces: active ones only (a zero trace without a spike stays zero and draws nothing).
-  const bool trace_random = fmt_.trace_rounding == Rounding::stochastic;
+  const bool trace_random = fmt.trace_rounding == Rounding::stochastic;
   for (uint32_t i : traced_) {
     const bool s = is_spiking_[i] != 0;
     if (img_.has_x[i] && (x_[i] != 0 || s)) {
       TraceParams tp = img_.x_impulse;
       tp.dx = img_.dx[i];
-      x_[i] = trace_update(TraceState{x_[i]}, tp, s, trace_random ? trace_.draw() : 0u, fmt_).x_next;
+      x_[i] = trace_update(TraceState{x_[i]}, tp, s, trace_random ? trace_.draw() : 0u, fmt).x_next;
       ++step_counts.trace_updates;
       ++counts_.per_population[net_.population_of[i]].trace_updates;
     }
     if (img_.has_y[i] && (y_[i] != 0 || s)) {
       TraceParams tp = img_.y_impulse;
       tp.dx = img_.dy[i];
-      y_[i] = trace_update(TraceState{y_[i]}, tp, s, trace_random ? trace_.draw() : 0u, fmt_).x_next;
+      y_[i] = trace_update(TraceState{y_[i]}, tp, s, trace_random ? trace_.draw() : 0u, fmt).x_next;
       ++step_counts.trace_updates;
       ++counts_.per_population[net_.population_of[i]].trace_updates;
     }
   }
 
   // 4. plasticity on post-spike columns (pre neuron silent this step).
-  const bool weight_random = fmt_.weight_rounding == Rounding::stochastic;
-  const int wfb = fmt_.weight_bits + 1;
+  const bool weight_random = fmt.weight_rounding == Rounding::stochastic;
+  const int wfb = fmt.weight_bits + 1;
   const uint32_t wmask = (uint32_t{1} << wfb) - 1;
   for (auto& pr : proj_) {
     if (pr.lr.empty() || spiked_.empty()) continue;
     const Projection& src = *pr.src;
+    const ProjectionParams params = pr.params;
     uint64_t updates = 0;
     for (uint32_t i : spiked_) {
       if (i < src.post_first || i >= src.post_first + src.post_size) continue;
@@ -202,8 +206,8 @@ void FixedSimulator::step() {
         if (is_spiking_[j]) continue;
         const uint32_t s = src.col_synapse[c];
         const int32_t w = unpack_weight(pr, pr.word[s]);
-        const WeightOutput o = weight_update(WeightState{w}, pr.lr[s], pr.params, false, true, x_[j], y_[i],
-                                             weight_random ? synapse_.draw() : 0u, fmt_);
+        const WeightOutput o = weight_update(WeightState{w}, pr.lr[s], params, false, true, x_[j], y_[i],
+                                             weight_random ? synapse_.draw() : 0u, fmt);
         pr.word[s] = (pr.word[s] & ~wmask) | (static_cast<uint32_t>(o.w_next) & wmask);
         ++updates;
       }
@@ -228,14 +232,15 @@ void FixedSimulator::step() {
       const uint32_t lj = j - src.pre_first;
       const uint64_t begin = src.row_offset[lj], end = src.row_offset[lj + 1];
       if (!pr.lr.empty()) {
+        const ProjectionParams params = pr.params;
         for (uint64_t s = begin; s < end; ++s) {
           const uint32_t li = pr.word[s] >> wfb;
           const uint32_t i = src.post_first + li;
           const int32_t w = unpack_weight(pr, pr.word[s]);
-          const WeightOutput o = weight_update(WeightState{w}, pr.lr[s], pr.params, true, is_spiking_[i] != 0, x_[j],
-                                               y_[i], weight_random ? synapse_.draw() : 0u, fmt_);
+          const WeightOutput o = weight_update(WeightState{w}, pr.lr[s], params, true, is_spiking_[i] != 0, x_[j],
+                                               y_[i], weight_random ? synapse_.draw() : 0u, fmt);
           pr.word[s] = (pr.word[s] & ~wmask) | (static_cast<uint32_t>(o.w_next) & wmask);
-          acc[li] = accumulate_dendrite(acc[li], o.w_next, fmt_);
+          acc[li] = accumulate_dendrite(acc[li], o.w_next, fmt);
         }
         const uint64_t updates = end - begin;
         step_counts.plastic_updates += updates;
@@ -250,7 +255,7 @@ void FixedSimulator::step() {
         for (uint64_t s = begin; s < end; ++s) {
           const uint32_t word = pr.word[s];
           const uint32_t li = word >> wfb;
-          acc[li] = accumulate_dendrite(acc[li], static_cast<int32_t>(word << shift) >> shift, fmt_);
+          acc[li] = accumulate_dendrite(acc[li], static_cast<int32_t>(word << shift) >> shift, fmt);
         }
       }
       events += end - begin;

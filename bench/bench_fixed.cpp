@@ -1,0 +1,93 @@
+// Fixed-point core throughput beside the float reference on the same networks: synaptic
+// events/s, bytes per synapse (packed 4-byte synapse words for static projections).
+#include "core/fixed/fixed_sim.hpp"
+#include "core/fixed/quantize.hpp"
+#include "core/input.hpp"
+#include "core/network.hpp"
+#include "core/spec.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/core.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+using namespace hrsnn;
+
+namespace {
+
+struct FixedCase {
+  NetworkSpec spec;
+  Network net;
+  InputSignal signal;
+  fixed::RegisterImage image;
+};
+
+const FixedCase& fixed_case(const std::string& key, const std::function<NetworkSpec()>& make) {
+  static std::map<std::string, std::unique_ptr<FixedCase>> cache;
+  auto& slot = cache[key];
+  if (!slot) {
+    auto c = std::make_unique<FixedCase>();
+    c->spec = make();
+    c->net = build_network(c->spec);
+    c->signal = make_spec_signal(c->spec, 2'000'000);
+    c->image = fixed::quantize(c->net, c->spec.hardware);
+    slot = std::move(c);
+  }
+  return *slot;
+}
+
+void run_fixed_bench(benchmark::State& state, const FixedCase& c, uint64_t warmup) {
+  SimOptions options;
+  options.record_spikes = false;
+  fixed::FixedSimulator sim(c.net, c.image, &c.signal, options);
+  sim.run(warmup);
+  const uint64_t events0 = sim.counts().total.synaptic_events;
+  const uint64_t steps0 = sim.time();
+  for (auto _ : state) sim.step();
+  const double events = static_cast<double>(sim.counts().total.synaptic_events - events0);
+  const double steps = static_cast<double>(sim.time() - steps0);
+  state.counters["syn_events_per_s"] = benchmark::Counter(events, benchmark::Counter::kIsRate);
+  state.counters["steps_per_s"] = benchmark::Counter(steps, benchmark::Counter::kIsRate);
+  state.counters["events_per_step"] = events / steps;
+  state.counters["bytes_per_synapse"] = sim.synapse_bytes();
+  state.counters["bytes_per_neuron"] = sim.neuron_bytes();
+}
+
+// The example networks on the fixed core (compare BM_ExampleNetwork in bench_float.cpp).
+void BM_ExampleNetworkFixed(benchmark::State& state) {
+  const std::string which = state.range(0) == 0 ? "mrsnn" : "hrsnn";
+  const FixedCase& c = fixed_case("example/" + which, [&] {
+    return load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/" + which + ".toml");
+  });
+  state.SetLabel(which);
+  run_fixed_bench(state, c, 500);
+}
+BENCHMARK(BM_ExampleNetworkFixed)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// 10,000 neurons x 10^7 static synapses, bias-driven (as BM_PropagationStatic).
+void BM_PropagationStaticFixed(benchmark::State& state) {
+  const FixedCase& c = fixed_case("static10k", [] {
+    return parse_spec(R"(
+[simulation]
+seed = 5
+[[populations]]
+name = "E"
+size = 10000
+tau_mem_ms = { dist = "gamma", mean = 20.0, cv = 0.5, min = 2.0, max = 200.0 }
+bias = { dist = "uniform", low = 0.054, high = 0.066 }
+[[projections]]
+name = "EE"
+pre = "E"
+post = "E"
+p = 0.1
+weight = { dist = "uniform", low = 0.0, high = 1e-3 }
+)",
+                      "bench");
+  });
+  run_fixed_bench(state, c, 200);
+}
+BENCHMARK(BM_PropagationStaticFixed)->Unit(benchmark::kMillisecond);
+
+}  // namespace
