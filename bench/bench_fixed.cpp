@@ -82,7 +82,7 @@ name = "EE"
 pre = "E"
 post = "E"
 p = 0.1
-weight = { dist = "uniform", low = 0.0, high = 1e-3 }
+weight = { dist = "uniform", low = 0.0, high = 2e-5 }
 )",
                       "bench");
   });

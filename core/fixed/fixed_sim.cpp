@@ -130,7 +130,13 @@ void FixedSimulator::step() {
     const Projection& src = *pr.src;
     int32_t* acc = &pr.dendrite[slot_now * src.post_size];
     for (uint32_t li = 0; li < src.post_size; ++li) {
-      if (acc[li] != 0) input_sum_[src.post_first + li] += apply_weight_exp(acc[li], pr.params.weight_exp, fmt);
+      // The ring holds the dendritic sums modulo 2^32 (see emission below); wrapping once here
+      // equals accumulate_dendrite's wrap after every add, because a two's-complement wrap of
+      // a sum is the wrap of the sum of the wrapped terms.
+      if (acc[li] != 0) {
+        const auto sum = static_cast<int32_t>(wrap_bits(acc[li], fmt.dendrite_acc_bits));
+        input_sum_[src.post_first + li] += apply_weight_exp(sum, pr.params.weight_exp, fmt);
+      }
       acc[li] = 0;
     }
   }
@@ -240,7 +246,7 @@ void FixedSimulator::step() {
           const WeightOutput o = weight_update(WeightState{w}, pr.lr[s], params, true, is_spiking_[i] != 0, x_[j],
                                                y_[i], weight_random ? synapse_.draw() : 0u, fmt);
           pr.word[s] = (pr.word[s] & ~wmask) | (static_cast<uint32_t>(o.w_next) & wmask);
-          acc[li] = accumulate_dendrite(acc[li], o.w_next, fmt);
+          acc[li] = static_cast<int32_t>(static_cast<uint32_t>(acc[li]) + static_cast<uint32_t>(o.w_next));
         }
         const uint64_t updates = end - begin;
         step_counts.plastic_updates += updates;
@@ -255,7 +261,8 @@ void FixedSimulator::step() {
         for (uint64_t s = begin; s < end; ++s) {
           const uint32_t word = pr.word[s];
           const uint32_t li = word >> wfb;
-          acc[li] = accumulate_dendrite(acc[li], static_cast<int32_t>(word << shift) >> shift, fmt);
+          acc[li] = static_cast<int32_t>(static_cast<uint32_t>(acc[li]) +
+                                         static_cast<uint32_t>(static_cast<int32_t>(word << shift) >> shift));
         }
       }
       events += end - begin;
