@@ -53,6 +53,16 @@ void for_each_count(const EventCounts& c, F&& f) {
   f(std::string_view{"state_writes"}, c.state_writes);
 }
 
+// Books `updates` plastic weight updates (each one weight read and one write) into the step's
+// counts and the postsynaptic population's, as every backend counts them.
+inline void count_plastic_updates(EventCounts& step, EventCounts& population, uint64_t updates) {
+  for (EventCounts* c : {&step, &population}) {
+    c->plastic_updates += updates;
+    c->weight_reads += updates;
+    c->weight_writes += updates;
+  }
+}
+
 // Counts of a whole run: totals, per population (by population index), and optionally per step.
 struct RunCounts {
   EventCounts total;

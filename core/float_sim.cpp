@@ -248,13 +248,7 @@ void FloatSimulator<Real>::step() {
         ++updates;
       }
     }
-    step_counts.plastic_updates += updates;
-    step_counts.weight_reads += updates;
-    step_counts.weight_writes += updates;
-    EventCounts& pc = counts_.per_population[src.post_population];
-    pc.plastic_updates += updates;
-    pc.weight_reads += updates;
-    pc.weight_writes += updates;
+    count_plastic_updates(step_counts, counts_.per_population[src.post_population], updates);
   }
   for (uint32_t j : spiked_) {
     const uint32_t pop = net_.population_of[j];
@@ -280,13 +274,7 @@ void FloatSimulator<Real>::step() {
           slot[i] += wn;
         }
         const uint64_t updates = end - begin;
-        step_counts.plastic_updates += updates;
-        step_counts.weight_reads += updates;
-        step_counts.weight_writes += updates;
-        EventCounts& pc = counts_.per_population[src.post_population];
-        pc.plastic_updates += updates;
-        pc.weight_reads += updates;
-        pc.weight_writes += updates;
+        count_plastic_updates(step_counts, counts_.per_population[src.post_population], updates);
       } else {
         for (uint64_t s = begin; s < end; ++s) slot[post[s]] += w[s];
       }

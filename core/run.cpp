@@ -35,21 +35,16 @@ NetworkSpec with_overrides(const NetworkSpec& spec, const RunOptions& options) {
 
 namespace {
 
+// Steps any backend (same interface) and collects what every backend reports.
 template <typename Sim>
-void drive(Sim& sim, uint64_t steps, const RunOptions& options) {
+RunResult drive(Sim& sim, uint64_t steps, const RunOptions& options) {
   const uint64_t every = options.progress_every ? options.progress_every : steps;
+  RunResult r;
+  const auto t0 = std::chrono::steady_clock::now();
   for (uint64_t k = 0; k < steps; ++k) {
     sim.step();
     if (options.progress && ((k + 1) % every == 0 || k + 1 == steps)) options.progress(k + 1, steps);
   }
-}
-
-template <typename Real>
-RunResult run_float(const Network& net, const InputSignal& signal, uint64_t steps, const RunOptions& options) {
-  FloatSimulator<Real> sim(net, &signal, options.sim);
-  RunResult r;
-  const auto t0 = std::chrono::steady_clock::now();
-  drive(sim, steps, options);
   r.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.steps = steps;
   r.counts = sim.counts();
@@ -62,22 +57,17 @@ RunResult run_float(const Network& net, const InputSignal& signal, uint64_t step
   return r;
 }
 
+template <typename Real>
+RunResult run_float(const Network& net, const InputSignal& signal, uint64_t steps, const RunOptions& options) {
+  FloatSimulator<Real> sim(net, &signal, options.sim);
+  return drive(sim, steps, options);
+}
+
 RunResult run_fixed(const Network& net, const InputSignal& signal, uint64_t steps, const RunOptions& options) {
   const HardwareSpec hw = options.hardware.value_or(HardwareSpec{});
   const fixed::RegisterImage image = fixed::quantize(net, hw);
   fixed::FixedSimulator sim(net, image, &signal, options.sim);
-  RunResult r;
-  const auto t0 = std::chrono::steady_clock::now();
-  drive(sim, steps, options);
-  r.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.steps = steps;
-  r.counts = sim.counts();
-  r.raster = sim.raster();
-  r.probes = sim.probes();
-  r.probe_ids = options.sim.probes;
-  r.input_spikes = sim.input_spikes();
-  r.bytes_per_synapse = sim.synapse_bytes();
-  r.bytes_per_neuron = sim.neuron_bytes();
+  RunResult r = drive(sim, steps, options);
   r.voltage_scale = image.voltage_scale;
   r.quantization = {{"profile", hw.profile},
                     {"voltage_scale", image.voltage_scale},

@@ -218,13 +218,7 @@ void FixedSimulator::step() {
         ++updates;
       }
     }
-    step_counts.plastic_updates += updates;
-    step_counts.weight_reads += updates;
-    step_counts.weight_writes += updates;
-    EventCounts& pc = counts_.per_population[src.post_population];
-    pc.plastic_updates += updates;
-    pc.weight_reads += updates;
-    pc.weight_writes += updates;
+    count_plastic_updates(step_counts, counts_.per_population[src.post_population], updates);
   }
 
   // 4b + 5. spiking rows: plastic update then emission; static rows: emission.
@@ -249,13 +243,7 @@ void FixedSimulator::step() {
           acc[li] = static_cast<int32_t>(static_cast<uint32_t>(acc[li]) + static_cast<uint32_t>(o.w_next));
         }
         const uint64_t updates = end - begin;
-        step_counts.plastic_updates += updates;
-        step_counts.weight_reads += updates;
-        step_counts.weight_writes += updates;
-        EventCounts& pc = counts_.per_population[src.post_population];
-        pc.plastic_updates += updates;
-        pc.weight_reads += updates;
-        pc.weight_writes += updates;
+        count_plastic_updates(step_counts, counts_.per_population[src.post_population], updates);
       } else {
         const int shift = 32 - wfb;
         for (uint64_t s = begin; s < end; ++s) {
