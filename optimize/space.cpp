@@ -1,0 +1,368 @@
+#include "optimize/space.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+namespace hrsnn::opt {
+
+namespace {
+
+const std::vector<std::string> kDimensionKeys = {"name", "path", "low", "high", "scale", "integer"};
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+std::string where(std::string_view file, int64_t line) {
+  return line > 0 ? fmt::format("{}:{}", file, line) : std::string(file);
+}
+
+int64_t line_of(const toml::node& node) { return static_cast<int64_t>(node.source().begin.line); }
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a floating-point number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> segments;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = path.find('.', start);
+    segments.emplace_back(path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return segments;
+}
+
+std::string spec_label(const toml::table& spec, std::string_view spec_name) {
+  if (!spec_name.empty()) return std::string(spec_name);
+  if (spec.source().path && !spec.source().path->empty()) return *spec.source().path;
+  return "<spec>";
+}
+
+// The numeric leaf a dimension's path names in the spec; throws SpaceError naming the spec
+// location where the walk stopped and the space entry that asked for it.
+toml::node& resolve(toml::table& spec, const Dimension& dim, const std::string& spec_file,
+                    const std::string& space_file) {
+  const auto fail = [&](const toml::node& at, const std::string& key, const std::string& message) -> SpaceError {
+    return SpaceError(fmt::format("{}: {}: {} (path '{}' of dimension '{}' at {})",
+                                  where(spec_file, line_of(at)), key.empty() ? "<root>" : key, message,
+                                  dim.path, dim.name, where(space_file, dim.line)));
+  };
+  toml::node* current = &spec;
+  std::string walked;
+  for (const std::string& segment : split_path(dim.path)) {
+    toml::node* next = nullptr;
+    if (auto* table = current->as_table()) {
+      next = table->get(segment);
+      if (!next) {
+        std::vector<std::string> keys;
+        for (const auto& [key, value] : *table) keys.emplace_back(key.str());
+        throw fail(*current, walked, fmt::format("has no key '{}' (keys: {})", segment, join(keys)));
+      }
+    } else if (auto* array = current->as_array()) {
+      std::vector<std::string> names;
+      for (auto& element : *array) {
+        const auto* element_table = element.as_table();
+        const auto name = element_table ? element_table->get_as<std::string>("name") : nullptr;
+        if (!name) continue;
+        names.push_back(name->get());
+        if (name->get() == segment && !next) next = &element;
+      }
+      if (!next) {
+        std::size_t index = 0;
+        const auto [end, error] = std::from_chars(segment.data(), segment.data() + segment.size(), index);
+        if (error == std::errc() && end == segment.data() + segment.size() && index < array->size()) {
+          next = array->get(index);
+        }
+      }
+      if (!next) {
+        throw fail(*current, walked,
+                   fmt::format("no element with name = \"{}\" (names: {}; or an index below {})", segment,
+                               names.empty() ? "none" : join(names), array->size()));
+      }
+    } else {
+      throw fail(*current, walked,
+                 fmt::format("is {}, not a table or an array, so it has no '{}'", type_name(*current), segment));
+    }
+    walked += walked.empty() ? segment : "." + segment;
+    current = next;
+  }
+  if (!current->is_number()) {
+    throw fail(*current, walked, fmt::format("is {}; a number is required", type_name(*current)));
+  }
+  if (current->is_integer() && !dim.integer) {
+    throw fail(*current, walked,
+               "is an integer in the spec; declare the dimension with integer = true to search it");
+  }
+  return *current;
+}
+
+double number_at(const toml::table& entry, std::string_view key, const std::string& file, std::size_t index) {
+  const toml::node* node = entry.get(key);
+  if (!node) {
+    throw SpaceError(fmt::format("{}: dimension[{}]: missing key '{}' (a number)", where(file, line_of(entry)),
+                                 index, key));
+  }
+  if (!node->is_number()) {
+    throw SpaceError(fmt::format("{}: dimension[{}].{}: is {}; a number is required", where(file, line_of(*node)),
+                                 index, key, type_name(*node)));
+  }
+  return node->value<double>().value_or(std::nan(""));
+}
+
+}  // namespace
+
+std::string to_string(Scale scale) { return scale == Scale::log ? "log" : "linear"; }
+
+SearchSpace::SearchSpace(std::vector<Dimension> dimensions, std::string source)
+    : dimensions_(std::move(dimensions)), source_(std::move(source)) {
+  std::set<std::string> names, paths;
+  for (std::size_t i = 0; i < dimensions_.size(); ++i) {
+    Dimension& d = dimensions_[i];
+    if (d.name.empty()) d.name = d.path;
+    const std::string at = fmt::format("{}: dimension '{}'", where(source_, d.line), d.name);
+    const auto segments = split_path(d.path);
+    if (d.path.empty() || std::any_of(segments.begin(), segments.end(), [](const auto& s) { return s.empty(); })) {
+      throw SpaceError(fmt::format("{}: path '{}' is not a dotted key path like populations.E.tau_mem_ms.mean",
+                                   at, d.path));
+    }
+    if (!std::isfinite(d.low) || !std::isfinite(d.high)) {
+      throw SpaceError(fmt::format("{}: bounds must be finite numbers (low = {}, high = {})", at, d.low, d.high));
+    }
+    if (!(d.low < d.high)) {
+      throw SpaceError(fmt::format("{}: low must be below high (low = {}, high = {})", at, d.low, d.high));
+    }
+    if (d.scale == Scale::log && !(d.low > 0.0)) {
+      throw SpaceError(fmt::format("{}: scale = \"log\" needs low > 0 (low = {})", at, d.low));
+    }
+    if (d.integer) {
+      if (d.low != std::floor(d.low) || d.high != std::floor(d.high)) {
+        throw SpaceError(fmt::format("{}: integer = true needs whole-number bounds (low = {}, high = {})", at,
+                                     d.low, d.high));
+      }
+      if (d.scale == Scale::log && d.low < 1.0) {
+        throw SpaceError(fmt::format("{}: an integer log-scale dimension needs low >= 1 (low = {})", at, d.low));
+      }
+    }
+    if (!names.insert(d.name).second) throw SpaceError(fmt::format("{}: duplicate name", at));
+    if (!paths.insert(d.path).second) throw SpaceError(fmt::format("{}: path '{}' already searched", at, d.path));
+  }
+}
+
+SearchSpace SearchSpace::from_file(const std::filesystem::path& path,
+                                   const std::vector<std::string>& other_top_level_keys) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    throw SpaceError(fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line, e.source().begin.column,
+                                 e.description()));
+  }
+  return from_table(table, path.string(), other_top_level_keys);
+}
+
+SearchSpace SearchSpace::from_string(std::string_view text, std::string source,
+                                     const std::vector<std::string>& other_top_level_keys) {
+  toml::table table;
+  try {
+    table = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw SpaceError(fmt::format("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column,
+                                 e.description()));
+  }
+  return from_table(table, std::move(source), other_top_level_keys);
+}
+
+SearchSpace SearchSpace::from_table(const toml::table& table, std::string source,
+                                    const std::vector<std::string>& other_top_level_keys) {
+  for (const auto& [key, node] : table) {
+    if (key.str() == "dimension") continue;
+    if (std::find(other_top_level_keys.begin(), other_top_level_keys.end(), key.str()) != other_top_level_keys.end()) {
+      continue;
+    }
+    std::vector<std::string> allowed = {"dimension"};
+    allowed.insert(allowed.end(), other_top_level_keys.begin(), other_top_level_keys.end());
+    throw SpaceError(fmt::format("{}: unknown top-level key '{}' (allowed: {})", where(source, line_of(node)),
+                                 key.str(), join(allowed)));
+  }
+  const toml::node* list = table.get("dimension");
+  if (!list) throw SpaceError(fmt::format("{}: no [[dimension]] entries", source));
+  const toml::array* array = list->as_array();
+  if (!array || array->empty()) {
+    throw SpaceError(fmt::format("{}: dimension: must be an array of tables ([[dimension]]), got {}",
+                                 where(source, line_of(*list)), type_name(*list)));
+  }
+  std::vector<Dimension> dimensions;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& node = *array->get(i);
+    const toml::table* entry = node.as_table();
+    if (!entry) {
+      throw SpaceError(fmt::format("{}: dimension[{}]: is {}; a table is required", where(source, line_of(node)), i,
+                                   type_name(node)));
+    }
+    for (const auto& [key, value] : *entry) {
+      if (std::find(kDimensionKeys.begin(), kDimensionKeys.end(), key.str()) == kDimensionKeys.end()) {
+        throw SpaceError(fmt::format("{}: dimension[{}]: unknown key '{}' (allowed: {})",
+                                     where(source, line_of(value)), i, key.str(), join(kDimensionKeys)));
+      }
+    }
+    Dimension d;
+    d.line = line_of(*entry);
+    const toml::node* path = entry->get("path");
+    if (!path || !path->is_string()) {
+      throw SpaceError(fmt::format("{}: dimension[{}].path: {}; a string like \"populations.E.tau_mem_ms.mean\" is "
+                                   "required",
+                                   where(source, path ? line_of(*path) : d.line), i,
+                                   path ? "is " + type_name(*path) : std::string("missing")));
+    }
+    d.path = path->value<std::string>().value_or("");
+    if (const toml::node* name = entry->get("name")) {
+      if (!name->is_string()) {
+        throw SpaceError(fmt::format("{}: dimension[{}].name: is {}; a string is required",
+                                     where(source, line_of(*name)), i, type_name(*name)));
+      }
+      d.name = name->value<std::string>().value_or("");
+    }
+    d.low = number_at(*entry, "low", source, i);
+    d.high = number_at(*entry, "high", source, i);
+    if (const toml::node* scale = entry->get("scale")) {
+      const auto text = scale->value<std::string>();
+      if (!text || (*text != "linear" && *text != "log")) {
+        throw SpaceError(fmt::format("{}: dimension[{}].scale: must be \"linear\" or \"log\"",
+                                     where(source, line_of(*scale)), i));
+      }
+      d.scale = *text == "log" ? Scale::log : Scale::linear;
+    }
+    if (const toml::node* integer = entry->get("integer")) {
+      if (!integer->is_boolean()) {
+        throw SpaceError(fmt::format("{}: dimension[{}].integer: is {}; true or false is required",
+                                     where(source, line_of(*integer)), i, type_name(*integer)));
+      }
+      d.integer = integer->value<bool>().value_or(false);
+    }
+    dimensions.push_back(std::move(d));
+  }
+  return SearchSpace(std::move(dimensions), std::move(source));
+}
+
+double SearchSpace::from_unit(std::size_t i, double u) const {
+  const Dimension& d = dimensions_.at(i);
+  u = std::clamp(u, 0.0, 1.0);
+  // Integers: each whole number owns an equal share [k - 1/2, k + 1/2) of the range.
+  const double lo = d.integer ? d.low - 0.5 : d.low;
+  const double hi = d.integer ? d.high + 0.5 : d.high;
+  double value = d.scale == Scale::log ? std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo)))
+                                       : lo + u * (hi - lo);
+  if (d.integer) value = std::round(value);
+  return std::clamp(value, d.low, d.high);
+}
+
+double SearchSpace::to_unit(std::size_t i, double value) const {
+  const Dimension& d = dimensions_.at(i);
+  const double lo = d.integer ? d.low - 0.5 : d.low;
+  const double hi = d.integer ? d.high + 0.5 : d.high;
+  if (d.integer) value = std::round(value);
+  const double u = d.scale == Scale::log ? (std::log(value) - std::log(lo)) / (std::log(hi) - std::log(lo))
+                                         : (value - lo) / (hi - lo);
+  return std::clamp(u, 0.0, 1.0);
+}
+
+std::vector<double> SearchSpace::from_unit(const std::vector<double>& unit) const {
+  if (unit.size() != size()) {
+    throw std::invalid_argument(fmt::format("search space of {} dimensions given a point of {}", size(), unit.size()));
+  }
+  std::vector<double> values(unit.size());
+  for (std::size_t i = 0; i < unit.size(); ++i) values[i] = from_unit(i, unit[i]);
+  return values;
+}
+
+std::vector<double> SearchSpace::to_unit(const std::vector<double>& values) const {
+  if (values.size() != size()) {
+    throw std::invalid_argument(fmt::format("search space of {} dimensions given a point of {}", size(), values.size()));
+  }
+  std::vector<double> unit(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) unit[i] = to_unit(i, values[i]);
+  return unit;
+}
+
+void SearchSpace::check(const toml::table& spec, std::string_view spec_name) const {
+  // resolve() only reads; the table is not modified.
+  auto& mutable_spec = const_cast<toml::table&>(spec);
+  const std::string label = spec_label(spec, spec_name);
+  for (const Dimension& d : dimensions_) resolve(mutable_spec, d, label, source_);
+}
+
+std::vector<double> SearchSpace::read(const toml::table& spec, std::string_view spec_name) const {
+  auto& mutable_spec = const_cast<toml::table&>(spec);
+  const std::string label = spec_label(spec, spec_name);
+  std::vector<double> values;
+  for (const Dimension& d : dimensions_) {
+    values.push_back(resolve(mutable_spec, d, label, source_).value<double>().value_or(std::nan("")));
+  }
+  return values;
+}
+
+void SearchSpace::apply(const std::vector<double>& values, toml::table& spec, std::string_view spec_name) const {
+  if (values.size() != size()) {
+    throw std::invalid_argument(fmt::format("search space of {} dimensions given {} values", size(), values.size()));
+  }
+  const std::string label = spec_label(spec, spec_name);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const Dimension& d = dimensions_[i];
+    if (!std::isfinite(values[i])) {
+      throw std::invalid_argument(fmt::format("dimension '{}': cannot write non-finite value {}", d.name, values[i]));
+    }
+    toml::node& leaf = resolve(spec, d, label, source_);
+    if (auto* integer = leaf.as_integer()) {
+      integer->get() = static_cast<int64_t>(std::llround(values[i]));
+    } else {
+      leaf.as_floating_point()->get() = d.integer ? std::round(values[i]) : values[i];
+    }
+  }
+}
+
+std::string SearchSpace::apply_to_text(const std::vector<double>& values, const toml::table& spec,
+                                       std::string_view spec_name) const {
+  toml::table copy = spec;
+  apply(values, copy, spec_label(spec, spec_name));
+  return to_toml_text(copy);
+}
+
+nlohmann::ordered_json SearchSpace::to_json(const std::vector<double>& values) const {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < std::min(values.size(), size()); ++i) out[dimensions_[i].name] = values[i];
+  return out;
+}
+
+std::string to_toml_text(const toml::table& table) {
+  std::ostringstream out;
+  out << toml::toml_formatter(table);
+  out << '\n';
+  return out.str();
+}
+
+}  // namespace hrsnn::opt
