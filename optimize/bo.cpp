@@ -134,6 +134,7 @@ json run_header(std::size_t dims, uint64_t n_initial, const Options& o) {
       {"strategy", to_string(o.strategy)},
       {"design", to_string(o.design)},
       {"initial_design_size", n_initial},
+      {"initial_points", o.initial_points},
       {"batch_size", o.batch_size},
       {"constraints", constraints},
       {"constraint_handling", to_string(o.constraint_handling)},
@@ -239,7 +240,13 @@ class Run {
         throw std::invalid_argument(fmt::format("minimize: constraint '{}' has lower > upper", c.name));
       }
     }
+    for (const auto& p : options.initial_points) {
+      if (p.size() != dims || std::any_of(p.begin(), p.end(), [](double u) { return !(u >= 0.0 && u <= 1.0); })) {
+        throw std::invalid_argument(fmt::format("minimize: an initial point is not a point of the unit cube [0, 1]^{}", dims));
+      }
+    }
     n_initial_ = options.initial_design_size > 0 ? options.initial_design_size : 2 * (dims + 1);
+    round0_size_ = options.initial_points.size() + n_initial_;
     const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
     threads_ = options.threads > 0 ? options.threads : std::min<unsigned>(options.batch_size, hardware);
   }
@@ -273,8 +280,8 @@ class Run {
   }
 
  private:
-  uint64_t first_index(uint64_t round) const { return round == 0 ? 0 : n_initial_ + (round - 1) * options_.batch_size; }
-  uint64_t round_size(uint64_t round) const { return round == 0 ? n_initial_ : options_.batch_size; }
+  uint64_t first_index(uint64_t round) const { return round == 0 ? 0 : round0_size_ + (round - 1) * options_.batch_size; }
+  uint64_t round_size(uint64_t round) const { return round == 0 ? round0_size_ : options_.batch_size; }
 
   void open_checkpoint() {
     checkpoint_.emplace(options_.checkpoint);
@@ -336,7 +343,8 @@ class Run {
     info.first_index = first_index(r);
     info.hyper = nullptr;
     if (r == 0) {
-      info.proposals = initial_design(options_.design, dims_, n_initial_, options_.seed);
+      info.proposals = options_.initial_points;
+      for (auto& p : initial_design(options_.design, dims_, n_initial_, options_.seed)) info.proposals.push_back(std::move(p));
     } else if (options_.strategy == Strategy::random_search) {
       info.proposals = uniform_points(dims_, options_.batch_size, options_.seed, derive_stream("random-search", r));
     } else {
@@ -617,7 +625,8 @@ class Run {
   const Objective& objective_;
   std::size_t dims_;
   const Options& options_;
-  uint64_t n_initial_ = 0;
+  uint64_t n_initial_ = 0;    // design points
+  uint64_t round0_size_ = 0;  // initial points + design points
   std::size_t threads_ = 1;
   std::optional<CheckpointFile> checkpoint_;
   std::map<uint64_t, RoundInfo> rounds_;

@@ -90,6 +90,8 @@ struct Options {
   uint64_t budget = 50;               // evaluations in total, the initial design included
   uint64_t initial_design_size = 0;   // 0: 2 (d + 1)
   DesignKind design = DesignKind::sobol;
+  // Points evaluated first, before the design (e.g. the spec's own point, space.to_unit(read)).
+  Points initial_points;
   uint32_t batch_size = 1;            // q points per round (kriging believer)
   uint32_t threads = 0;               // parallel evaluations; 0: min(q, hardware threads)
   uint64_t seed = 1;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -356,6 +357,25 @@ nlohmann::ordered_json SearchSpace::to_json(const std::vector<double>& values) c
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < std::min(values.size(), size()); ++i) out[dimensions_[i].name] = values[i];
   return out;
+}
+
+Objective spec_objective(SearchSpace space, toml::table base_spec, SpecEvaluator evaluate) {
+  space.check(base_spec);
+  struct Shared {
+    SearchSpace space;
+    toml::table spec;
+    SpecEvaluator evaluate;
+  };
+  auto shared = std::make_shared<const Shared>(Shared{std::move(space), std::move(base_spec), std::move(evaluate)});
+  return [shared](const std::vector<double>& unit_x, uint64_t eval_index) {
+    const std::vector<double> values = shared->space.from_unit(unit_x);
+    toml::table spec = shared->spec;
+    shared->space.apply(values, spec);
+    Evaluation e = shared->evaluate(spec, eval_index);
+    if (!e.metrics.is_object()) e.metrics = nlohmann::json::object();
+    e.metrics["values"] = nlohmann::json::parse(shared->space.to_json(values).dump());
+    return e;
+  };
 }
 
 std::string to_toml_text(const toml::table& table) {

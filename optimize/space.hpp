@@ -18,12 +18,15 @@
 // `projections` with name = "EE".
 #pragma once
 
+#include "optimize/bo.hpp"
+
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -94,6 +97,15 @@ class SearchSpace {
   std::vector<Dimension> dimensions_;
   std::string source_ = "<space>";
 };
+
+// Evaluates one instantiated network spec (e.g. simulate it and return E = S / MC).
+using SpecEvaluator = std::function<Evaluation(const toml::table& spec, uint64_t eval_index)>;
+
+// The unit-cube objective minimize() wants, from an evaluator of specs: each point is mapped
+// to physical values, written into a copy of base_spec, and evaluated; the values are added to
+// the evaluation's metrics under "values". Checks the space against the spec first (throws
+// SpaceError). Safe to call from several threads if evaluate is.
+Objective spec_objective(SearchSpace space, toml::table base_spec, SpecEvaluator evaluate);
 
 // A TOML table as TOML text.
 std::string to_toml_text(const toml::table& table);

@@ -151,6 +151,22 @@ TEST_CASE("Random search evaluates the same initial design as BO, then different
   CHECK(bo.rounds.size() == 5);  // the design, then four rounds of one
 }
 
+TEST_CASE("Initial points are evaluated first, before the design", "[bo]") {
+  Options o;
+  o.budget = 9;
+  o.seed = 9;
+  const Result plain_run = minimize(plain(branin), 2, o);
+  o.initial_points = {{0.5428, 0.1517}, {0.25, 0.75}};  // near a minimum, and anywhere
+  const Result seeded = minimize(plain(branin), 2, o);
+  CHECK(seeded.history[0].x == o.initial_points[0]);
+  CHECK(seeded.history[1].x == o.initial_points[1]);
+  for (std::size_t i = 0; i < 6; ++i) CHECK(seeded.history[i + 2].x == plain_run.history[i].x);
+  CHECK(seeded.rounds[0].proposals.size() == 8);
+  CHECK(best_value(seeded) < kBraninMin + 0.01);
+  o.initial_points = {{0.5, 1.5}};
+  CHECK_THROWS_AS(minimize(plain(branin), 2, o), std::invalid_argument);
+}
+
 TEST_CASE("A resumed run yields exactly the history of an uninterrupted one", "[bo][checkpoint]") {
   const fs::path dir = scratch("resume");
   std::atomic<int> calls{0};

@@ -2,6 +2,8 @@
 // worked by hand, the likelihood gradient against finite differences, and fitting.
 #include "optimize/gp.hpp"
 
+#include "core/random.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -155,4 +157,24 @@ TEST_CASE("Duplicate inputs with a negligible noise term are factorized with add
   Eigen::VectorXd p(1);
   p << 0.2;
   CHECK(std::isfinite(gp.predict(p).mean));
+}
+
+TEST_CASE("The fitted noise term recovers the noise level of noisy observations", "[gp]") {
+  // y = sin(6 x) + e with e uniform of standard deviation 0.1 (variance 0.01), 80 points.
+  hrsnn::Rng rng(11, 0);
+  Eigen::MatrixXd x(80, 1);
+  Eigen::VectorXd y(80);
+  for (Eigen::Index i = 0; i < 80; ++i) {
+    x(i, 0) = rng.uniform();
+    y[i] = std::sin(6.0 * x(i, 0)) + (rng.uniform() - 0.5) * std::sqrt(12.0) * 0.1;
+  }
+  GaussianProcess gp;
+  gp.fit(x, y, GpFitOptions{}, 1, 0);
+  const double noise = std::exp(gp.hyper().log_noise_variance) * gp.output_scale() * gp.output_scale();
+  CHECK(noise > 0.007);
+  CHECK(noise < 0.014);
+  // Without the noise term the fit would interpolate the noise; with it the mean stays smooth.
+  Eigen::VectorXd p(1);
+  p << 0.4;
+  CHECK(gp.predict(p).mean == Approx(std::sin(2.4)).margin(0.06));
 }

@@ -185,3 +185,24 @@ TEST_CASE("A space that does not fit the spec names the spec location and the sp
   CHECK_THAT(check("projections.EE.delay_steps"), Contains("is an integer in the spec; declare the dimension with integer = true"));
   CHECK(check("projections.EE.delay_steps", true) == "(no error)");
 }
+
+TEST_CASE("A spec evaluator becomes a unit-cube objective that sees each point written into the spec", "[space]") {
+  const SearchSpace space = SearchSpace::from_string(kSpace, "SPACE.toml");
+  const auto objective = hrsnn::opt::spec_objective(space, spec(), [](const toml::table& s, uint64_t index) {
+    hrsnn::opt::Evaluation e;
+    e.value = s["populations"]["E"]["tau_mem_ms"]["mean"].value_or(-1.0);
+    e.metrics = {{"index", index}, {"delay", s["projections"][1]["delay_steps"].value_or(int64_t{-1})}};
+    return e;
+  });
+  const auto e = objective({0.5, 0.0, 1.0}, 7);
+  CHECK(e.value == Approx(20.0));
+  CHECK(e.metrics["index"] == 7);
+  CHECK(e.metrics["delay"] == 4);
+  CHECK(e.metrics["values"]["tau_E"].get<double>() == Approx(20.0));
+  CHECK(e.metrics["values"]["delay_EI"].get<double>() == 4.0);
+
+  // A space that does not fit the spec is refused before any evaluation.
+  const SearchSpace wrong({{"w", "projections.XX.weight.high", 0.1, 2.0, Scale::linear, false, 0}});
+  CHECK_THROWS_AS(hrsnn::opt::spec_objective(wrong, spec(), [](const toml::table&, uint64_t) { return hrsnn::opt::Evaluation{}; }),
+                  SpaceError);
+}
