@@ -558,7 +558,9 @@ class Run {
         record.feasible = false;
       }
     }
-    return record;
+    // Exactly what the checkpoint will hold (NaN metrics become null, invalid UTF-8 is
+    // replaced), so that a resumed run's history equals an uninterrupted one's.
+    return record_from_json(json::parse(dump_line(record_to_json(record))));
   }
 
   void finish(Record record) {

@@ -178,7 +178,7 @@ TEST_CASE("A resumed run yields exactly the history of an uninterrupted one", "[
     Evaluation e;
     e.value = x[0] < 0.05 ? std::nan("") : branin(x);
     e.constraints = {x[1]};
-    e.metrics = {{"index_seen", index}, {"half", x[0] * 0.5}};
+    e.metrics = {{"index_seen", index}, {"half", x[0] * 0.5}, {"undefined", std::nan("")}};
     return e;
   };
   Options o;
