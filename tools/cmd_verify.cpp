@@ -1,0 +1,95 @@
+// hrsnn verify SPEC: run the Verilated neuron core (hw_model/rtl/neuron_core.v) in lockstep with
+// the fixed-point core on a spec, comparing spikes, u, v, refractory counts, traces, weights, PRNG
+// states and event counts after every step (rtl_tests/lockstep.hpp). Prints
+// "identical for N steps: ..." or the first divergence. A build without the RTL (HRSNN_RTL=OFF or
+// no Verilator) still has the subcommand, and it fails saying so.
+#include "core/fixed/quantize.hpp"
+#include "core/spec.hpp"
+#include "tools/cli_util.hpp"
+#include "tools/command.hpp"
+
+#include <fmt/core.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#ifdef HRSNN_HAVE_RTL
+#include "rtl_tests/lockstep.hpp"
+#endif
+
+namespace hrsnn::cli {
+namespace {
+
+struct VerifyArgs {
+  std::string spec;
+  std::optional<uint64_t> steps;
+  std::optional<uint64_t> seed;
+  std::string vcd;
+  std::string profile;
+  bool quiet = false;
+};
+
+#ifdef HRSNN_HAVE_RTL
+
+void verify_command(const VerifyArgs& args) {
+  NetworkSpec spec = load_spec(args.spec);
+  if (args.seed) spec.simulation.seed = *args.seed;
+  if (!args.profile.empty()) {
+    // The named profile's format replaces the spec's [hardware] profile and field overrides.
+    const fixed::HardwareProfile* p = fixed::find_hardware_profile(args.profile);
+    if (p == nullptr) throw std::invalid_argument(fmt::format("--profile: unknown hardware profile '{}'", args.profile));
+    spec.hardware.profile = args.profile;
+    spec.hardware.format = p->format;
+  }
+  const uint64_t steps = args.steps.value_or(spec.simulation.steps);
+  const Network net = build_network(spec);
+  const fixed::RegisterImage image = fixed::quantize(net, spec.hardware);
+  const InputSignal signal = make_spec_signal(spec, steps);
+
+  const std::string profile = rtl::core_profile_for(image.format);
+  fmt::print("{}: {} neurons, {} synapses ({} plastic), {} steps, RTL profile {}\n", args.spec, net.size(),
+             net.synapse_count(), net.plastic_synapse_count(), steps, profile.empty() ? "(none)" : profile);
+  rtl::LockstepOptions options;
+  options.vcd_path = args.vcd;
+  if (!args.quiet) options.progress = [](uint64_t d, uint64_t t) { print_progress("verify", d, t); };
+  options.progress_every = 100;
+  const rtl::LockstepResult r = rtl::run_lockstep(net, image, &signal, steps, options);
+
+  fmt::print("{}\n", rtl::describe(r));
+  if (r.steps > 0)
+    fmt::print("  RTL: {} clock cycles ({:.0f} per step), {:.3g} cycles/s in Verilator\n", r.cycles,
+               static_cast<double>(r.cycles) / static_cast<double>(r.steps), static_cast<double>(r.cycles) / r.rtl_seconds);
+  if (!args.vcd.empty()) fmt::print("  waveform: {}\n", args.vcd);
+  if (r.divergence) throw std::runtime_error("the RTL core and the fixed-point core diverged");
+}
+
+#else
+
+void verify_command(const VerifyArgs&) {
+  throw std::runtime_error(
+      "THIS BUILD HAS NO RTL: hrsnn was configured without the Verilated neuron core (HRSNN_RTL=OFF, or "
+      "Verilator 5 missing), so nothing was verified. Install Verilator (tools/setup.sh) and configure with "
+      "-DHRSNN_RTL=ON.");
+}
+
+#endif
+
+const RegisterCommand reg{[](CLI::App& app) {
+  auto args = std::make_shared<VerifyArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "verify", "Run the RTL neuron core (Verilator) in lockstep with the fixed-point core; report the first divergence");
+  sub->add_option("spec", args->spec, "Network spec (TOML); must fit the core (e.g. examples/hrsnn_small.toml)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub->add_option("--steps", args->steps, "Number of steps (default: simulation.steps)")->check(CLI::PositiveNumber);
+  sub->add_option("--seed", args->seed, "Seed (overrides simulation.seed)");
+  sub->add_option("--vcd", args->vcd, "Write the RTL core's waveform (VCD, every clock cycle) to this file");
+  sub->add_option("--profile", args->profile,
+                  "Hardware profile replacing the spec's [hardware] format (the core exists for loihi and narrow)");
+  sub->add_flag("--quiet", args->quiet, "No progress on stderr");
+  sub->callback([args] { verify_command(*args); });
+}};
+
+}  // namespace
+}  // namespace hrsnn::cli
