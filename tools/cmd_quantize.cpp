@@ -1,0 +1,89 @@
+// hrsnn quantize --spec SPEC --sweep SWEEP.toml: a quantization / hardware-heterogeneity sweep
+// over the fixed-point core's register format (study/quant_sweep.hpp, docs/quantization.md).
+#include "core/spec.hpp"
+#include "study/quant_sweep.hpp"
+#include "tools/command.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+namespace hrsnn::cli {
+namespace {
+
+struct QuantizeArgs {
+  std::string spec;
+  std::string sweep;
+  std::string out;
+  bool resume = false;
+  unsigned jobs = 0;
+  bool no_tasks = false;
+};
+
+std::string cell(const nlohmann::json& metrics, const std::string& name, const char* format) {
+  if (!metrics.contains(name) || metrics[name]["mean"].is_null()) return "-";
+  return fmt::format(fmt::runtime(format), metrics[name]["mean"].get<double>());
+}
+
+void print_summary(const nlohmann::json& s) {
+  fmt::print("{:<44} {:>7} {:>8} {:>8} {:>7} {:>8} {:>8} {:>9}\n", "point", "Gamma", "rate err", "v LSB", "S", "MC",
+             "MC/float", "bits/neur");
+  auto row = [&](const std::string& name, const nlohmann::json& m) {
+    fmt::print("{:<44} {:>7} {:>8} {:>8} {:>7} {:>8} {:>8} {:>9}\n", name, cell(m, "fidelity.coincidence", "{:.3f}"),
+               cell(m, "fidelity.rate_error_max", "{:.3f}"), cell(m, "fidelity.v_rmse_lsb", "{:.3g}"),
+               cell(m, "activity.S", "{:.4f}"), cell(m, "tasks.memory.mc", "{:.2f}"),
+               cell(m, "relative.memory.mc", "{:.3f}"), cell(m, "footprint.total_bits_per_neuron", "{:.0f}"));
+  };
+  row("float64 reference", s["reference"]["metrics"]);
+  if (!s["baseline"].is_null()) {
+    row("baseline float64", s["baseline"]["float"]["metrics"]);
+    row("baseline fixed (base format)", s["baseline"]["fixed"]["metrics"]);
+  }
+  for (const auto& p : s["points"]) row(p["id"].get<std::string>(), p["metrics"]);
+  const auto& f = s["findings"];
+  if (!f["smallest"].is_null())
+    fmt::print("smallest format within {:.0f}% of float on MC/FSDD: {} ({:.0f} bits per neuron)\n",
+               100 * f["tolerance"].get<double>(), f["smallest"]["point"].get<std::string>(),
+               f["smallest"]["total_bits_per_neuron"].get<double>());
+}
+
+void run_quantize(const QuantizeArgs& a) {
+  const NetworkSpec spec = load_spec(a.spec);
+  study::QuantSweepConfig config = study::load_quant_sweep(a.sweep);
+  study::make_points(config, spec.hardware);
+  study::QuantRunOptions opt;
+  opt.out_dir = a.out.empty() ? std::filesystem::path("out") / "quant" : std::filesystem::path(a.out);
+  opt.resume = a.resume;
+  opt.threads = a.jobs;
+  if (!config.baseline_spec.empty()) opt.baseline = load_spec(config.baseline_spec);
+  (void)a.no_tasks;  // task scores: see study/quant_tasks.hpp
+  opt.progress = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+  fmt::print(stderr, "{} points x {} seeds{}, writing {}\n", config.points.size(), config.seeds.size(),
+             opt.baseline ? " + baseline" : "", opt.out_dir.string());
+  const auto t0 = std::chrono::steady_clock::now();
+  const study::QuantResult r = study::run_quant_sweep(spec, config, opt);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  print_summary(r.summary);
+  fmt::print("{} jobs ({} resumed, {} run) in {:.1f} s; wrote {}/quant.json, quant.csv, quant.jsonl\n",
+             r.records.size(), r.resumed, r.computed, wall, opt.out_dir.string());
+}
+
+const RegisterCommand reg{[](CLI::App& app) {
+  auto args = std::make_shared<QuantizeArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "quantize", "Quantization sweep: fidelity, MC, tasks, energy and memory of register formats and K profiles");
+  sub->add_option("--spec", args->spec, "Network spec (TOML)")->required()->check(CLI::ExistingFile);
+  sub->add_option("--sweep", args->sweep, "Sweep file (TOML, see docs/quantization.md)")->required()->check(CLI::ExistingFile);
+  sub->add_option("--out", args->out, "Output directory (default out/quant)");
+  sub->add_flag("--resume", args->resume, "Continue the checkpoint DIR/quant.jsonl, skipping finished points");
+  sub->add_option("--jobs", args->jobs, "Points evaluated in parallel (default: the sweep's run.threads)")
+      ->check(CLI::Range(1, 256));
+  sub->add_flag("--no-tasks", args->no_tasks, "Fidelity, activity, energy and footprint only (no MC, prediction, FSDD)");
+  sub->callback([args] { run_quantize(*args); });
+}};
+
+}  // namespace
+}  // namespace hrsnn::cli
