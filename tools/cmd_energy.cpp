@@ -1,54 +1,87 @@
-// `hrsnn energy RUN_DIR`: joules of a finished run under published per-event energy models
-// (DESIGN.md §5; the models are data, data/energy/models.toml; docs/energy.md).
+// `hrsnn energy RUN_DIR|SPEC`: joules of a run under published per-event energy models
+// (DESIGN.md §5; the models are data, data/energy/models.toml; docs/energy.md). A run
+// directory is read from its summary.json; a spec (.toml) is run first, on the backend of
+// --arith, and its counters are costed directly, so both paths price the same numbers.
+#include "core/io.hpp"
+#include "core/run.hpp"
 #include "hw_model/energy/energy_model.hpp"
+#include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 
 #include <fmt/core.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+namespace hrsnn::cli {
 namespace {
 
 struct EnergyOptions {
-  std::string run_dir;
+  std::string target;               // a run directory (or its summary.json), or a spec (.toml)
   std::vector<std::string> models;  // empty: every model of the file
   std::string models_file;          // empty: the shipped data/energy/models.toml
   std::string json_out;             // empty: no JSON
+  // SPEC only.
+  std::optional<std::string> arith;  // default float64
+  std::optional<uint64_t> steps, seed;
+  bool quiet = false;
 };
 
-// Writes through a temporary file and a rename, so an interrupted run never leaves half a file.
-void write_atomically(const std::filesystem::path& out, const std::string& text) {
-  const std::filesystem::path tmp = out.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
-    f << text;
-    f.flush();
-    if (!f) throw std::runtime_error(fmt::format("{}: write failed", tmp.string()));
-  }
-  std::filesystem::rename(tmp, out);
+bool is_spec(const std::filesystem::path& p) {
+  return !std::filesystem::is_directory(p) && p.extension() == ".toml";
+}
+
+// Runs the spec as `hrsnn run` would (same overrides, network, input signal and backend) and
+// returns its counts with the workload run_summary() would write.
+energy::RunFacts run_spec_facts(const EnergyOptions& o) {
+  RunOptions opt;
+  opt.arith = parse_arith(o.arith.value_or("float64"));
+  opt.steps = o.steps;
+  opt.seed = o.seed;
+  opt.sim.record_spikes = false;
+  if (!o.quiet) opt.progress = [](uint64_t d, uint64_t t) { print_progress("run", d, t); };
+  opt.progress_every = 500;
+  const NetworkSpec spec = with_overrides(load_spec(o.target), opt);
+  opt.hardware = spec.hardware;
+  const Network net = build_network(spec);
+  const RunResult r = run_network(net, make_spec_signal(spec, spec.simulation.steps), spec.simulation.steps, opt);
+  fmt::print("ran {} ({}, {} steps, seed {}): {} spikes, {} synaptic events, {} plastic updates, wall {:.3f} s\n\n",
+             spec.source, to_string(r.arith), r.steps, net.seed, r.counts.total.spikes,
+             r.counts.total.synaptic_events, r.counts.total.plastic_updates, r.wall_time_s);
+  energy::RunFacts f;
+  f.counts = r.counts.total;
+  f.workload = energy::Workload{net.size(), net.synapse_count(), r.steps, net.dt_ms, r.input_samples};
+  return f;
 }
 
 void run_energy(const EnergyOptions& o) {
-  namespace en = hrsnn::energy;
-  const en::ModelLibrary lib =
-      en::load_models(o.models_file.empty() ? en::default_models_file() : std::filesystem::path(o.models_file));
-  const en::RunFacts facts = en::load_run_summary(o.run_dir);
-  const en::EnergyReport report = en::estimate_energy(lib, o.models, facts.counts, facts.workload);
-  fmt::print("{}", en::format_report(report));
-  if (!o.json_out.empty()) write_atomically(o.json_out, report.to_json().dump(2) + "\n");
+  const energy::ModelLibrary lib = energy::load_models(
+      o.models_file.empty() ? energy::default_models_file() : std::filesystem::path(o.models_file));
+  energy::RunFacts facts;
+  if (is_spec(o.target)) {
+    facts = run_spec_facts(o);
+  } else {
+    if (o.arith || o.steps || o.seed)
+      throw std::invalid_argument(fmt::format(
+          "{}: --arith, --steps and --seed apply to a spec (.toml); a run directory has already been run",
+          o.target));
+    facts = energy::load_run_summary(o.target);
+  }
+  const energy::EnergyReport report = energy::estimate_energy(lib, o.models, facts.counts, facts.workload);
+  fmt::print("{}", energy::format_report(report));
+  if (!o.json_out.empty()) write_text_atomic(o.json_out, report.to_json().dump(2) + "\n");
 }
 
-const hrsnn::cli::RegisterCommand kRegisterEnergy{[](CLI::App& app) {
+const RegisterCommand kRegisterEnergy{[](CLI::App& app) {
   auto opts = std::make_shared<EnergyOptions>();
   CLI::App* sub = app.add_subcommand(
       "energy", "Energy of a run (joules per inference and per simulated second) under published chip models");
-  sub->add_option("RUN_DIR", opts->run_dir, "run directory holding summary.json (written by `hrsnn run`)")
+  sub->add_option("RUN_DIR|SPEC", opts->target,
+                  "a run directory holding summary.json (written by `hrsnn run`), or a network spec (.toml) to run")
       ->required();
   sub->add_option("--model", opts->models,
                   "energy model to report (repeatable or comma-separated; default: every model of the file)")
@@ -57,7 +90,14 @@ const hrsnn::cli::RegisterCommand kRegisterEnergy{[](CLI::App& app) {
   sub->add_option("--models-file", opts->models_file,
                   "energy models TOML (default: " HRSNN_SOURCE_DIR "/data/energy/models.toml)");
   sub->add_option("--json", opts->json_out, "also write the report as JSON to this file");
+  sub->add_option("--arith", opts->arith, "SPEC only: arithmetic of the run: float64 (float), float32, fixed")
+      ->check(CLI::IsMember({"float", "float64", "float32", "fixed"}));
+  sub->add_option("--steps", opts->steps, "SPEC only: number of steps (overrides simulation.steps)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--seed", opts->seed, "SPEC only: seed (overrides simulation.seed)");
+  sub->add_flag("--quiet", opts->quiet, "SPEC only: no progress on stderr");
   sub->callback([opts] { run_energy(*opts); });
 }};
 
 }  // namespace
+}  // namespace hrsnn::cli

@@ -1,0 +1,174 @@
+// `hrsnn report` (tools/cmd_report.cpp) on its tiny configuration (--quick): one
+// self-contained page with every section, the sections without data saying so, the optional
+// study / BO / quantization / RTL inputs rendered when given, and a clear failure naming the
+// Debian package when matplotlib is missing.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+struct Result {
+  int status = 0;
+  std::string out;
+};
+
+Result run_cli(const std::string& args) {
+  const std::string cmd = std::string(HRSNN_CLI_PATH) + " " + args + " 2>&1";
+  Result r;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  REQUIRE(pipe);
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) r.out.append(buf, n);
+  r.status = pclose(pipe.release());
+  return r;
+}
+
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& tag)
+      : path_(std::filesystem::temp_directory_path() / ("hrsnn_report_" + tag + "_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  REQUIRE(out);
+}
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + what.size())) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("hrsnn report --quick writes one self-contained page with every section and says which have no data",
+          "[report][cli]") {
+  ScratchDir dir("quick");
+  const Result r = run_cli("report --quick --out " + (dir / "report"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  // The stdout summary: the examples' table, the energy table, the sections and the files.
+  CHECK_THAT(r.out, Catch::Contains("network  arith") && Catch::Contains("mrsnn    float64") &&
+                        Catch::Contains("hrsnn    fixed") && Catch::Contains("energy per inference") &&
+                        Catch::Contains("loihi_davies2018") && Catch::Contains("study no data yet") &&
+                        Catch::Contains("wrote "));
+
+  const std::string page = read_file(dir / "report/index.html");
+  for (const char* heading : {"Examples: MRSNN and HRSNN", "Spike rasters", "Membrane potential: float vs fixed",
+                              "Energy from counted events", "Study: the paper", "Bayesian optimization",
+                              "Quantization sweeps"}) {
+    INFO(heading);
+    CHECK(page.find(std::string(heading)) != std::string::npos);
+  }
+  CHECK(page.find("<h2 id=\"examples\">") != std::string::npos);
+  CHECK(page.find("<h2 id=\"quantization\">") != std::string::npos);
+  // Figures embedded, nothing fetched from elsewhere.
+  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 4);  // rasters, membrane, energy x2
+  CHECK(page.find("src=\"http") == std::string::npos);
+  CHECK(page.find("<link") == std::string::npos);
+  CHECK(page.find("<script") == std::string::npos);
+  // Study, BO and quantization: no data yet, said plainly; the RTL hook is labelled.
+  CHECK(occurrences(page, "No data yet.") == 3);
+  CHECK(page.find("RTL trace: not available yet") != std::string::npos);
+  // Every run's energy under every model is in the comparison table.
+  CHECK(page.find("MRSNN float64") != std::string::npos);
+  CHECK(page.find("HRSNN fixed") != std::string::npos);
+  CHECK(page.find("<code>truenorth</code>") != std::string::npos);
+
+  const auto summary = nlohmann::json::parse(read_file(dir / "report/summary.json"));
+  CHECK(summary["format"] == "hrsnn-report/1");
+  REQUIRE(summary["runs"].size() == 4);
+  CHECK(summary["runs"][1]["arith"] == "fixed");
+  CHECK(summary["runs"][0]["summary"]["steps"] == 200);
+  CHECK(summary["sections"]["study"] == false);
+  // Nothing half-written is left beside the outputs.
+  for (const auto& e : std::filesystem::directory_iterator(dir / "report"))
+    CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+}
+
+TEST_CASE("hrsnn report renders the study, BO, quantization and RTL inputs when they are given", "[report][cli]") {
+  ScratchDir dir("inputs");
+  write_file(dir / "study.json", R"({"format": "hrsnn-study/1",
+    "claims": [{"claim": "heterogeneous tau_mem raises MC", "holds": true, "evidence": "MC 12.3 vs 9.1"}],
+    "table": [{"model": "MRSNN", "MC": 9.1, "S": 0.021}, {"model": "HRSNN", "MC": 12.3, "S": 0.015}]})");
+  std::filesystem::create_directories(dir / "bo");
+  write_file(dir / "bo/bayesian.json", R"({"format": "hrsnn-bo-history/1", "dims": 2, "evaluations_count": 3,
+    "best": {"index": 1, "value": 0.5, "x": [0.2, 0.7]}, "convergence": [1.0, 0.5, 0.5],
+    "timing": {"wall_seconds": 4.2},
+    "evaluations": [{"index": 0, "value": 1.0, "ok": true}, {"index": 1, "value": 0.5, "ok": true},
+                    {"index": 2, "value": null, "ok": false}]})");
+  write_file(dir / "bo/checkpoint.json", R"({"type": "header"})");
+  write_file(dir / "quant.json", R"({"sweeps": [{"field": "weight_bits", "reference": {"rate_hz": 16.0},
+    "points": [{"weight_bits": 4, "rate_hz": 11.0, "spike_agreement": 0.61},
+               {"weight_bits": 8, "rate_hz": 15.2, "spike_agreement": 0.93}]}]})");
+  // The RTL hook, fed with the fixed core's own probes of the same neuron: RTL - fixed = 0.
+  REQUIRE(run_cli("run " + std::string(HRSNN_SOURCE_DIR) +
+                  "/examples/mrsnn.toml --steps 200 --seed 1 --arith fixed --probe 1 --quiet --out " + (dir / "rtl"))
+              .status == 0);
+
+  const Result r = run_cli("report --quick --probe-neuron 1 --out " + (dir / "report") + " --study-json " +
+                           (dir / "study.json") + " --bo-dir " + (dir / "bo") + " --quant-json " + (dir / "quant.json") +
+                           " --rtl-probes mrsnn:" + (dir / "rtl/probes.csv"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("study shown") && Catch::Contains("Bayesian optimization shown") &&
+                        Catch::Contains("quantization shown") && Catch::Contains("RTL trace shown"));
+  const std::string page = read_file(dir / "report/index.html");
+  CHECK(page.find("No data yet.") == std::string::npos);
+  CHECK(page.find("MC 12.3 vs 9.1") != std::string::npos);  // the study's claims
+  CHECK(page.find("<th>MC</th>") != std::string::npos);    // the study's table
+  CHECK(page.find("alt=\"BO convergence\"") != std::string::npos);
+  CHECK(page.find("checkpoint.json (not an hrsnn-bo-history/1 file)") != std::string::npos);
+  CHECK(page.find("<h3>weight_bits</h3>") != std::string::npos);
+  CHECK(page.find("<th>spike_agreement</th>") != std::string::npos);
+  CHECK(page.find("RTL trace of mrsnn from") != std::string::npos);
+  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 6);  // + BO and the sweep
+}
+
+TEST_CASE("hrsnn report without matplotlib fails before simulating and names python3-matplotlib", "[report][cli]") {
+  ScratchDir dir("nompl");
+  // A Python that cannot import matplotlib.
+  write_file(dir / "python", "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'matplotlib'\" >&2\nexit 1\n");
+  std::filesystem::permissions(dir / "python", std::filesystem::perms::owner_all);
+  const Result r = run_cli("report --quick --python " + (dir / "python") + " --out " + (dir / "report"));
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("python3-matplotlib") && Catch::Contains("cannot import matplotlib"));
+  CHECK_THAT(r.out, !Catch::Contains("mrsnn_float64:"));  // no simulation progress
+  CHECK_FALSE(std::filesystem::exists(dir / "report/index.html"));
+
+  const Result none = run_cli("report --quick --python " + (dir / "no-such-python") + " --out " + (dir / "report"));
+  CHECK(none.status != 0);
+  CHECK_THAT(none.out, Catch::Contains("python3-matplotlib"));
+}
