@@ -90,6 +90,20 @@ int run(int argc, char** argv) {
   if (!fault.empty()) options.prepare = [&](rtl::RtlCore& core) { inject_fault(core, net, image, fault); };
   options.progress_every = 2000;
   options.progress = [](uint64_t done, uint64_t total) { fmt::print(stderr, "  {} / {} steps\n", done, total); };
+  // The weight range each projection explored (the sign modes exercised).
+  options.finish = [&](const fixed::FixedSimulator&, const rtl::RtlCore& core) {
+    for (size_t p = 0; p < net.projections.size(); ++p) {
+      int32_t lo = 0, hi = 0;
+      for (uint64_t s = 0; s < net.projections[p].synapse_count(); ++s) {
+        const int32_t w = core.weight(p, s);
+        lo = s == 0 || w < lo ? w : lo;
+        hi = s == 0 || w > hi ? w : hi;
+      }
+      fmt::print("  projection {}: {}{}, weight_exp {}, final weights [{}, {}]\n", net.projections[p].name,
+                 fixed::to_string(image.projections[p].params.sign_mode), net.projections[p].plastic ? " plastic" : "",
+                 image.projections[p].params.weight_exp, lo, hi);
+    }
+  };
   const rtl::LockstepResult r = rtl::run_lockstep(net, image, &signal, steps, options);
 
   fmt::print("[{}] {}\n", r.profile, rtl::describe(r));

@@ -109,6 +109,7 @@ LockstepResult run_lockstep(const Network& net, const fixed::RegisterImage& imag
     if (options.progress && (result.steps % options.progress_every == 0 || result.steps == steps))
       options.progress(result.steps, steps);
   }
+  if (options.finish) options.finish(ref, rtl);
   result.counts = rtl.counts();
   result.cycles = rtl.step_cycles();
   rtl.close_vcd();
