@@ -106,6 +106,7 @@ LockstepResult run_lockstep(const Network& net, const fixed::RegisterImage& imag
     result.divergence = compare_cores(net, ref, rtl);
     if (result.divergence) break;
     result.steps = t + 1;
+    if (options.on_step) options.on_step(ref, rtl);
     if (options.progress && (result.steps % options.progress_every == 0 || result.steps == steps))
       options.progress(result.steps, steps);
   }

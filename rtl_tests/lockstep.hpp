@@ -32,6 +32,8 @@ struct LockstepOptions {
   std::string vcd_path;  // waveform of the RTL core, when not empty
   // Applied to the freshly loaded RTL core before step 0 (tests inject faults here).
   std::function<void(RtlCore&)> prepare;
+  // Called after every step found identical (e.g. to record probes of the RTL core).
+  std::function<void(const fixed::FixedSimulator&, const RtlCore&)> on_step;
   // Called once after the last step compared (e.g. to summarise the final state).
   std::function<void(const fixed::FixedSimulator&, const RtlCore&)> finish;
   // Called every `progress_every` steps with (done, total).

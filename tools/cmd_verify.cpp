@@ -1,9 +1,13 @@
 // hrsnn verify SPEC: run the Verilated neuron core (hw_model/rtl/neuron_core.v) in lockstep with
 // the fixed-point core on a spec, comparing spikes, u, v, refractory counts, traces, weights, PRNG
 // states and event counts after every step (rtl_tests/lockstep.hpp). Prints
-// "identical for N steps: ..." or the first divergence. A build without the RTL (HRSNN_RTL=OFF or
-// no Verilator) still has the subcommand, and it fails saying so.
+// "identical for N steps: ..." or the first divergence. --probe IDS --probe-out FILE records the RTL
+// core's u and v of those neurons at every step, in the format of `hrsnn run --probe`
+// (step,neuron,u,v in threshold units: register / voltage_scale), for `hrsnn report --rtl-probes`.
+// A build without the RTL (HRSNN_RTL=OFF or no Verilator) still has the subcommand, and it fails
+// saying so.
 #include "core/fixed/quantize.hpp"
+#include "core/io.hpp"
 #include "core/spec.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
@@ -13,6 +17,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #ifdef HRSNN_HAVE_RTL
 #include "rtl_tests/lockstep.hpp"
@@ -27,6 +32,8 @@ struct VerifyArgs {
   std::optional<uint64_t> seed;
   std::string vcd;
   std::string profile;
+  std::vector<uint32_t> probes;
+  std::string probe_out;
   bool quiet = false;
 };
 
@@ -47,6 +54,12 @@ void verify_command(const VerifyArgs& args) {
   const fixed::RegisterImage image = fixed::quantize(net, spec.hardware);
   const InputSignal signal = make_spec_signal(spec, steps);
 
+  for (uint32_t id : args.probes)
+    if (id >= net.size())
+      throw std::invalid_argument(fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, net.size()));
+  if (args.probes.empty() != args.probe_out.empty())
+    throw std::invalid_argument("--probe and --probe-out go together (neurons to record, and the CSV file)");
+
   const std::string profile = rtl::core_profile_for(image.format);
   fmt::print("{}: {} neurons, {} synapses ({} plastic), {} steps, RTL profile {}\n", args.spec, net.size(),
              net.synapse_count(), net.plastic_synapse_count(), steps, profile.empty() ? "(none)" : profile);
@@ -54,13 +67,37 @@ void verify_command(const VerifyArgs& args) {
   options.vcd_path = args.vcd;
   if (!args.quiet) options.progress = [](uint64_t d, uint64_t t) { print_progress("verify", d, t); };
   options.progress_every = 100;
+  struct Sample {
+    uint64_t step;
+    uint32_t neuron;
+    int32_t u, v;
+  };
+  std::vector<Sample> samples;
+  if (!args.probes.empty()) {
+    samples.reserve(steps * args.probes.size());
+    options.on_step = [&](const fixed::FixedSimulator&, const rtl::RtlCore& core) {
+      for (uint32_t id : args.probes) {
+        const fixed::LifState s = core.lif_state(id);
+        samples.push_back({core.time() - 1, id, s.u, s.v});
+      }
+    };
+  }
   const rtl::LockstepResult r = rtl::run_lockstep(net, image, &signal, steps, options);
+  if (!args.probe_out.empty()) {
+    write_file_atomic(args.probe_out, [&](std::ostream& o) {
+      o << "step,neuron,u,v\n";
+      for (const Sample& q : samples)
+        o << q.step << ',' << q.neuron << ',' << fmt::format("{:.17g}", q.u / image.voltage_scale) << ','
+          << fmt::format("{:.17g}", q.v / image.voltage_scale) << '\n';
+    });
+  }
 
   fmt::print("{}\n", rtl::describe(r));
   if (r.steps > 0)
     fmt::print("  RTL: {} clock cycles ({:.0f} per step), {:.3g} cycles/s in Verilator\n", r.cycles,
                static_cast<double>(r.cycles) / static_cast<double>(r.steps), static_cast<double>(r.cycles) / r.rtl_seconds);
   if (!args.vcd.empty()) fmt::print("  waveform: {}\n", args.vcd);
+  if (!args.probe_out.empty()) fmt::print("  RTL probes ({} steps): {}\n", r.steps, args.probe_out);
   if (r.divergence) throw std::runtime_error("the RTL core and the fixed-point core diverged");
 }
 
@@ -87,6 +124,10 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--vcd", args->vcd, "Write the RTL core's waveform (VCD, every clock cycle) to this file");
   sub->add_option("--profile", args->profile,
                   "Hardware profile replacing the spec's [hardware] format (the core exists for loihi and narrow)");
+  sub->add_option("--probe", args->probes, "Neuron ids whose RTL u and v are recorded every step")->delimiter(',');
+  sub->add_option("--probe-out", args->probe_out,
+                  "CSV of the probes (step,neuron,u,v in threshold units, as hrsnn run --probe; for hrsnn report "
+                  "--rtl-probes)");
   sub->add_flag("--quiet", args->quiet, "No progress on stderr");
   sub->callback([args] { verify_command(*args); });
 }};
