@@ -1056,7 +1056,8 @@ nlohmann::json quant_summary(const NetworkSpec& spec, const QuantSweepConfig& c,
     for (const QuantRecord* r : rs) {
       const QuantRecord* ref = reference.count(r->seed) ? reference.at(r->seed) : nullptr;
       for (const auto& [k, v] : r->metrics)
-        if (k.rfind("tasks.", 0) == 0) extra["relative." + k.substr(6)].push_back(v / value(ref, k));
+        if (k.rfind("tasks.", 0) == 0 && k.find("time_s") == std::string::npos)  // wall times are not scores
+          extra["relative." + k.substr(6)].push_back(v / value(ref, k));
       if (base_fixed.count(r->seed)) {
         const double b = value(base_fixed.at(r->seed), "tasks.memory.mc");
         extra["heterogeneity.mc_gain"].push_back(value(r, "tasks.memory.mc") - b);
@@ -1181,6 +1182,32 @@ nlohmann::json quant_summary(const NetworkSpec& spec, const QuantSweepConfig& c,
     per_axis.push_back(row);
   }
   findings["per_axis"] = per_axis;
+
+  // Heterogeneity in hardware: memory capacity against K shared decay profiles, next to the
+  // homogeneous baseline on the base format (the float values show the benefit before
+  // quantization).
+  if (!base_float.empty()) {
+    nlohmann::json het = {{"float_mc", mean_of(j["reference"]["metrics"], "tasks.memory.mc")},
+                          {"baseline_float_mc", mean_of(j["baseline"]["float"]["metrics"], "tasks.memory.mc")},
+                          {"baseline_fixed_mc", mean_of(j["baseline"]["fixed"]["metrics"], "tasks.memory.mc")}};
+    het["float_gain"] = het["float_mc"].get<double>() - het["baseline_float_mc"].get<double>();
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& a : c.axes) {
+      if (a.key != "tau_profiles") continue;
+      for (size_t k = 0; k < a.point_ids.size(); ++k) {
+        const auto& m = metrics_of(a.point_ids[k]);
+        rows.push_back({{"tau_profiles", a.numeric[k]},
+                        {"point", a.point_ids[k]},
+                        {"mc", metric_json(mean_of(m, "tasks.memory.mc"))},
+                        {"mc_gain", metric_json(mean_of(m, "heterogeneity.mc_gain"))},
+                        {"decay_profiles", metric_json(mean_of(m, "footprint.decay_profiles"))}});
+      }
+    }
+    het["by_profiles"] = rows;
+    for (auto& [k, v] : het.items())
+      if (v.is_number_float() && !std::isfinite(v.get<double>())) v = nullptr;
+    findings["heterogeneity"] = het;
+  }
   j["findings"] = findings;
   return j;
 }
