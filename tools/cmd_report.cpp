@@ -12,6 +12,7 @@
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 #include "tools/report_html.hpp"
+#include "tools/report_inputs.hpp"
 
 #include <fmt/core.h>
 
@@ -42,7 +43,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 // Inputs written by other tools and the figures' data keep their key order (column order).
-using ojson = nlohmann::ordered_json;
+using report::ojson;
+using report::BoHistory;
+using report::QuantInput;
+using report::RtlTrace;
 
 // Embedded defaults: 10 s of simulated time per run (1,000 inferences of 10 steps); the four
 // runs take ~15 s on one core of this machine, the figures ~15 s more.
@@ -260,165 +264,11 @@ std::vector<ExampleRun> simulate(const ReportArgs& a, uint64_t steps, const ener
   return runs;
 }
 
-// --- Optional inputs: study, BO, quantization, RTL ----------------------------------------
-
-ojson read_json_file(const std::string& option, const std::string& path) {
-  try {
-    return ojson::parse(read_text_file(path));
-  } catch (const ojson::parse_error& e) {
-    throw std::runtime_error(fmt::format("{} {}: not valid JSON: {}", option, path, e.what()));
-  } catch (const std::runtime_error& e) {
-    throw std::runtime_error(fmt::format("{} {}: {}", option, path, e.what()));
-  }
-}
-
-struct BoHistory {
-  std::string label;
-  std::string file;
-  ojson doc;
-};
-
-// Every hrsnn-bo-history/1 file of a directory (or the one file given); other JSON is skipped
-// and listed.
-std::vector<BoHistory> read_bo(const std::string& dir, std::vector<std::string>& skipped) {
-  std::vector<fs::path> files;
-  if (fs::is_directory(dir)) {
-    for (const auto& e : fs::directory_iterator(dir))
-      if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-  } else if (fs::is_regular_file(dir)) {
-    files.push_back(dir);
-  } else {
-    throw std::runtime_error(fmt::format("--bo-dir {}: no such directory or file", dir));
-  }
-  std::vector<BoHistory> out;
-  for (const auto& f : files) {
-    ojson j;
-    try {
-      j = ojson::parse(read_text_file(f));
-    } catch (const std::exception&) {
-      skipped.push_back(f.filename().string() + " (not valid JSON)");
-      continue;
-    }
-    if (!j.is_object() || j.value("format", "") != "hrsnn-bo-history/1" || !j.contains("convergence")) {
-      skipped.push_back(f.filename().string() + " (not an hrsnn-bo-history/1 file)");
-      continue;
-    }
-    out.push_back({f.stem().string(), f.string(), std::move(j)});
-  }
-  return out;
-}
-
-struct QuantSweep {
-  std::string name;
-  std::string x_key;
-  std::vector<ojson> points;          // x key first, then the file's order
-  std::vector<std::string> metrics;  // numeric keys besides x
-  ojson reference = ojson::object();
-};
-
-// A sweep file's shape is the quantization tool's; accepted: {"sweeps": [{name|field, x?,
-// points, reference?}]}, one {"points": [...]} or a bare array of points. The x axis is the
-// sweep's "x" key, else its "field", else "value", "bits" or "k", else the first numeric key.
-std::vector<QuantSweep> read_quant(const std::string& path) {
-  const ojson doc = read_json_file("--quant-json", path);
-  std::vector<ojson> sweeps;
-  if (doc.is_object() && doc.contains("sweeps") && doc["sweeps"].is_array()) {
-    sweeps.assign(doc["sweeps"].begin(), doc["sweeps"].end());
-  } else if (doc.is_object() && doc.contains("points")) {
-    sweeps.push_back(doc);
-  } else if (doc.is_array()) {
-    sweeps.push_back({{"name", "sweep"}, {"points", doc}});
-  } else {
-    throw std::runtime_error(fmt::format(
-        "--quant-json {}: expected {{\"sweeps\": [...]}}, {{\"points\": [...]}} or an array of points", path));
-  }
-  std::vector<QuantSweep> out;
-  for (size_t s = 0; s < sweeps.size(); ++s) {
-    const ojson& sw = sweeps[s];
-    if (!sw.is_object() || !sw.contains("points") || !sw["points"].is_array())
-      throw std::runtime_error(fmt::format("--quant-json {}: sweeps[{}] has no \"points\" array", path, s));
-    QuantSweep q;
-    for (const char* k : {"name", "field", "parameter"})
-      if (q.name.empty() && sw.contains(k) && sw[k].is_string()) q.name = sw[k].get<std::string>();
-    if (q.name.empty()) q.name = fmt::format("sweep {}", s + 1);
-    for (const auto& p : sw["points"])
-      if (p.is_object()) q.points.push_back(p);
-    auto numeric_in_points = [&q](const std::string& k) {
-      return std::any_of(q.points.begin(), q.points.end(),
-                         [&k](const ojson& p) { return p.contains(k) && p[k].is_number(); });
-    };
-    std::vector<std::string> candidates;
-    for (const char* k : {"x", "x_key", "field", "parameter"})
-      if (sw.contains(k) && sw[k].is_string()) candidates.push_back(sw[k].get<std::string>());
-    for (const char* k : {"value", "bits", "k"}) candidates.emplace_back(k);
-    for (const auto& c : candidates)
-      if (q.x_key.empty() && numeric_in_points(c)) q.x_key = c;
-    std::vector<std::string> keys;
-    for (const auto& p : q.points)
-      for (auto it = p.begin(); it != p.end(); ++it)
-        if (it.value().is_number() && std::find(keys.begin(), keys.end(), it.key()) == keys.end())
-          keys.push_back(it.key());
-    if (q.x_key.empty() && !keys.empty()) q.x_key = keys.front();
-    for (const auto& k : keys)
-      if (k != q.x_key) q.metrics.push_back(k);
-    for (auto& p : q.points) {
-      if (!p.contains(q.x_key)) continue;
-      ojson reordered = {{q.x_key, p[q.x_key]}};
-      for (auto it = p.begin(); it != p.end(); ++it)
-        if (it.key() != q.x_key) reordered[it.key()] = it.value();
-      p = std::move(reordered);
-    }
-    if (sw.contains("reference") && sw["reference"].is_object()) q.reference = sw["reference"];
-    out.push_back(std::move(q));
-  }
-  return out;
-}
-
-struct RtlTrace {
-  std::string source;
-  std::vector<uint64_t> step;
-  std::vector<double> u, v;
-};
-
-// NAME:FILE, FILE a probes.csv (step,neuron,u,v in physical units, as `hrsnn run --probe`
-// writes) of the same network, seed and input; the rows of the report's probe neuron are kept.
-std::map<std::string, RtlTrace> read_rtl(const std::vector<std::string>& specs,
-                                         const std::map<std::string, uint32_t>& probes) {
-  std::map<std::string, RtlTrace> out;
-  for (const auto& s : specs) {
-    const auto colon = s.find(':');
-    const std::string name = colon == std::string::npos ? std::string() : s.substr(0, colon);
-    if (!probes.count(name))
-      throw std::invalid_argument(fmt::format("--rtl-probes {}: expected NAME:FILE with NAME mrsnn or hrsnn", s));
-    const std::string file = s.substr(colon + 1);
-    const html::Csv csv = html::parse_csv(read_text_file(file));
-    auto col = [&](const char* c) {
-      const auto it = std::find(csv.header.begin(), csv.header.end(), c);
-      if (it == csv.header.end())
-        throw std::runtime_error(fmt::format("--rtl-probes {}: no column '{}' (expected step,neuron,u,v)", file, c));
-      return static_cast<size_t>(it - csv.header.begin());
-    };
-    const size_t cs = col("step"), cn = col("neuron"), cu = col("u"), cv = col("v");
-    RtlTrace t;
-    t.source = file;
-    for (const auto& row : csv.rows) {
-      if (row.size() <= std::max({cs, cn, cu, cv})) continue;
-      const uint64_t step = std::stoull(row[cs]);
-      if (std::stoul(row[cn]) != probes.at(name) || step >= kMembraneWindowSteps) continue;
-      t.step.push_back(step);
-      t.u.push_back(std::stod(row[cu]));
-      t.v.push_back(std::stod(row[cv]));
-    }
-    out[name] = std::move(t);
-  }
-  return out;
-}
-
 // --- Data for the figures -------------------------------------------------------------------
 
-ojson figure_data(const std::vector<ExampleRun>& runs, uint64_t steps, const std::vector<BoHistory>& bo,
-                 const std::vector<QuantSweep>& quant, const std::map<std::string, RtlTrace>& rtl) {
+ojson figure_data(const std::vector<ExampleRun>& runs, uint64_t steps, const ojson* study,
+                  const std::vector<BoHistory>& bo, const QuantInput& quant,
+                  const std::map<std::string, RtlTrace>& rtl) {
   const Network& net0 = *runs.front().net;
   const uint64_t window = std::min(steps, kRasterWindowSteps);
   const uint64_t bin = std::max<uint64_t>(1, (steps + kRateBins - 1) / kRateBins);
@@ -511,10 +361,12 @@ ojson figure_data(const std::vector<ExampleRun>& runs, uint64_t steps, const std
         const bool ok = ev.value("ok", true) && ev.contains("value") && ev["value"].is_number();
         values.push_back(ok ? ev["value"] : ojson(nullptr));
       }
-    d["bo"].push_back({{"label", h.label}, {"convergence", h.doc["convergence"]}, {"values", values}});
+    d["bo"].push_back(
+        {{"label", h.label}, {"group", h.group}, {"convergence", h.doc["convergence"]}, {"values", values}});
   }
+  d["study"] = study && report::is_study_v1(*study) ? report::study_figure_data(*study) : ojson(nullptr);
   d["quant"] = ojson::array();
-  for (const auto& q : quant)
+  for (const auto& q : quant.sweeps)
     d["quant"].push_back({{"name", q.name}, {"x_key", q.x_key}, {"metrics", q.metrics}, {"points", q.points},
                           {"reference", q.reference}});
   d["rtl"] = ojson::object();
@@ -577,6 +429,14 @@ figcaption { color: #555; font-size: 0.9em; margin-top: 0.3em; }
 .note { color: #555; font-size: 0.9em; }
 pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.85em; }
 code { background: #f3f3f3; padding: 0 3px; }
+.verdict { font-weight: bold; padding: 0 4px; border-radius: 3px; }
+.v-holds { background: #d9f2d9; color: #1e6b1e; }
+.v-fails { background: #f8d7d7; color: #8a1f1f; }
+.v-inconclusive { background: #eeeeee; color: #555555; }
+ul.parts { margin: 0.2em 0; padding-left: 1.2em; }
+.scroll { overflow-x: auto; max-width: 100%; }
+.sd { color: #777; font-size: 0.9em; }
+td.key { white-space: nowrap; }
 )";
 
 struct PageInputs {
@@ -588,8 +448,8 @@ struct PageInputs {
   const ojson* study = nullptr;
   const html::Csv* study_csv = nullptr;
   const std::vector<BoHistory>& bo;
-  const std::vector<std::string>& bo_skipped;
-  const std::vector<QuantSweep>& quant;
+  size_t bo_ignored = 0;
+  const QuantInput& quant;
   const std::map<std::string, RtlTrace>& rtl;
   std::string generated_utc;
 };
@@ -706,11 +566,13 @@ std::string membrane_section(const PageInputs& in) {
   }
   h += "</tbody></table>\n";
   if (in.rtl.empty()) {
-    h += "<p class=\"hook\"><b>RTL trace: not available yet.</b> The Verilog RTL of the same datapaths is checked "
-         "against the fixed-point core by <code>hrsnn verify</code> (in progress). When it can export the probed "
-         "neuron's trace, pass it as <code>--rtl-probes mrsnn:FILE</code> / <code>--rtl-probes hrsnn:FILE</code> "
-         "(FILE: <code>step,neuron,u,v</code> in threshold units, the format of <code>hrsnn run --probe</code>, same "
-         "spec, seed and steps) and it is drawn here as a third trace, with RTL minus fixed (which must be 0).</p>\n";
+    h += "<p class=\"hook\"><b>RTL trace: not available yet.</b> <code>hrsnn verify SPEC</code> runs the Verilog "
+         "neuron core in lockstep with the fixed-point core on specs that fit the core (e.g. "
+         "<code>examples/hrsnn_small.toml</code>) and reports the first divergence, but it does not export a trace "
+         "yet. When a trace of this neuron exists, pass it as <code>--rtl-probes mrsnn:FILE</code> / "
+         "<code>--rtl-probes hrsnn:FILE</code> (FILE: <code>step,neuron,u,v</code> in threshold units, the format of "
+         "<code>hrsnn run --probe</code>, same spec, seed and steps) and it is drawn here as a third trace, with RTL "
+         "minus fixed, which must be 0.</p>\n";
   } else {
     for (const auto& [name, t] : in.rtl)
       h += fmt::format("<p class=\"hook\">RTL trace of {} from <code>{}</code>: {} samples.</p>\n", name,
@@ -763,36 +625,57 @@ const char* const kClaims[] = {
 
 std::string study_section(const PageInputs& in) {
   std::string h = "<h2 id=\"study\">5. Study: the paper's claims</h2>\n";
-  const bool has_claims = in.study && in.study->is_object() && in.study->contains("claims") &&
-                          (*in.study)["claims"].is_array() && !(*in.study)["claims"].empty();
-  if (has_claims) {
-    h += "<p>The claims of Chakraborty &amp; Mukhopadhyay (ICLR 2023) as evaluated by the study "
-         "(<code>" + html::escape(in.args.study_json) + "</code>):</p>\n";
-    const auto& cl = (*in.study)["claims"];
-    h += cl.front().is_object() ? html::table_from_objects({cl.begin(), cl.end()}) : html::render_json(cl);
-  } else {
-    h += "<table class=\"data\"><thead><tr><th>#</th><th>claim (Chakraborty &amp; Mukhopadhyay, ICLR 2023)</th>"
-         "<th>evidence in this report</th></tr></thead><tbody>\n";
-    for (size_t i = 0; i < std::size(kClaims); ++i)
-      h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", i + 1, kClaims[i],
-                       in.study ? "the study file has no <code>claims</code> list; see its table below"
-                                : "not tested yet: needs the study's results");
-    h += "</tbody></table>\n";
+  const bool v1 = in.study && report::is_study_v1(*in.study);
+  const auto verdicts = v1 ? report::study_claim_verdicts(*in.study) : std::map<int, std::string>{};
+  h += "<table class=\"data\"><thead><tr><th>#</th><th>claim (Chakraborty &amp; Mukhopadhyay, ICLR 2023)</th>"
+       "<th>verdict of the study</th></tr></thead><tbody>\n";
+  for (size_t i = 0; i < std::size(kClaims); ++i) {
+    const auto it = verdicts.find(static_cast<int>(i + 1));
+    const std::string verdict =
+        it != verdicts.end() ? it->second
+        : in.study           ? std::string("not in the study file (see its tables below)")
+                             : std::string("not tested yet: needs the study's results");
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", i + 1, kClaims[i], verdict);
   }
+  h += "</tbody></table>\n";
   if (!in.study && !in.study_csv) {
     h += nodata("The study (memory capacity, prediction, spoken digits; MRSNN, neuron-only and STDP-only "
-                "heterogeneity, HRSNN, ESN and linear baselines over several seeds) is run by <code>hrsnn study</code> "
-                "(in progress). Pass its output with <code>--study-json study.json</code> and/or "
-                "<code>--study-csv study.csv</code>.");
+                "heterogeneity, HRSNN, ESN and linear baselines over several seeds) is run by <code>hrsnn study</code>, "
+                "which writes <code>study.json</code> and <code>study.csv</code>. Pass them with "
+                "<code>--study-json study.json</code> and/or <code>--study-csv study.csv</code>.");
     return h;
   }
-  if (in.study) {
+  if (v1) {
+    const ojson& doc = *in.study;
+    h += fmt::format("<p>From <code>{}</code>", html::escape(in.args.study_json));
+    if (doc.contains("config") && doc["config"].is_object()) {
+      const ojson& c = doc["config"];
+      if (c.contains("seeds")) h += ", " + html::number(c["seeds"]) + " seeds";
+      if (c.contains("size_scale")) h += ", network size scale " + html::number(c["size_scale"]);
+      if (c.contains("tasks")) h += ", tasks " + html::cell(c["tasks"]);
+    }
+    if (doc.contains("wall_time_s")) h += ", " + html::number(doc["wall_time_s"]) + " s";
+    h += ".</p>\n<h3>The claims as tested</h3>\n" + report::study_claims_html(doc);
+    h += figure(in.figs, "study_metrics", "study metrics",
+                "Key metrics per model (mean over seeds, bars: &plusmn; sd), float64 and fixed side by side.");
+    h += figure(in.figs, "mc_curves", "memory curves",
+                "Memory curve r&sup2;(k) of the linear readout reconstructing the input k samples back, averaged "
+                "over seeds; memory capacity is the area under it.");
+    h += "<h3>Study table</h3>\n" + report::study_table_html(doc);
+    if (doc.contains("config")) {
+      std::string cfg = doc["config"].dump(2);
+      h += "<details><summary>Study configuration</summary><pre>" + html::escape(cfg) + "</pre></details>\n";
+    }
+    const size_t records = doc.contains("records") && doc["records"].is_array() ? doc["records"].size() : 0;
+    if (records) h += fmt::format("<p class=\"note\">{} per-seed records are in the file, not shown.</p>\n", records);
+  } else if (in.study) {
     h += "<h3>Study results (<code>" + html::escape(in.args.study_json) + "</code>)</h3>\n";
-    h += html::render_json(*in.study, {"claims"});
+    h += html::render_json(*in.study);
   }
   if (in.study_csv) {
-    h += "<h3>Study table (<code>" + html::escape(in.args.study_csv) + "</code>)</h3>\n";
-    h += html::table_from_csv(*in.study_csv);
+    h += "<details" + std::string(v1 ? "" : " open") + "><summary>Study table as CSV (<code>" +
+         html::escape(in.args.study_csv) + "</code>)</summary>\n" + html::table_from_csv(*in.study_csv) +
+         "</details>\n";
   }
   return h;
 }
@@ -801,14 +684,16 @@ std::string bo_section(const PageInputs& in) {
   std::string h = "<h2 id=\"bo\">6. Bayesian optimization</h2>\n";
   if (in.bo.empty()) {
     h += nodata(in.args.bo_dir.empty()
-                    ? "Pass the directory of the optimizer's history files (<code>hrsnn-bo-history/1</code> JSON, one "
-                      "per run, e.g. Bayesian and random search at the same budget) with <code>--bo-dir DIR</code>."
+                    ? "<code>hrsnn optimize --out DIR</code> writes <code>DIR/history.json</code> "
+                      "(<code>hrsnn-bo-history/1</code>); <code>tools/bo_vs_random.sh</code> runs Bayesian optimization "
+                      "and random search at the same budget, one directory per strategy and seed. Pass the directory "
+                      "with <code>--bo-dir DIR</code> (searched recursively)."
                     : "<code>" + html::escape(in.args.bo_dir) +
                           "</code> holds no <code>hrsnn-bo-history/1</code> file.");
   } else {
     h += figure(in.figs, "bo", "BO convergence",
-                "Best feasible objective so far per evaluation (lines) and every evaluation's value (dots), one colour "
-                "per history file.");
+                "Best feasible objective so far per evaluation (thin lines, one per history; thick: the median of a "
+                "strategy's histories) and every evaluation's value (dots); one colour per strategy.");
     h += "<table class=\"data\"><thead><tr><th>history</th><th>evaluations</th><th>best value</th><th>best index</th>"
          "<th>best point</th><th>wall (s)</th></tr></thead><tbody>\n";
     for (const auto& b : in.bo) {
@@ -824,31 +709,35 @@ std::string bo_section(const PageInputs& in) {
     }
     h += "</tbody></table>\n";
   }
-  if (!in.bo_skipped.empty()) {
-    std::string s;
-    for (const auto& f : in.bo_skipped) s += (s.empty() ? "" : ", ") + html::escape(f);
-    h += "<p class=\"note\">Skipped: " + s + ".</p>\n";
-  }
+  if (in.bo_ignored > 0)
+    h += fmt::format("<p class=\"note\">{} other JSON file(s) under <code>{}</code> are not optimizer histories "
+                     "and were ignored.</p>\n",
+                     in.bo_ignored, html::escape(in.args.bo_dir));
   return h;
 }
 
 std::string quant_section(const PageInputs& in) {
   std::string h = "<h2 id=\"quantization\">7. Quantization sweeps</h2>\n";
-  if (in.quant.empty()) {
+  if (in.quant.sweeps.empty()) {
     h += nodata("A quantization sweep over the register format (weight, decay and trace widths, K shared decay "
-                "profiles), each point reporting fidelity to the float reference, memory capacity, task score, spikes "
-                "and energy, is run by the quantization tool (in progress). Pass its output with "
-                "<code>--quant-json FILE</code>.");
+                "profiles), each point reporting fidelity to the float reference, memory capacity, task scores, "
+                "spikes and energy, is run by <code>hrsnn quantize</code>, which writes <code>quant.json</code>. "
+                "Pass it with <code>--quant-json quant.json</code>.");
     return h;
   }
-  for (size_t k = 0; k < in.quant.size(); ++k) {
-    const auto& q = in.quant[k];
+  h += "<p>From <code>" + html::escape(in.args.quant_json) + "</code>" +
+       (in.quant.format.empty() ? "" : " (" + html::escape(in.quant.format) + "; values are means over seeds)") +
+       ".</p>\n";
+  for (size_t k = 0; k < in.quant.sweeps.size(); ++k) {
+    const auto& q = in.quant.sweeps[k];
     h += "<h3>" + html::escape(q.name) + "</h3>\n";
     h += figure(in.figs, fmt::format("quant_{}", k), "quantization sweep " + q.name,
-                "Every numeric field of the sweep's points against <code>" + html::escape(q.x_key) +
-                    "</code>; dashed: the float reference where the file gives one.");
+                "Each metric against <code>" + html::escape(q.x_key) +
+                    "</code>; dashed: the float64 reference where the file gives one.");
     h += html::table_from_objects(q.points);
   }
+  if (!in.quant.note.empty()) h += "<p class=\"note\">" + html::escape(in.quant.note) + "</p>\n";
+  if (!in.quant.findings.is_null()) h += "<h3>Findings of the sweep</h3>\n" + html::render_json(in.quant.findings);
   return h;
 }
 
@@ -884,7 +773,7 @@ std::string page(const PageInputs& in) {
   if (!in.study && !in.study_csv)
     h += "<li>Memory capacity, task scores and the paper's baselines: they come with the study's results.</li>\n";
   if (in.bo.empty()) h += "<li>Bayesian-optimization convergence: it comes with the optimizer's histories.</li>\n";
-  if (in.quant.empty()) h += "<li>Quantization curves: they come with a sweep's results.</li>\n";
+  if (in.quant.sweeps.empty()) h += "<li>Quantization curves: they come with a sweep's results.</li>\n";
   h += "<li>Energy: no static power, placement, hops or host I/O; most chip models leave some counted events "
        "unpriced (lower bounds). See <code>docs/energy.md</code>.</li>\n"
        "<li>The float32 backend (<code>hrsnn run --arith float32</code>) and register-level probes "
@@ -956,14 +845,14 @@ void report(const ReportArgs& a) {
 
   // Read the optional inputs before simulating, so a bad file fails fast.
   std::optional<ojson> study;
-  if (!a.study_json.empty()) study = read_json_file("--study-json", a.study_json);
+  if (!a.study_json.empty()) study = report::read_json_file("--study-json", a.study_json);
   std::optional<html::Csv> study_csv;
   if (!a.study_csv.empty()) study_csv = html::parse_csv(read_text_file(a.study_csv));
-  std::vector<std::string> bo_skipped;
+  size_t bo_ignored = 0;
   std::vector<BoHistory> bo;
-  if (!a.bo_dir.empty()) bo = read_bo(a.bo_dir, bo_skipped);
-  std::vector<QuantSweep> quant;
-  if (!a.quant_json.empty()) quant = read_quant(a.quant_json);
+  if (!a.bo_dir.empty()) bo = report::read_bo(a.bo_dir, bo_ignored);
+  QuantInput quant;
+  if (!a.quant_json.empty()) quant = report::read_quant(a.quant_json);
 
   const energy::ModelLibrary lib =
       energy::load_models(a.models_file.empty() ? energy::default_models_file() : fs::path(a.models_file));
@@ -971,13 +860,13 @@ void report(const ReportArgs& a) {
   const std::vector<Fidelity> fidelity = {compare(runs[0], runs[1]), compare(runs[2], runs[3])};
   std::map<std::string, uint32_t> probes;
   for (const auto& r : runs) probes[r.network] = r.probe;
-  const auto rtl = read_rtl(a.rtl_probes, probes);
+  const auto rtl = report::read_rtl(a.rtl_probes, probes, kMembraneWindowSteps);
 
   fmt::print(stderr, "drawing the figures ({})\n", a.python);
-  const auto figs = draw_figures(a.python, figure_data(runs, steps, bo, quant, rtl), scratch.path());
+  const auto figs = draw_figures(a.python, figure_data(runs, steps, study ? &*study : nullptr, bo, quant, rtl), scratch.path());
 
   const PageInputs in{a,        steps, runs,       fidelity, figs, study ? &*study : nullptr,
-                      study_csv ? &*study_csv : nullptr, bo, bo_skipped, quant, rtl, utc_now()};
+                      study_csv ? &*study_csv : nullptr, bo, bo_ignored, quant, rtl, utc_now()};
   const std::string html_text = page(in);
   const fs::path out(a.out);
   write_text_atomic(out / "index.html", html_text);
@@ -1005,7 +894,7 @@ void report(const ReportArgs& a) {
          {"fixed_over_float_spikes", f.spike_ratio}});
   summary["sections"] = {{"study", study.has_value() || study_csv.has_value()},
                          {"bayesian_optimization", !bo.empty()},
-                         {"quantization", !quant.empty()},
+                         {"quantization", !quant.sweeps.empty()},
                          {"rtl", !rtl.empty()}};
   write_text_atomic(out / "summary.json", summary.dump(2) + "\n");
 
@@ -1013,7 +902,7 @@ void report(const ReportArgs& a) {
   auto state = [](bool has, const char* flag) { return has ? std::string("shown") : fmt::format("no data yet ({})", flag); };
   fmt::print("sections: study {}; Bayesian optimization {}; quantization {}; RTL trace {}\n",
              state(study || study_csv, "--study-json"), state(!bo.empty(), "--bo-dir"),
-             state(!quant.empty(), "--quant-json"), state(!rtl.empty(), "--rtl-probes"));
+             state(!quant.sweeps.empty(), "--quant-json"), state(!rtl.empty(), "--rtl-probes"));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fmt::print("wrote {} ({:.0f} KiB, {} figures) and {} in {:.1f} s\n", (out / "index.html").string(),
              static_cast<double>(html_text.size()) / 1024.0, figs.size(), (out / "summary.json").string(), seconds);

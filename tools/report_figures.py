@@ -280,19 +280,37 @@ def draw_bo(data):
     histories = data.get("bo", [])
     if not histories:
         return
+    groups = list(dict.fromkeys(h["group"] for h in histories))
+    colors = {g: plt.cm.tab10(k % 10) for k, g in enumerate(groups)}
     fig, ax = plt.subplots(figsize=(10, 4.2))
     positive = True
-    for k, h in enumerate(histories):
-        color = plt.cm.tab10(k % 10)
+    for h in histories:
+        color = colors[h["group"]]
+        several = sum(1 for o in histories if o["group"] == h["group"]) > 1
         conv = [(i + 1, v) for i, v in enumerate(h["convergence"]) if v is not None]
         if conv:
-            ax.step([c[0] for c in conv], [c[1] for c in conv], where="post", lw=1.6, color=color,
-                    label=f"{h['label']}: best so far")
+            ax.step([c[0] for c in conv], [c[1] for c in conv], where="post", lw=0.9 if several else 1.6,
+                    alpha=0.55 if several else 1.0, color=color, label=None if several else h["label"])
             positive = positive and all(c[1] > 0 for c in conv)
         vals = [(i + 1, v) for i, v in enumerate(h["values"]) if v is not None]
         if vals:
-            ax.scatter([c[0] for c in vals], [c[1] for c in vals], s=22, color=color, alpha=0.7, linewidths=0)
+            ax.scatter([c[0] for c in vals], [c[1] for c in vals], s=14 if several else 22, color=color,
+                       alpha=0.35 if several else 0.7, linewidths=0)
             positive = positive and all(c[1] > 0 for c in vals)
+    for g in groups:
+        members = [h for h in histories if h["group"] == g]
+        if len(members) < 2:
+            continue
+        length = max(len(h["convergence"]) for h in members)
+        xs, med = [], []
+        for i in range(length):
+            vs = sorted(h["convergence"][i] for h in members if i < len(h["convergence"]) and
+                        h["convergence"][i] is not None)
+            if vs:
+                xs.append(i + 1)
+                mid = len(vs) // 2
+                med.append(vs[mid] if len(vs) % 2 else 0.5 * (vs[mid - 1] + vs[mid]))
+        ax.step(xs, med, where="post", lw=2.4, color=colors[g], label=f"{g}: median of {len(members)}")
     if positive:
         ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -302,6 +320,71 @@ def draw_bo(data):
     ax.legend(fontsize=8)
     ax.set_title("Bayesian optimization: best value so far (lines) and each evaluation (dots)")
     save(fig, "bo")
+
+
+# --- Study ----------------------------------------------------------------------------------
+
+STUDY_MODEL_COLORS = ["#1f5fa8", "#27ae60", "#8e44ad", "#c0392b", "#7f8c8d", "#d35400", "#16a085", "#2c3e50"]
+
+
+def draw_study(data):
+    study = data.get("study")
+    if not study:
+        return
+    table, metrics = study.get("table", []), study.get("metrics", [])
+    if table and metrics:
+        models = list(dict.fromkeys(r["model"] for r in table))
+        ariths = list(dict.fromkeys(r["arith"] for r in table))
+        cols = min(4, len(metrics))
+        rows = math.ceil(len(metrics) / cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(3.1 * cols, 2.9 * rows), squeeze=False)
+        width = 0.8 / max(1, len(ariths))
+        for idx, m in enumerate(metrics):
+            ax = axes[idx // cols][idx % cols]
+            for a_i, arith in enumerate(ariths):
+                for m_i, model in enumerate(models):
+                    row = next((r for r in table if r["model"] == model and r["arith"] == arith), None)
+                    if row is None or m not in row["metrics"] or row["metrics"][m]["mean"] is None:
+                        continue
+                    v = row["metrics"][m]
+                    ax.bar(m_i + (a_i - (len(ariths) - 1) / 2) * width, v["mean"], width=width,
+                           yerr=v["sd"] if v["sd"] is not None else None, capsize=2,
+                           color=STUDY_MODEL_COLORS[m_i % len(STUDY_MODEL_COLORS)], alpha=1.0 if a_i == 0 else 0.5,
+                           edgecolor="white", linewidth=0.4, error_kw={"lw": 0.7})
+            ax.set_xticks(range(len(models)))
+            ax.set_xticklabels(models, rotation=35, ha="right", fontsize=7)
+            ax.set_title(m, fontsize=9)
+            ax.grid(axis="y", color="#e5e5e5", lw=0.6)
+            ax.set_axisbelow(True)
+        for idx in range(len(metrics), rows * cols):
+            axes[idx // cols][idx % cols].axis("off")
+        shade = "; ".join(f"{a}: {'solid' if i == 0 else 'light'}" for i, a in enumerate(ariths))
+        fig.suptitle(f"Study: mean over seeds, error bars ± sd ({shade})", fontsize=10)
+        fig.tight_layout()
+        save(fig, "study_metrics")
+    curves = study.get("mc_curves", [])
+    if curves:
+        ariths = list(dict.fromkeys(c["arith"] for c in curves))
+        models = list(dict.fromkeys(c["model"] for c in curves))
+        fig, axes = plt.subplots(1, len(ariths), figsize=(6.1 * len(ariths), 3.4), squeeze=False, sharey=True)
+        for a_i, arith in enumerate(ariths):
+            ax = axes[0][a_i]
+            for c in curves:
+                if c["arith"] != arith:
+                    continue
+                ys = [v if v is not None else float("nan") for v in c["curve"]]
+                mc = sum(v for v in ys if v == v)
+                color = STUDY_MODEL_COLORS[models.index(c["model"]) % len(STUDY_MODEL_COLORS)]
+                ax.plot(range(1, len(ys) + 1), ys, "o-", ms=2.5, lw=1.2, color=color,
+                        label=f"{c['model']} (MC {mc:.2f}, {c['seeds']} seeds)")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_title(f"memory curve, {arith}", fontsize=9)
+            ax.set_xlabel("delay k (input samples)")
+            ax.set_ylabel("r²(u(t-k), readout)")
+            ax.grid(color="#e5e5e5", lw=0.6)
+            ax.legend(fontsize=7)
+        fig.tight_layout()
+        save(fig, "mc_curves")
 
 
 # --- Quantization sweeps ----------------------------------------------------------------------
@@ -329,6 +412,8 @@ def draw_quant(data):
             ax.set_title(m, fontsize=9)
             if all(float(a).is_integer() for a, _ in xy):
                 ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            if len({a for a, _ in xy}) == 1:
+                ax.set_xlim(xy[0][0] - 1, xy[0][0] + 1)
             ax.set_xlabel(x_key, fontsize=8)
             ax.grid(color="#e5e5e5", lw=0.6)
         for idx in range(len(metrics), rows * cols):
@@ -348,6 +433,7 @@ def main():
     draw_energy_totals(data)
     draw_energy_breakdown(data)
     draw_bo(data)
+    draw_study(data)
     draw_quant(data)
     fd, tmp = tempfile.mkstemp(prefix=".figures.", suffix=".json", dir=OUT_DIR)
     with os.fdopen(fd, "w", encoding="utf-8") as f:

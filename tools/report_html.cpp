@@ -101,7 +101,7 @@ std::string table_from_objects(const std::vector<nlohmann::ordered_json>& rows, 
     for (auto it = r.begin(); it != r.end(); ++it)
       if (std::find(cols.begin(), cols.end(), it.key()) == cols.end()) cols.push_back(it.key());
   }
-  std::string out = "<table class=\"data\"><thead><tr>";
+  std::string out = "<div class=\"scroll\"><table class=\"data\"><thead><tr>";
   for (const auto& c : cols) out += "<th>" + escape(c) + "</th>";
   out += "</tr></thead><tbody>\n";
   const size_t shown = std::min(rows.size(), max_rows);
@@ -116,7 +116,7 @@ std::string table_from_objects(const std::vector<nlohmann::ordered_json>& rows, 
     }
     out += "</tr>\n";
   }
-  out += "</tbody></table>\n";
+  out += "</tbody></table></div>\n";
   if (rows.size() > shown) out += fmt::format("<p class=\"note\">{} more rows not shown.</p>\n", rows.size() - shown);
   return out;
 }
@@ -218,7 +218,7 @@ Csv parse_csv(std::string_view text) {
 }
 
 std::string table_from_csv(const Csv& csv, size_t max_rows) {
-  std::string out = "<table class=\"data\"><thead><tr>";
+  std::string out = "<div class=\"scroll\"><table class=\"data\"><thead><tr>";
   for (const auto& h : csv.header) out += "<th>" + escape(h) + "</th>";
   out += "</tr></thead><tbody>\n";
   const size_t shown = std::min(csv.rows.size(), max_rows);
@@ -236,7 +236,7 @@ std::string table_from_csv(const Csv& csv, size_t max_rows) {
     }
     out += "</tr>\n";
   }
-  out += "</tbody></table>\n";
+  out += "</tbody></table></div>\n";
   if (csv.rows.size() > shown) out += fmt::format("<p class=\"note\">{} more rows not shown.</p>\n", csv.rows.size() - shown);
   return out;
 }

@@ -118,21 +118,50 @@ TEST_CASE("hrsnn report --quick writes one self-contained page with every sectio
     CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
 }
 
-TEST_CASE("hrsnn report renders the study, BO, quantization and RTL inputs when they are given", "[report][cli]") {
+namespace {
+
+// Small files in the formats `hrsnn study`, `hrsnn optimize` and `hrsnn quantize` write.
+const char* const kStudyV1 = R"({"format": "hrsnn-study/1", "wall_time_s": 7.3,
+  "config": {"seeds": 2, "size_scale": 0.1, "tasks": ["memory"]},
+  "claims": [{"id": "a", "arith": "float64", "statement": "heterogeneous membrane time constants raise the memory capacity",
+              "verdict": "holds",
+              "parts": [{"claim": "MC higher", "comparison": "het-neurons vs mrsnn", "metric": "memory.mc",
+                         "stats": {"mean_a": 12.3, "mean_b": 9.1, "p_one_sided": 0.01, "n": 2}, "verdict": "holds"}]},
+             {"id": "b", "arith": "float64", "statement": "heterogeneous STDP lowers spiking activity", "verdict": "fails",
+              "parts": []}],
+  "table": [{"model": "mrsnn", "arith": "float64", "metrics": {"memory.mc": {"mean": 9.1, "sd": 0.5, "n": 2},
+                                                               "memory.S": {"mean": 0.021, "sd": 0.001, "n": 2}}},
+            {"model": "hrsnn", "arith": "float64", "metrics": {"memory.mc": {"mean": 12.3, "sd": 0.7, "n": 2},
+                                                               "memory.S": {"mean": 0.015, "sd": 0.002, "n": 2}}}],
+  "records": [{"model": "mrsnn", "arith": "float64", "task": "memory", "seed": 1, "detail": {"mc_curve": [0.9, 0.5, 0.1]}},
+              {"model": "hrsnn", "arith": "float64", "task": "memory", "seed": 1, "detail": {"mc_curve": [0.95, 0.7, 0.3]}}]})";
+
+const char* const kBoHistory = R"({"format": "hrsnn-bo-history/1", "dims": 2, "evaluations_count": 3,
+  "best": {"index": 1, "value": 0.5, "x": [0.2, 0.7]}, "convergence": [1.0, 0.5, 0.5],
+  "timing": {"wall_seconds": 4.2},
+  "evaluations": [{"index": 0, "value": 1.0, "ok": true}, {"index": 1, "value": 0.5, "ok": true},
+                  {"index": 2, "value": null, "ok": false}]})";
+
+const char* const kQuantV1 = R"({"format": "hrsnn-quant/1",
+  "reference": {"arith": "float64", "metrics": {"tasks.memory.mc": {"mean": 0.81, "sd": 0, "n": 1}}},
+  "points": [{"id": "weight_bits=4", "errors": [], "metrics": {"tasks.memory.mc": {"mean": 0.66, "sd": 0, "n": 1},
+                                                               "fidelity.coincidence": {"mean": 0.18, "sd": 0, "n": 1}}},
+             {"id": "weight_bits=8", "errors": [], "metrics": {"tasks.memory.mc": {"mean": 0.79, "sd": 0, "n": 1},
+                                                               "fidelity.coincidence": {"mean": 0.64, "sd": 0, "n": 1}}}],
+  "axes": [{"key": "weight_bits", "numeric": [4.0, 8.0], "points": ["weight_bits=4", "weight_bits=8"], "values": ["4", "8"]}],
+  "grids": [], "findings": {"criterion": "MC within 2% of float", "passing": ["weight_bits=8"]}})";
+
+}  // namespace
+
+TEST_CASE("hrsnn report renders the study, BO, quantization and RTL results other commands wrote", "[report][cli]") {
   ScratchDir dir("inputs");
-  write_file(dir / "study.json", R"({"format": "hrsnn-study/1",
-    "claims": [{"claim": "heterogeneous tau_mem raises MC", "holds": true, "evidence": "MC 12.3 vs 9.1"}],
-    "table": [{"model": "MRSNN", "MC": 9.1, "S": 0.021}, {"model": "HRSNN", "MC": 12.3, "S": 0.015}]})");
-  std::filesystem::create_directories(dir / "bo");
-  write_file(dir / "bo/bayesian.json", R"({"format": "hrsnn-bo-history/1", "dims": 2, "evaluations_count": 3,
-    "best": {"index": 1, "value": 0.5, "x": [0.2, 0.7]}, "convergence": [1.0, 0.5, 0.5],
-    "timing": {"wall_seconds": 4.2},
-    "evaluations": [{"index": 0, "value": 1.0, "ok": true}, {"index": 1, "value": 0.5, "ok": true},
-                    {"index": 2, "value": null, "ok": false}]})");
-  write_file(dir / "bo/checkpoint.json", R"({"type": "header"})");
-  write_file(dir / "quant.json", R"({"sweeps": [{"field": "weight_bits", "reference": {"rate_hz": 16.0},
-    "points": [{"weight_bits": 4, "rate_hz": 11.0, "spike_agreement": 0.61},
-               {"weight_bits": 8, "rate_hz": 15.2, "spike_agreement": 0.93}]}]})");
+  write_file(dir / "study.json", kStudyV1);
+  std::filesystem::create_directories(dir / "bo/bayesian-seed1");
+  std::filesystem::create_directories(dir / "bo/random-seed1");
+  write_file(dir / "bo/bayesian-seed1/history.json", kBoHistory);
+  write_file(dir / "bo/random-seed1/history.json", kBoHistory);
+  write_file(dir / "bo/bayesian-seed1/summary.json", R"({"format": "something else"})");
+  write_file(dir / "quant.json", kQuantV1);
   // The RTL hook, fed with the fixed core's own probes of the same neuron: RTL - fixed = 0.
   REQUIRE(run_cli("run " + std::string(HRSNN_SOURCE_DIR) +
                   "/examples/mrsnn.toml --steps 200 --seed 1 --arith fixed --probe 1 --quiet --out " + (dir / "rtl"))
@@ -147,14 +176,41 @@ TEST_CASE("hrsnn report renders the study, BO, quantization and RTL inputs when 
                         Catch::Contains("quantization shown") && Catch::Contains("RTL trace shown"));
   const std::string page = read_file(dir / "report/index.html");
   CHECK(page.find("No data yet.") == std::string::npos);
-  CHECK(page.find("MC 12.3 vs 9.1") != std::string::npos);  // the study's claims
-  CHECK(page.find("<th>MC</th>") != std::string::npos);    // the study's table
-  CHECK(page.find("alt=\"BO convergence\"") != std::string::npos);
-  CHECK(page.find("checkpoint.json (not an hrsnn-bo-history/1 file)") != std::string::npos);
+  // The study: the paper's claims with the study's verdicts, the comparisons, the pivoted table.
+  CHECK(page.find("float64: <span class=\"verdict v-holds\">holds</span>") != std::string::npos);
+  CHECK(page.find("12.3 vs 9.1, one-sided p 0.01") != std::string::npos);
+  CHECK(page.find("<code>memory.mc</code></td><td class=\"num\">9.1 <span class=\"sd\">&plusmn; 0.5</span>") !=
+        std::string::npos);
+  CHECK(page.find("alt=\"memory curves\"") != std::string::npos);
+  // BO: histories found recursively, labelled by directory, the other JSON counted and ignored.
+  CHECK(page.find("<td>bayesian-seed1</td>") != std::string::npos);
+  CHECK(page.find("<td>random-seed1</td>") != std::string::npos);
+  CHECK(page.find("1 other JSON file(s)") != std::string::npos);
+  // Quantization: one sweep per axis, means per point, the findings.
   CHECK(page.find("<h3>weight_bits</h3>") != std::string::npos);
-  CHECK(page.find("<th>spike_agreement</th>") != std::string::npos);
+  CHECK(page.find("<th>fidelity.coincidence</th>") != std::string::npos);
+  CHECK(page.find("MC within 2% of float") != std::string::npos);
   CHECK(page.find("RTL trace of mrsnn from") != std::string::npos);
-  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 6);  // + BO and the sweep
+  // rasters, membrane, energy x2, study metrics, memory curves, BO, one sweep
+  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 8);
+}
+
+TEST_CASE("hrsnn report shows result files of other shapes as tables", "[report][cli]") {
+  ScratchDir dir("generic");
+  write_file(dir / "study.json", R"({"note": "hand-made",
+    "rows": [{"model": "MRSNN", "MC": 9.1}, {"model": "HRSNN", "MC": 12.3}]})");
+  write_file(dir / "quant.json", R"({"sweeps": [{"field": "trace_bits", "reference": {"rate_hz": 16.0},
+    "points": [{"rate_hz": 11.0, "trace_bits": 5}, {"rate_hz": 15.2, "trace_bits": 7}]}]})");
+  const Result r = run_cli("report --quick --steps 20 --out " + (dir / "report") + " --study-json " +
+                           (dir / "study.json") + " --quant-json " + (dir / "quant.json"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  const std::string page = read_file(dir / "report/index.html");
+  CHECK(page.find("<th>model</th><th>MC</th>") != std::string::npos);  // the file's column order
+  CHECK(page.find("hand-made") != std::string::npos);
+  CHECK(page.find("<th>trace_bits</th><th>rate_hz</th>") != std::string::npos);  // x first
+  CHECK(page.find("not in the study file") != std::string::npos);
+  CHECK(occurrences(page, "No data yet.") == 1);  // BO only
 }
 
 TEST_CASE("hrsnn report without matplotlib fails before simulating and names python3-matplotlib", "[report][cli]") {
