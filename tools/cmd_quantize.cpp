@@ -2,6 +2,7 @@
 // over the fixed-point core's register format (study/quant_sweep.hpp, docs/quantization.md).
 #include "core/spec.hpp"
 #include "study/quant_sweep.hpp"
+#include "study/quant_tasks.hpp"
 #include "tools/command.hpp"
 
 #include <fmt/core.h>
@@ -59,7 +60,7 @@ void run_quantize(const QuantizeArgs& a) {
   opt.resume = a.resume;
   opt.threads = a.jobs;
   if (!config.baseline_spec.empty()) opt.baseline = load_spec(config.baseline_spec);
-  (void)a.no_tasks;  // task scores: see study/quant_tasks.hpp
+  if (!a.no_tasks) opt.tasks = study::make_study_task_evaluator(config.tasks);
   opt.progress = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
   fmt::print(stderr, "{} points x {} seeds{}, writing {}\n", config.points.size(), config.seeds.size(),
              opt.baseline ? " + baseline" : "", opt.out_dir.string());

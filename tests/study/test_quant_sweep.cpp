@@ -7,6 +7,7 @@
 #include "core/io.hpp"
 #include "core/network.hpp"
 #include "study/quant_sweep.hpp"
+#include "study/quant_tasks.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -309,4 +310,23 @@ TEST_CASE("hrsnn quantize runs a sweep end to end", "[study][quant][cli]") {
   const auto j = nlohmann::json::parse(read_text_file(dir.path() / "out" / "quant.json"));
   CHECK(j["points"].size() == 2);
   CHECK(j["points"][1]["id"] == "trace_bits=6");
+}
+
+TEST_CASE("the study task evaluator scores memory capacity of a sweep point on the fixed core", "[study][quant]") {
+  NetworkSpec spec = tiny_spec();
+  QuantTaskConfig tasks;
+  tasks.prediction = "none";
+  tasks.samples = 150;
+  tasks.max_delay = 10;
+  tasks.washout_samples = 20;
+  const TaskEvaluator evaluate = make_study_task_evaluator(tasks);
+  const TaskOutcome fixed = evaluate(spec, Arith::Fixed);
+  INFO(fixed.error);
+  CHECK(fixed.error.empty());
+  REQUIRE(fixed.metrics.count("memory.mc"));
+  CHECK(fixed.metrics.at("memory.mc") >= 0.0);
+  CHECK(fixed.metrics.at("memory.mc") <= 10.0);
+  CHECK(fixed.metrics.count("memory.S"));
+  // The same call is deterministic (the sweep's resume relies on it).
+  CHECK(evaluate(spec, Arith::Fixed).metrics.at("memory.mc") == fixed.metrics.at("memory.mc"));
 }
