@@ -48,8 +48,9 @@ using report::BoHistory;
 using report::QuantInput;
 using report::RtlTrace;
 
-// Embedded defaults: 10 s of simulated time per run (1,000 inferences of 10 steps); the four
-// runs take ~15 s on one core of this machine, the figures ~15 s more.
+// Embedded defaults: 10 s of simulated time per run (1,000 inferences of 10 steps). Measured on
+// 2 shared cores: 9 s of CPU for the four runs and the figures, 23-83 s wall depending on the
+// load; the main job's budget is 10 minutes.
 constexpr uint64_t kDefaultSteps = 10000;
 constexpr uint64_t kQuickSteps = 200;        // --quick: a smoke test of the whole page
 constexpr uint64_t kRasterWindowSteps = 1000;
@@ -102,7 +103,7 @@ class ScratchDir {
  public:
   ScratchDir() {
     std::string pattern = (fs::temp_directory_path() / "hrsnn-report-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("hrsnn report: cannot create a temporary directory");
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("report: cannot create a temporary directory");
     path_ = pattern;
   }
   ~ScratchDir() {
@@ -155,13 +156,16 @@ void check_matplotlib(const std::string& python, const fs::path& scratch) {
   if (rc == 0) return;
   if (rc == 127)
     throw std::runtime_error(fmt::format(
-        "hrsnn report: cannot run {} for the figures; install the Debian packages python3 and python3-matplotlib "
+        "report: cannot run {} for the figures; install the Debian packages python3 and python3-matplotlib "
         "(tools/setup.sh installs them), or pass --python PATH",
         python));
   throw std::runtime_error(fmt::format(
-      "hrsnn report: {} cannot import matplotlib, which draws the report's figures; install the Debian package "
-      "python3-matplotlib (tools/setup.sh installs it), or pass --python PATH to a Python that has it.\n{}",
-      python, tail_of(log, 600)));
+      "report: {} cannot import matplotlib, which draws the report's figures; install the Debian package "
+      "python3-matplotlib (tools/setup.sh installs it), or pass --python PATH to a Python that has it.{}",
+      python, [&] {
+        const std::string t = tail_of(log, 600);
+        return t.empty() ? t : "\n" + t;
+      }()));
 }
 
 // --- Simulation ---------------------------------------------------------------------------
@@ -385,7 +389,7 @@ std::map<std::string, std::string> draw_figures(const std::string& python, const
   const int rc = run_process({python, script, data_file.string(), fig_dir.string()}, log);
   if (rc != 0)
     throw std::runtime_error(
-        fmt::format("hrsnn report: {} {} failed (exit {}):\n{}", python, script, rc, tail_of(log)));
+        fmt::format("report: {} {} failed (exit {}):\n{}", python, script, rc, tail_of(log)));
   const json manifest = json::parse(read_text_file(fig_dir / "figures.json"));
   std::map<std::string, std::string> out;
   for (auto it = manifest.begin(); it != manifest.end(); ++it)
