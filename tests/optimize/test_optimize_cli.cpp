@@ -1,0 +1,364 @@
+// hrsnn optimize as a user runs it, on a 40-neuron network and a budget of a few evaluations:
+// the outputs, the random-search twin, resume after an abrupt exit, failed evaluations, and the
+// objective's combination of per-seed records (optimize/network_objective.hpp).
+#include "core/io.hpp"
+#include "core/spec.hpp"
+#include "optimize/network_objective.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using hrsnn::read_text_file;
+
+struct CliResult {
+  int status = 0;
+  std::string out;
+};
+
+CliResult run_cli(const std::string& args) {
+  const std::string cmd = std::string(HRSNN_CLI_PATH) + " " + args + " 2>&1";
+  CliResult r;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
+  REQUIRE(pipe);
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) r.out.append(buf, n);
+  r.status = pclose(pipe.release());
+  return r;
+}
+
+class Scratch {
+ public:
+  explicit Scratch(const std::string& tag) {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("hrsnn_optcli_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~Scratch() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// 32 E + 8 I neurons, heterogeneous tau_mem and STDP, 2 steps per input sample.
+constexpr const char* kTinySpec = R"(
+[simulation]
+dt_ms = 1.0
+steps = 200
+seed = 1
+
+[[populations]]
+name = "E"
+size = 32
+kind = "excitatory"
+tau_mem_ms = { dist = "gamma", mean = 10.0, cv = 0.5, min = 1.0, max = 100.0 }
+tau_syn_ms = 3.0
+t_ref_steps = 1
+
+[[populations]]
+name = "I"
+size = 8
+kind = "inhibitory"
+tau_mem_ms = 8.0
+tau_syn_ms = 3.0
+
+[[projections]]
+name = "EE"
+pre = "E"
+post = "E"
+p = 0.3
+weight = { dist = "uniform", low = 0.0, high = 0.1 }
+[projections.stdp]
+eta_plus = { dist = "lognormal", mean = 1.0e-3, cv = 0.5 }
+eta_minus = { dist = "lognormal", mean = 1.2e-3, cv = 0.5 }
+w_min = 0.0
+w_max = 0.1
+
+[[projections]]
+name = "EI"
+pre = "E"
+post = "I"
+p = 0.3
+weight = { dist = "uniform", low = 0.0, high = 0.1 }
+
+[[projections]]
+name = "IE"
+pre = "I"
+post = "E"
+p = 0.3
+weight = { dist = "uniform", low = 0.0, high = 0.3 }
+
+[input]
+encoder = "current"
+channels = 1
+fraction = 1.0
+weight = { dist = "uniform", low = 0.2, high = 0.6 }
+steps_per_sample = 2
+signal = "uniform"
+)";
+
+// Three dimensions; E->E initial weights above w_max = 0.1 (the upper half of the third
+// dimension) are rejected by the spec, so some evaluations fail by construction.
+constexpr const char* kTinySpace = R"(
+[[dimension]]
+name = "tau_E"
+path = "populations.E.tau_mem_ms.mean"
+low = 3.0
+high = 30.0
+scale = "log"
+
+[[dimension]]
+name = "input"
+path = "input.weight.high"
+low = 0.3
+high = 1.5
+
+[[dimension]]
+name = "w_EE"
+path = "projections.EE.weight.high"
+low = 0.05
+high = 0.15
+)";
+
+struct Files {
+  fs::path spec, space;
+};
+
+Files write_inputs(const Scratch& dir) {
+  Files f{dir.path() / "tiny.toml", dir.path() / "space.toml"};
+  hrsnn::write_text_atomic(f.spec, kTinySpec);
+  hrsnn::write_text_atomic(f.space, kTinySpace);
+  return f;
+}
+
+// Small evaluations: 150 samples (300 steps), 5 MC delays, one network seed.
+std::string optimize_args(const Files& f, const fs::path& out, uint64_t budget) {
+  return "optimize --spec " + f.spec.string() + " --space " + f.space.string() + " --budget " +
+         std::to_string(budget) + " --initial 3 --seeds 1 --samples 150 --max-delay 5 --washout 20 --out " +
+         out.string();
+}
+
+nlohmann::json read_json(const fs::path& p) { return nlohmann::json::parse(read_text_file(p)); }
+
+// The part of each evaluation that must not depend on timing or on interruption.
+nlohmann::json stable_evaluations(const nlohmann::json& history) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : history.at("evaluations")) {
+    nlohmann::json s = e;
+    s.erase("eval_seconds");
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::size_t count_lines(const std::string& text) {
+  std::size_t n = 0;
+  for (char c : text) n += c == '\n' ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("hrsnn optimize writes history, convergence, summary and a best.toml that hrsnn run runs",
+          "[optimize_cli]") {
+  const Scratch dir("e2e");
+  const Files f = write_inputs(dir);
+  const fs::path out = dir.path() / "bo";
+  const CliResult r = run_cli(optimize_args(f, out, 7) + " --mc-min 0.01");
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("best E ="));
+  CHECK_THAT(r.out, Catch::Contains("surrogate"));
+
+  const nlohmann::json history = read_json(out / "history.json");
+  CHECK(history.at("format") == "hrsnn-bo-history/1");
+  REQUIRE(history.at("evaluations").size() == 7);
+  const std::string csv = read_text_file(out / "history.csv");
+  CHECK(count_lines(csv) == 8);
+  CHECK_THAT(csv, Catch::Contains("tau_E"));
+  CHECK_THAT(csv, Catch::Contains("metric:mc"));
+  const std::string convergence = read_text_file(out / "convergence.csv");
+  CHECK(convergence.rfind("evaluation,value,ok,feasible,best_so_far\n", 0) == 0);
+  CHECK(count_lines(convergence) == 8);
+
+  // The spec's own point comes first; the failing half of w_EE is met by the Sobol design (its
+  // first two points lie in different halves of every coordinate), and the run goes on.
+  const nlohmann::json summary = read_json(out / "summary.json");
+  CHECK(summary.at("format") == "hrsnn-optimize/1");
+  CHECK(summary.at("strategy") == "bayesian");
+  CHECK(summary.at("evaluations") == 7);
+  CHECK(summary.at("failed").get<int>() >= 1);
+  const auto& first = history.at("evaluations").at(0);
+  CHECK(first.at("metrics").at("values").at("tau_E").get<double>() == Approx(10.0));
+  bool saw_bound_error = false;
+  for (const auto& e : history.at("evaluations"))
+    if (!e.at("ok").get<bool>()) saw_bound_error |= e.at("error").get<std::string>().find("EE") != std::string::npos;
+  CHECK(saw_bound_error);
+  CHECK(summary.at("timings").at("surrogate_seconds").get<double>() >= 0.0);
+  CHECK(summary.at("timings").at("evaluation_seconds").get<double>() > 0.0);
+  REQUIRE(summary.at("best").is_object());
+  const double best = summary.at("best").at("value").get<double>();
+  CHECK(best > 0.0);
+  CHECK(best == summary.at("convergence").back().get<double>());
+  CHECK(summary.at("best").at("metrics").at("mc").get<double>() >= 0.01);
+
+  // best.toml: the searched values written into the spec, loadable and runnable.
+  const hrsnn::NetworkSpec spec = hrsnn::load_spec((out / "best.toml").string());
+  CHECK(spec.total_neurons() == 40);
+  const double best_tau = summary.at("best").at("values").at("tau_E").get<double>();
+  CHECK(spec.populations[0].lif.tau_mem_ms.mean() == Approx(best_tau).epsilon(1e-9));
+  const CliResult run = run_cli("run " + (out / "best.toml").string() + " --steps 50 --quiet --out " +
+                                (dir.path() / "run").string());
+  INFO(run.out);
+  CHECK(run.status == 0);
+  CHECK(fs::exists(dir.path() / "run" / "summary.json"));
+}
+
+TEST_CASE("hrsnn optimize --random spends the same budget from the same initial design", "[optimize_cli]") {
+  const Scratch dir("random");
+  const Files f = write_inputs(dir);
+  const CliResult bo = run_cli(optimize_args(f, dir.path() / "bo", 6) + " --quiet");
+  const CliResult rs = run_cli(optimize_args(f, dir.path() / "rs", 6) + " --quiet --random");
+  INFO(bo.out << rs.out);
+  REQUIRE(bo.status == 0);
+  REQUIRE(rs.status == 0);
+  const nlohmann::json a = read_json(dir.path() / "bo" / "history.json");
+  const nlohmann::json b = read_json(dir.path() / "rs" / "history.json");
+  CHECK(read_json(dir.path() / "rs" / "summary.json").at("strategy") == "random_search");
+  REQUIRE(a.at("evaluations").size() == 6);
+  REQUIRE(b.at("evaluations").size() == 6);
+  // Spec point + 3 design points: the same points, so the same values.
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(a["evaluations"][i]["x"] == b["evaluations"][i]["x"]);
+    CHECK(a["evaluations"][i]["value"] == b["evaluations"][i]["value"]);
+  }
+  CHECK(a["evaluations"][5]["x"] != b["evaluations"][5]["x"]);
+}
+
+TEST_CASE("hrsnn optimize --resume after an abrupt exit gives the history of an uninterrupted run",
+          "[optimize_cli]") {
+  const Scratch dir("resume");
+  const Files f = write_inputs(dir);
+  const CliResult whole = run_cli(optimize_args(f, dir.path() / "whole", 7) + " --quiet");
+  INFO(whole.out);
+  REQUIRE(whole.status == 0);
+
+  const fs::path cut = dir.path() / "cut";
+  const CliResult killed = run_cli(optimize_args(f, cut, 7) + " --quiet --abort-after 5");
+  CHECK(killed.status != 0);
+  CHECK_FALSE(fs::exists(cut / "history.json"));
+  CHECK(fs::exists(cut / "checkpoint.jsonl"));
+
+  // Without --resume the checkpoint is not overwritten; with another objective it is not resumed.
+  const CliResult refused = run_cli(optimize_args(f, cut, 7) + " --quiet");
+  CHECK(refused.status != 0);
+  CHECK_THAT(refused.out, Catch::Contains("--resume"));
+  const CliResult mismatch = run_cli(optimize_args(f, cut, 7) + " --quiet --resume --first-seed 9");
+  CHECK(mismatch.status != 0);
+  CHECK_THAT(mismatch.out, Catch::Contains("first_seed"));
+
+  const CliResult resumed = run_cli(optimize_args(f, cut, 7) + " --resume");
+  INFO(resumed.out);
+  REQUIRE(resumed.status == 0);
+  CHECK_THAT(resumed.out, Catch::Contains("(5 resumed)"));
+  CHECK(stable_evaluations(read_json(cut / "history.json")) ==
+        stable_evaluations(read_json(dir.path() / "whole" / "history.json")));
+  CHECK(read_text_file(cut / "convergence.csv") == read_text_file(dir.path() / "whole" / "convergence.csv"));
+  CHECK(read_text_file(cut / "best.toml") == read_text_file(dir.path() / "whole" / "best.toml"));
+}
+
+TEST_CASE("hrsnn optimize names the spec file and line when a space path does not exist", "[optimize_cli]") {
+  const Scratch dir("badpath");
+  const Files f = write_inputs(dir);
+  hrsnn::write_text_atomic(f.space, "[[dimension]]\npath = \"projections.XX.weight.high\"\nlow = 0.1\nhigh = 0.2\n");
+  const CliResult r = run_cli(optimize_args(f, dir.path() / "out", 3));
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("tiny.toml"));
+  CHECK_THAT(r.out, Catch::Contains("XX"));
+}
+
+// ---- the objective's combination of per-seed records ----
+
+namespace {
+hrsnn::study::Record record(uint64_t seed, double s, double mc, double narma) {
+  hrsnn::study::Record r;
+  r.seed = seed;
+  r.metrics = {{"S", s}, {"mc", mc}, {"E", mc > 0 ? s / mc : INFINITY}, {"narma10_nrmse", narma}};
+  return r;
+}
+}  // namespace
+
+TEST_CASE("The E objective averages each seed's S over MC and returns the mean MC as constraint", "[optimize_cli]") {
+  hrsnn::opt::NetworkObjectiveConfig c;
+  const auto e = hrsnn::opt::combine_records(c, {record(1, 0.02, 2.0, 0.5), record(2, 0.04, 2.0, 0.7)}, {"mc"});
+  CHECK(e.ok);
+  CHECK(e.value == Approx((0.01 + 0.02) / 2));
+  REQUIRE(e.constraints.size() == 1);
+  CHECK(e.constraints[0] == Approx(2.0));
+  CHECK(e.metrics.at("S").get<double>() == Approx(0.03));
+  CHECK(e.metrics.at("seeds").size() == 2);
+}
+
+TEST_CASE("The task objective is the task error plus lambda times S", "[optimize_cli]") {
+  hrsnn::opt::NetworkObjectiveConfig c;
+  c.kind = hrsnn::opt::ObjectiveKind::task;
+  c.task = hrsnn::study::TaskKind::memory;  // NARMA-10
+  c.activity_weight = 10.0;
+  const auto e = hrsnn::opt::combine_records(c, {record(1, 0.02, 2.0, 0.5), record(2, 0.04, 2.0, 0.7)}, {});
+  CHECK(e.ok);
+  CHECK(e.value == Approx(0.6 + 10.0 * 0.03));
+  CHECK(e.metrics.at("task_error").get<double>() == Approx(0.6));
+}
+
+TEST_CASE("A seed with no memory, no spikes or an error fails the evaluation with its reason", "[optimize_cli]") {
+  hrsnn::opt::NetworkObjectiveConfig c;
+  const auto silent = hrsnn::opt::combine_records(c, {record(1, 0.02, 2.0, 0.5), record(2, 0.0, 0.0, 1.0)}, {"mc"});
+  CHECK_FALSE(silent.ok);
+  CHECK(std::isnan(silent.value));
+  CHECK_THAT(silent.error, Catch::Contains("seed 2"));
+  CHECK_THAT(silent.error, Catch::Contains("MC"));
+  const auto noise = hrsnn::opt::combine_records(c, {record(1, 0.0, 1e-29, 1.0)}, {"mc"});
+  CHECK_FALSE(noise.ok);
+  CHECK_THAT(noise.error, Catch::Contains("remembers nothing"));
+  const auto quiet = hrsnn::opt::combine_records(c, {record(1, 0.0, 0.3, 1.0)}, {"mc"});
+  CHECK_FALSE(quiet.ok);
+  CHECK_THAT(quiet.error, Catch::Contains("silent"));
+  hrsnn::study::Record broken;
+  broken.seed = 3;
+  broken.error = "quantize: weight out of range";
+  const auto failed = hrsnn::opt::combine_records(c, {broken}, {"mc"});
+  CHECK_FALSE(failed.ok);
+  CHECK_THAT(failed.error, Catch::Contains("quantize"));
+}
+
+TEST_CASE("Common seeds are the same for every evaluation, fresh seeds differ", "[optimize_cli]") {
+  hrsnn::opt::NetworkObjectiveConfig c;
+  c.seeds = 3;
+  c.first_seed = 5;
+  CHECK(hrsnn::opt::evaluation_seeds(c, 0) == std::vector<uint64_t>{5, 6, 7});
+  CHECK(hrsnn::opt::evaluation_seeds(c, 9) == std::vector<uint64_t>{5, 6, 7});
+  c.fresh_seeds = true;
+  CHECK(hrsnn::opt::evaluation_seeds(c, 0) != hrsnn::opt::evaluation_seeds(c, 1));
+  CHECK(hrsnn::opt::evaluation_seeds(c, 4) == hrsnn::opt::evaluation_seeds(c, 4));
+}
