@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -108,6 +109,20 @@ bins = 3
                     Catch::Contains("study.models") && Catch::Contains("unknown model 'lsm'"));
   write_text_atomic(dir.path() / "bad3.toml", "[features]\nfilter_tau_ms = -1\n");
   CHECK_THROWS_WITH(load_study_config((dir.path() / "bad3.toml").string()), Catch::Contains("out of range"));
+}
+
+TEST_CASE("examples/study.toml states exactly the built-in defaults", "[study][config]") {
+  // The documented file is what `hrsnn study` runs without --config: read over the quick
+  // configuration, it must restore every default key.
+  nlohmann::json from_file = to_json(load_study_config(HRSNN_SOURCE_DIR "/examples/study.toml", quick_study_config()));
+  nlohmann::json defaults = to_json(default_study_config());
+  from_file.erase("source");
+  defaults.erase("source");
+  // Paths are resolved differently (relative to the file vs from the source dir): compare canonically.
+  for (auto* j : {&from_file, &defaults})
+    for (auto* value : {&(*j)["homogeneous_spec"], &(*j)["heterogeneous_spec"], &(*j)["fsdd"]["data"]})
+      *value = std::filesystem::weakly_canonical(value->get<std::string>()).string();
+  CHECK(from_file.dump(1) == defaults.dump(1));
 }
 
 TEST_CASE("hrsnn study on a tiny configuration writes every row and every claim", "[study][cli][slow]") {
