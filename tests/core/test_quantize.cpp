@@ -145,11 +145,13 @@ TEST_CASE("a hardware table selects a profile and overrides fields, with located
 }
 
 TEST_CASE("fixed and float rasters agree on the example networks until chaos separates them", "[quantize][cross-model]") {
-  // Reported figures (seed 1): the step of the first raster difference, and the rates.
+  // Reported figures (seed 1, 5,000 steps): the step of the first raster difference, and the
+  // per-population rates, which must agree within 5% (measured at 10,000 steps, seeds 1-3: within
+  // 4.3%; README, "The fixed-point core").
   for (const char* name : {"mrsnn", "hrsnn"}) {
     const NetworkSpec spec = load_spec(examples(name));
     RunOptions fo, xo;
-    fo.steps = xo.steps = 1500;
+    fo.steps = xo.steps = 5000;
     xo.arith = Arith::Fixed;
     const RunResult f = run_spec(spec, fo), x = run_spec(spec, xo);
     uint64_t first_diff = 0;
@@ -164,7 +166,7 @@ TEST_CASE("fixed and float rasters agree on the example networks until chaos sep
       const double rf = static_cast<double>(f.counts.per_population[p].spikes);
       const double rx = static_cast<double>(x.counts.per_population[p].spikes);
       INFO(name << " population " << p << ": float " << rf << " fixed " << rx << " spikes");
-      CHECK(std::abs(rx - rf) <= 0.10 * rf);
+      CHECK(std::abs(rx - rf) <= 0.05 * rf);
     }
   }
 }
@@ -186,7 +188,7 @@ TEST_CASE("golden hashes of the fixed core's raster and final weights", "[quanti
       h *= 0x100000001B3ULL;
     }
   INFO("spikes " << sim.raster().size() << " raster " << std::hex << sim.raster().hash() << " weights " << h);
-  CHECK(sim.raster().size() == 9552u);
-  CHECK(sim.raster().hash() == 0x9b23fcbd7a779ae9ULL);
-  CHECK(h == 0x83291e4054130ae9ULL);
+  CHECK(sim.raster().size() == 9660u);  // examples/hrsnn.toml with trace_scale = 8
+  CHECK(sim.raster().hash() == 0x8ec1cf9bb4474a67ULL);
+  CHECK(h == 0x797c5d1e9b2202d0ULL);
 }
