@@ -2,13 +2,15 @@
 // on the float64 reference and on the fixed-point core, costs every run under every energy
 // model, and writes report/index.html, one self-contained page (figures embedded as base64
 // PNG, drawn by tools/report_figures.py with Debian's matplotlib), plus report/summary.json
-// and a short text summary on stdout. The study table, BO convergence and quantization sweeps
-// join the page when their result files are given (--study-json, --bo-dir, --quant-json);
+// and a short text summary on stdout. It runs the study (study/study.hpp) on `hrsnn study`'s
+// defaults (report_study_config(); about 7 minutes of the main job's 10 on 2 cores) unless
+// --study-json gives a finished one or --no-study skips it. BO convergence and quantization sweeps join the page when their result files are given (--bo-dir, --quant-json);
 // until then the page says plainly that those sections have no data yet. The RTL trace of
 // the membrane figure is a hook (--rtl-probes) for `hrsnn verify`.
 #include "core/io.hpp"
 #include "core/run.hpp"
 #include "hw_model/energy/energy_model.hpp"
+#include "study/study.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 #include "tools/report_html.hpp"
@@ -57,6 +59,24 @@ constexpr uint64_t kRasterWindowSteps = 1000;
 constexpr uint64_t kMembraneWindowSteps = 300;
 constexpr uint64_t kRateBins = 200;          // population-rate bins over the whole run
 
+// The study the main job runs: `hrsnn study`'s defaults (examples/study.toml: both example
+// specs, all four variants in float64 and fixed, every task, ESN and linear baselines, paired
+// claims over 5 seeds; 6.7 min wall, 13 min CPU on 2 cores). --quick: the study's quick
+// configuration made smaller still (2 seeds, 60-neuron networks; seconds, for tests).
+study::StudyConfig report_study_config(bool quick) {
+  study::StudyConfig c = quick ? study::quick_study_config() : study::default_study_config();
+  if (!quick) return c;
+  c.source = "<report --quick>";
+  c.seeds = 2;
+  c.size_scale = 0.06;
+  c.memory.samples = 300;
+  c.memory.max_delay = 10;
+  c.prediction.samples = 300;
+  c.fsdd.fit_per_group = 1;
+  c.fsdd.warmup_utterances = 1;
+  return c;
+}
+
 struct ReportArgs {
   std::string examples_dir = std::string(HRSNN_SOURCE_DIR) + "/examples";
   std::string out = "report";
@@ -67,6 +87,8 @@ struct ReportArgs {
   std::string python = "/usr/bin/python3";
   std::string models_file;
   std::string study_json, study_csv, bo_dir, quant_json;
+  std::string study_config;  // TOML over the report's study configuration
+  bool no_study = false;
   std::vector<std::string> rtl_probes;  // NAME:FILE
   std::string command_line;
 };
@@ -852,6 +874,11 @@ void report(const ReportArgs& a) {
   if (!a.study_json.empty()) study = report::read_json_file("--study-json", a.study_json);
   std::optional<html::Csv> study_csv;
   if (!a.study_csv.empty()) study_csv = html::parse_csv(read_text_file(a.study_csv));
+  std::optional<study::StudyConfig> study_config;
+  if (!study && !study_csv && !a.no_study) {
+    study_config = report_study_config(a.quick);
+    if (!a.study_config.empty()) study_config = study::load_study_config(a.study_config, *study_config);
+  }
   size_t bo_ignored = 0;
   std::vector<BoHistory> bo;
   if (!a.bo_dir.empty()) bo = report::read_bo(a.bo_dir, bo_ignored);
@@ -861,6 +888,22 @@ void report(const ReportArgs& a) {
   const energy::ModelLibrary lib =
       energy::load_models(a.models_file.empty() ? energy::default_models_file() : fs::path(a.models_file));
   const std::vector<ExampleRun> runs = simulate(a, steps, lib);
+
+  // The study, written beside the page as `hrsnn study` writes it, then read back like --study-json.
+  ReportArgs shown = a;
+  std::optional<study::StudyResult> study_result;
+  if (study_config) {
+    const study::StudyConfig& c = *study_config;
+    fmt::print(stderr, "study: {} models x {} arithmetics x {} seeds on {} tasks, {} threads ({})\n", c.models.size(),
+               c.arithmetics.size(), c.seeds, c.tasks.size(), c.threads, c.source);
+    study_result = study::run_study(c, [](const std::string& line) { fmt::print(stderr, "study {}\n", line); });
+    const fs::path dir = fs::path(a.out) / "study";
+    write_text_atomic(dir / "study.json", study::to_json(*study_result).dump(2) + "\n");
+    write_text_atomic(dir / "study.csv", study::to_csv(*study_result));
+    shown.study_json = (dir / "study.json").string();
+    shown.study_csv = (dir / "study.csv").string();
+    study = report::read_json_file("study", shown.study_json);
+  }
   const std::vector<Fidelity> fidelity = {compare(runs[0], runs[1]), compare(runs[2], runs[3])};
   std::map<std::string, uint32_t> probes;
   for (const auto& r : runs) probes[r.network] = r.probe;
@@ -869,7 +912,7 @@ void report(const ReportArgs& a) {
   fmt::print(stderr, "drawing the figures ({})\n", a.python);
   const auto figs = draw_figures(a.python, figure_data(runs, steps, study ? &*study : nullptr, bo, quant, rtl), scratch.path());
 
-  const PageInputs in{a,        steps, runs,       fidelity, figs, study ? &*study : nullptr,
+  const PageInputs in{shown,    steps, runs,       fidelity, figs, study ? &*study : nullptr,
                       study_csv ? &*study_csv : nullptr, bo, bo_ignored, quant, rtl, utc_now()};
   const std::string html_text = page(in);
   const fs::path out(a.out);
@@ -903,9 +946,15 @@ void report(const ReportArgs& a) {
   write_text_atomic(out / "summary.json", summary.dump(2) + "\n");
 
   print_summary(runs, steps, a.seed, fidelity);
+  if (study_result) {
+    fmt::print("\nstudy ({}, {} seeds, {:.0f} s; `hrsnn study` runs the full defaults):\n{}\n{}",
+               study_result->config.source, study_result->config.seeds, study_result->wall_time_s,
+               study::format_table(*study_result), study::format_claims(*study_result));
+  }
   auto state = [](bool has, const char* flag) { return has ? std::string("shown") : fmt::format("no data yet ({})", flag); };
   fmt::print("sections: study {}; Bayesian optimization {}; quantization {}; RTL trace {}\n",
-             state(study || study_csv, "--study-json"), state(!bo.empty(), "--bo-dir"),
+             study_result ? "shown (" + shown.study_json + ")" : state(study || study_csv, "--study-json"),
+             state(!bo.empty(), "--bo-dir"),
              state(!quant.sweeps.empty(), "--quant-json"), state(!rtl.empty(), "--rtl-probes"));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fmt::print("wrote {} ({:.0f} KiB, {} figures) and {} in {:.1f} s\n", (out / "index.html").string(),
@@ -915,7 +964,7 @@ void report(const ReportArgs& a) {
 const RegisterCommand reg{[](CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   CLI::App* sub = app.add_subcommand(
-      "report", "The main job: simulate the example MRSNN and HRSNN (float and fixed), cost them, write report/index.html");
+      "report", "The main job: the example MRSNN and HRSNN (float and fixed) with their energy, the study, report/index.html");
   sub->add_option("--out", a->out, "Output directory (index.html, summary.json)");
   sub->add_option("--steps", a->steps, fmt::format("Steps per run (default {}; --quick: {})", kDefaultSteps, kQuickSteps))
       ->check(CLI::PositiveNumber);
@@ -925,9 +974,21 @@ const RegisterCommand reg{[](CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   sub->add_option("--probe-neuron", a->probe_neuron,
                   "Neuron whose membrane is traced (default: the first excitatory neuron the input drives)");
-  sub->add_option("--study-json", a->study_json, "Results of `hrsnn study` (JSON) for the study section")
-      ->check(CLI::ExistingFile);
-  sub->add_option("--study-csv", a->study_csv, "The study's table (CSV) for the study section")->check(CLI::ExistingFile);
+  CLI::Option* study_json =
+      sub->add_option("--study-json", a->study_json, "Results of `hrsnn study` (JSON): shown instead of running the study")
+          ->check(CLI::ExistingFile);
+  CLI::Option* study_csv =
+      sub->add_option("--study-csv", a->study_csv, "The study's table (CSV): shown instead of running the study")
+          ->check(CLI::ExistingFile);
+  CLI::Option* no_study =
+      sub->add_flag("--no-study", a->no_study, "Do not run the study (its section then says no data yet)");
+  sub->add_option("--study-config", a->study_config,
+                  "Study TOML (keys of examples/study.toml) over the report's study configuration")
+      ->check(CLI::ExistingFile)
+      ->excludes(study_json)
+      ->excludes(study_csv)
+      ->excludes(no_study);
+  no_study->excludes(study_json)->excludes(study_csv);
   sub->add_option("--bo-dir", a->bo_dir, "Directory of hrsnn-bo-history/1 JSON files (or one such file)");
   sub->add_option("--quant-json", a->quant_json, "Quantization sweep results (JSON)")->check(CLI::ExistingFile);
   sub->add_option("--rtl-probes", a->rtl_probes,

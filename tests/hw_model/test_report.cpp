@@ -73,34 +73,41 @@ size_t occurrences(const std::string& text, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("hrsnn report --quick writes one self-contained page with every section and says which have no data",
-          "[report][cli]") {
+TEST_CASE("hrsnn report --quick runs the tiny study and writes one self-contained page with every section",
+          "[report][cli][slow]") {
   ScratchDir dir("quick");
   const Result r = run_cli("report --quick --out " + (dir / "report"));
   INFO(r.out);
   REQUIRE(r.status == 0);
-  // The stdout summary: the examples' table, the energy table, the sections and the files.
+  // The stdout summary: the examples' table, the energy table, the study, the sections and the files.
   CHECK_THAT(r.out, Catch::Contains("network  arith") && Catch::Contains("mrsnn    float64") &&
                         Catch::Contains("hrsnn    fixed") && Catch::Contains("energy per inference") &&
-                        Catch::Contains("loihi_davies2018") && Catch::Contains("study no data yet") &&
-                        Catch::Contains("wrote "));
+                        Catch::Contains("loihi_davies2018") && Catch::Contains("study (<report --quick>, 2 seeds") &&
+                        Catch::Contains("sections: study shown (") && Catch::Contains("wrote "));
 
   const std::string page = read_file(dir / "report/index.html");
   for (const char* heading : {"Examples: MRSNN and HRSNN", "Spike rasters", "Membrane potential: float vs fixed",
-                              "Energy from counted events", "Study: the paper", "Bayesian optimization",
-                              "Quantization sweeps"}) {
+                              "Energy from counted events", "Study: the paper", "The claims as tested",
+                              "Study table", "Bayesian optimization", "Quantization sweeps"}) {
     INFO(heading);
     CHECK(page.find(std::string(heading)) != std::string::npos);
   }
   CHECK(page.find("<h2 id=\"examples\">") != std::string::npos);
   CHECK(page.find("<h2 id=\"quantization\">") != std::string::npos);
   // Figures embedded, nothing fetched from elsewhere.
-  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 4);  // rasters, membrane, energy x2
+  // rasters, membrane, energy x2, study metrics, memory curves
+  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 6);
   CHECK(page.find("src=\"http") == std::string::npos);
   CHECK(page.find("<link") == std::string::npos);
   CHECK(page.find("<script") == std::string::npos);
-  // Study, BO and quantization: no data yet, said plainly; the RTL hook is labelled.
-  CHECK(occurrences(page, "No data yet.") == 3);
+  // Every model of the study is a column of its table, and every claim has a verdict.
+  for (const char* model : {"mrsnn", "het-neurons", "het-stdp", "hrsnn", "esn", "linear"}) {
+    INFO(model);
+    CHECK(page.find(std::string("<th>") + model + "<br>") != std::string::npos);
+  }
+  CHECK(page.find("not tested yet") == std::string::npos);
+  // BO and quantization: no data yet, said plainly; the RTL hook is labelled.
+  CHECK(occurrences(page, "No data yet.") == 2);
   CHECK(page.find("RTL trace: not available yet") != std::string::npos);
   // Every run's energy under every model is in the comparison table.
   CHECK(page.find("MRSNN float64") != std::string::npos);
@@ -112,10 +119,41 @@ TEST_CASE("hrsnn report --quick writes one self-contained page with every sectio
   REQUIRE(summary["runs"].size() == 4);
   CHECK(summary["runs"][1]["arith"] == "fixed");
   CHECK(summary["runs"][0]["summary"]["steps"] == 200);
-  CHECK(summary["sections"]["study"] == false);
+  CHECK(summary["sections"]["study"] == true);
+  // The study is written beside the page, in `hrsnn study`'s format.
+  const auto study = nlohmann::json::parse(read_file(dir / "report/study/study.json"));
+  CHECK(study["format"] == "hrsnn-study/1");
+  CHECK(study["config"]["seeds"] == 2);
+  CHECK(read_file(dir / "report/study/study.csv").rfind("model,arith,seed,task,metric,value", 0) == 0);
   // Nothing half-written is left beside the outputs.
-  for (const auto& e : std::filesystem::directory_iterator(dir / "report"))
-    CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+  for (const auto* sub : {"report", "report/study"})
+    for (const auto& e : std::filesystem::directory_iterator(dir / sub))
+      CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+}
+
+TEST_CASE("hrsnn report --no-study says which sections have no data", "[report][cli]") {
+  ScratchDir dir("nostudy");
+  const Result r = run_cli("report --quick --no-study --out " + (dir / "report"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("study no data yet"));
+  const std::string page = read_file(dir / "report/index.html");
+  CHECK(occurrences(page, "No data yet.") == 3);
+  CHECK(page.find("not tested yet: needs the study's results") != std::string::npos);
+  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 4);  // rasters, membrane, energy x2
+  CHECK(!std::filesystem::exists(dir / "report/study"));
+  const auto summary = nlohmann::json::parse(read_file(dir / "report/summary.json"));
+  CHECK(summary["sections"]["study"] == false);
+
+  // A study configuration with nothing to configure is refused, as is a bad one.
+  const Result both = run_cli("report --quick --no-study --study-config " + std::string(HRSNN_SOURCE_DIR) +
+                              "/examples/study.toml --out " + (dir / "report2"));
+  CHECK(both.status != 0);
+  CHECK_THAT(both.out, Catch::Contains("excludes"));
+  write_file(dir / "bad.toml", "[memory]\nsamples = 5\n");
+  const Result bad = run_cli("report --quick --study-config " + (dir / "bad.toml") + " --out " + (dir / "report3"));
+  CHECK(bad.status != 0);
+  CHECK_THAT(bad.out, Catch::Contains("bad.toml:2") && Catch::Contains("memory.samples"));
 }
 
 namespace {
