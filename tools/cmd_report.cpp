@@ -6,7 +6,7 @@
 // defaults (report_study_config(); about 7 minutes of the main job's 10 on 2 cores) unless
 // --study-json gives a finished one or --no-study skips it. BO convergence and quantization sweeps join the page when their result files are given (--bo-dir, --quant-json);
 // until then the page says plainly that those sections have no data yet. The RTL trace of
-// the membrane figure is a hook (--rtl-probes) for `hrsnn verify`.
+// the membrane figure comes from a file of `hrsnn verify --probe-out` (--rtl-probes).
 #include "core/io.hpp"
 #include "core/run.hpp"
 #include "hw_model/energy/energy_model.hpp"
@@ -592,12 +592,13 @@ std::string membrane_section(const PageInputs& in) {
   }
   h += "</tbody></table>\n";
   if (in.rtl.empty()) {
-    h += "<p class=\"hook\"><b>RTL trace: not available yet.</b> <code>hrsnn verify SPEC</code> runs the Verilog "
-         "neuron core in lockstep with the fixed-point core on specs that fit the core (e.g. "
-         "<code>examples/hrsnn_small.toml</code>) and reports the first divergence, but it does not export a trace "
-         "yet. When a trace of this neuron exists, pass it as <code>--rtl-probes mrsnn:FILE</code> / "
-         "<code>--rtl-probes hrsnn:FILE</code> (FILE: <code>step,neuron,u,v</code> in threshold units, the format of "
-         "<code>hrsnn run --probe</code>, same spec, seed and steps) and it is drawn here as a third trace, with RTL "
+    h += "<p class=\"hook\"><b>RTL trace: not available yet.</b> The Verilated neuron core holds at most 256 "
+         "neurons and 16,384 synapses, fewer than these examples have. For a network that fits (e.g. "
+         "<code>examples/mrsnn_small.toml</code>), <code>hrsnn verify SPEC --probe IDS --probe-out FILE</code> runs "
+         "the Verilog core in lockstep with the fixed-point core and records its u and v; pass such a file as "
+         "<code>--rtl-probes mrsnn:FILE</code> / <code>--rtl-probes hrsnn:FILE</code> together with "
+         "<code>--examples DIR</code> holding that network (FILE: <code>step,neuron,u,v</code> in threshold units, "
+         "same spec, seed and steps) and it is drawn here as a third trace, with RTL "
          "minus fixed, which must be 0.</p>\n";
   } else {
     for (const auto& [name, t] : in.rtl)
@@ -795,7 +796,10 @@ std::string page(const PageInputs& in) {
   h += quant_section(in);
   h += "<h2 id=\"left-out\">8. What this report does not show</h2>\n<ul>\n";
   if (in.rtl.empty())
-    h += "<li>RTL traces, until <code>hrsnn verify</code> can export them (hook: <code>--rtl-probes</code>).</li>\n";
+    h += "<li>RTL traces of the example networks: the Verilated neuron core holds at most 256 neurons and 16,384 "
+         "synapses (<code>HRSNN_RTL_CORE_*</code>), the examples have 1,000 and about 100,000. <code>hrsnn verify "
+         "SPEC --probe IDS --probe-out FILE</code> records them for networks that fit (e.g. "
+         "<code>examples/mrsnn_small.toml</code>), and <code>--rtl-probes NAME:FILE</code> draws such a file.</li>\n";
   if (!in.study && !in.study_csv)
     h += "<li>Memory capacity, task scores and the paper's baselines: they come with the study's results.</li>\n";
   if (in.bo.empty()) h += "<li>Bayesian-optimization convergence: it comes with the optimizer's histories.</li>\n";
@@ -947,7 +951,7 @@ void report(const ReportArgs& a) {
 
   print_summary(runs, steps, a.seed, fidelity);
   if (study_result) {
-    fmt::print("\nstudy ({}, {} seeds, {:.0f} s; `hrsnn study` runs the full defaults):\n{}\n{}",
+    fmt::print("\nstudy ({}, {} seeds, {:.0f} s, the same as `hrsnn study`):\n{}\n{}",
                study_result->config.source, study_result->config.seeds, study_result->wall_time_s,
                study::format_table(*study_result), study::format_claims(*study_result));
   }
