@@ -92,7 +92,8 @@ struct FsddTaskConfig {
   double input_weight = 0.1;       // input weights uniform on [-w, w] per (driven neuron, band)
   // Recordings per (speaker, digit) and role: test = take index 0..4, validation 5..9, fit 10..49
   // (the customary split, validation inside the training set). The default fits on 10 of the 40
-  // (600 recordings) to keep the study within its time budget; fit_per_group = 40 is the full set.
+  // (600 recordings) to keep the study within its time budget; fit_per_group = 40 is the full set
+  // (examples/study_fsdd_full.toml: about 3 points more accuracy, 2.5x the FSDD time).
   uint32_t test_per_group = 5;
   uint32_t val_per_group = 5;
   uint32_t fit_per_group = 10;

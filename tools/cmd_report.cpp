@@ -951,7 +951,7 @@ void report(const ReportArgs& a) {
 
   print_summary(runs, steps, a.seed, fidelity);
   if (study_result) {
-    fmt::print("\nstudy ({}, {} seeds, {:.0f} s, the same as `hrsnn study`):\n{}\n{}",
+    fmt::print("\nstudy ({}, {} seeds, {:.0f} s, as `hrsnn study`):\n{}\n{}",
                study_result->config.source, study_result->config.seeds, study_result->wall_time_s,
                study::format_table(*study_result), study::format_claims(*study_result));
   }
