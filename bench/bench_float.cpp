@@ -37,7 +37,7 @@ p = {}
 weight = {{ dist = "uniform", low = 0.0, high = 2e-5 }}
 )",
                               n, period_bias * 0.9, period_bias * 1.1, p);
-  if (stdp) s += "[projections.stdp]\neta_plus = 1e-8\neta_minus = 1e-8\nw_min = 0.0\nw_max = 1e-5\n";
+  if (stdp) s += "[projections.stdp]\neta_plus = 1e-8\neta_minus = 1e-8\nw_min = 0.0\nw_max = 2e-5\n";
   return s;
 }
 
