@@ -4,9 +4,10 @@
 // PNG, drawn by tools/report_figures.py with Debian's matplotlib), plus report/summary.json
 // and a short text summary on stdout. It runs the study (study/study.hpp) on `hrsnn study`'s
 // defaults (report_study_config(); about 7 minutes of the main job's 10 on 2 cores) unless
-// --study-json gives a finished one or --no-study skips it. BO convergence and quantization sweeps join the page when their result files are given (--bo-dir, --quant-json);
-// until then the page says plainly that those sections have no data yet. The RTL trace of
-// the membrane figure comes from a file of `hrsnn verify --probe-out` (--rtl-probes).
+// --study-json gives a finished one or --no-study skips it. BO convergence and quantization
+// sweeps join the page when their result files are given (--bo-dir, --quant-json); until then
+// the page says plainly that those sections have no data yet. The RTL trace of the membrane
+// figure comes from a file of `hrsnn verify --probe-out` (--rtl-probes).
 #include "core/io.hpp"
 #include "core/run.hpp"
 #include "hw_model/energy/energy_model.hpp"
