@@ -4,19 +4,18 @@
 #include "core/io.hpp"
 #include "core/spec.hpp"
 #include "optimize/network_objective.hpp"
+#include "../study/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
@@ -40,26 +39,7 @@ CliResult run_cli(const std::string& args) {
   return r;
 }
 
-class Scratch {
- public:
-  explicit Scratch(const std::string& tag) {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("hrsnn_optcli_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using Scratch = hrsnn::study::testing::TempDir;  // tests/study/temp_dir.hpp
 
 // 32 E + 8 I neurons, heterogeneous tau_mem and STDP, 2 steps per input sample.
 constexpr const char* kTinySpec = R"(
