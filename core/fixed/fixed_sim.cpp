@@ -7,6 +7,16 @@
 
 namespace hrsnn::fixed {
 
+namespace {
+// std::llround (nearest, ties away from zero) for |x| < 2^62, without the library call: the
+// truncation, then the fraction x - trunc(x), which is exact in double.
+int64_t round_half_away(double x) {
+  const auto t = static_cast<int64_t>(x);
+  const double f = x - static_cast<double>(t);
+  return t + (f >= 0.5 ? 1 : 0) - (f <= -0.5 ? 1 : 0);
+}
+}  // namespace
+
 FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, const InputSignal* signal,
                                SimOptions options)
     : net_(net),
@@ -22,6 +32,14 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
     throw std::invalid_argument("register image does not match the network (quantize it from this network)");
   ring_slots_ = net.max_delay + 1;
   lif_.assign(n_, LifState{});
+  x_factor_.assign(n_, 0);
+  y_factor_.assign(n_, 0);
+  for (uint32_t i = 0; i < n_; ++i) {
+    if (img_.has_x[i]) x_factor_[i] = trace_decay_factor(img_.dx[i], fmt_);
+    if (img_.has_y[i]) y_factor_[i] = trace_decay_factor(img_.dy[i], fmt_);
+  }
+  lif_prep_.reserve(n_);
+  for (const LifParams& param : image.lif) lif_prep_.push_back(lif_prepare(param, fmt_));
   x_.assign(n_, 0);
   y_.assign(n_, 0);
   external_.assign(n_, 0);
@@ -39,15 +57,35 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
     pr.params = pi.params;
     pr.delay = src.delay_steps;
     pr.weight_field_bits = wfb;
-    if (src.post_size > (uint64_t{1} << (32 - wfb)))
-      throw std::invalid_argument(fmt::format("projection '{}': {} post neurons exceed the packed synapse word's "
-                                              "{}-bit index field",
-                                              src.name, src.post_size, 32 - wfb));
-    pr.word.resize(src.post.size());
-    const uint32_t mask = (uint32_t{1} << wfb) - 1;
-    for (size_t s = 0; s < src.post.size(); ++s)
-      pr.word[s] = ((src.post[s] - src.post_first) << wfb) | (static_cast<uint32_t>(pi.w[s]) & mask);
-    if (src.plastic) pr.lr = pi.lr;
+    pr.plastic = src.plastic;
+    if (src.plastic) {
+      // Plastic: the weight as its own int16 (weight_bits <= 15), so that the post-spike walk
+      // reads and writes it without unpacking; the post index beside it for the rows.
+      pr.post_local.resize(src.post.size());
+      pr.w.resize(src.post.size());
+      for (size_t s = 0; s < src.post.size(); ++s) {
+        pr.post_local[s] = src.post[s] - src.post_first;
+        pr.w[s] = static_cast<int16_t>(pi.w[s]);
+      }
+      pr.eta_plus.resize(pi.lr.size());
+      pr.eta_minus.resize(pi.lr.size());
+      for (size_t s = 0; s < pi.lr.size(); ++s) {
+        pr.eta_plus[s] = static_cast<uint16_t>(pi.lr[s].eta_plus_mant);
+        pr.eta_minus[s] = static_cast<uint16_t>(pi.lr[s].eta_minus_mant);
+      }
+      pr.eta_plus_col.resize(src.col_synapse.size());
+      for (size_t c = 0; c < src.col_synapse.size(); ++c) pr.eta_plus_col[c] = pr.eta_plus[src.col_synapse[c]];
+      pr.consts = weight_update_consts(pr.params, fmt_);
+    } else {
+      if (src.post_size > (uint64_t{1} << (32 - wfb)))
+        throw std::invalid_argument(fmt::format("projection '{}': {} post neurons exceed the packed synapse word's "
+                                                "{}-bit index field",
+                                                src.name, src.post_size, 32 - wfb));
+      pr.word.resize(src.post.size());
+      const uint32_t mask = (uint32_t{1} << wfb) - 1;
+      for (size_t s = 0; s < src.post.size(); ++s)
+        pr.word[s] = ((src.post[s] - src.post_first) << wfb) | (static_cast<uint32_t>(pi.w[s]) & mask);
+    }
     pr.dendrite.assign(static_cast<size_t>(ring_slots_) * src.post_size, 0);
     proj_.push_back(std::move(pr));
     out_proj_[src.pre_population].push_back(static_cast<uint32_t>(p));
@@ -64,11 +102,12 @@ int32_t FixedSimulator::unpack_weight(const Proj& p, uint32_t word) const {
 }
 
 int32_t FixedSimulator::weight(size_t projection, uint64_t synapse) const {
-  return unpack_weight(proj_[projection], proj_[projection].word[synapse]);
+  const Proj& p = proj_[projection];
+  return p.plastic ? p.w[synapse] : unpack_weight(p, p.word[synapse]);
 }
 
 std::vector<int32_t> FixedSimulator::weights(size_t projection) const {
-  std::vector<int32_t> w(proj_[projection].word.size());
+  std::vector<int32_t> w(proj_[projection].src->post.size());
   for (size_t s = 0; s < w.size(); ++s) w[s] = weight(projection, s);
   return w;
 }
@@ -77,10 +116,11 @@ double FixedSimulator::synapse_bytes() const {
   double bytes = 0.0;
   uint64_t syn = 0;
   for (const auto& p : proj_) {
-    syn += p.word.size();
+    syn += p.src->post.size();
     bytes += static_cast<double>(p.word.size() * sizeof(uint32_t));
-    if (!p.lr.empty())
-      bytes += static_cast<double>(p.lr.size() * sizeof(SynapseLearnParams) +
+    if (p.plastic)
+      bytes += static_cast<double>(p.post_local.size() * sizeof(uint32_t) + p.w.size() * sizeof(int16_t) +
+                                   (p.eta_plus.size() + p.eta_minus.size() + p.eta_plus_col.size()) * sizeof(uint16_t) +
                                    (p.src->col_synapse.size() + p.src->col_pre.size()) * sizeof(uint32_t));
   }
   return syn ? bytes / static_cast<double>(syn) : 0.0;
@@ -93,6 +133,215 @@ double FixedSimulator::neuron_bytes() const {
     bytes += static_cast<double>((p.src->row_offset.size() + p.src->col_offset.size()) * sizeof(uint64_t) +
                                  p.dendrite.size() * sizeof(int32_t));
   return n_ ? bytes / n_ : 0.0;
+}
+
+// Step 2 of step(): lif_update (as lif_update_prepared<R>) for every neuron, ascending, the
+// spikes appended without a branch; the soma stream's state lives in a local.
+template <Rounding R>
+void FixedSimulator::update_neurons(EventCounts& step_counts) {
+  const HardwareFormat fmt = fmt_;  // a local copy: the state stores may alias its int fields
+  uint32_t rs = soma_.state();
+  spiked_.resize(n_);
+  uint32_t* out = spiked_.data();
+  uint32_t count = 0;
+  LifState* state = lif_.data();
+  const LifPrepared* prep = lif_prep_.data();
+  const int64_t* input = input_sum_.data();
+  for (size_t p = 0; p < net_.populations.size(); ++p) {
+    const PopulationRange& pop = net_.populations[p];
+    uint64_t active = 0;
+    const uint32_t count0 = count;
+    for (uint32_t i = pop.first; i < pop.first + pop.size; ++i) {
+      const auto a = static_cast<int32_t>(narrow_dendritic_input(input[i], fmt));
+      const LifState s = state[i];
+      active += static_cast<uint64_t>(s.u != 0 || s.v != 0 || s.ref_count != 0 || a != 0);
+      uint32_t r = 0;
+      if constexpr (R == Rounding::stochastic) r = rs = prng_next(rs);
+      const LifOutput o = lif_update_prepared<R>(s, prep[i], a, r, fmt);
+      state[i] = LifState{o.u_next, o.v_next, o.ref_count_next};
+      out[count] = i;
+      count += o.spike ? 1u : 0u;
+    }
+    const uint64_t spikes = count - count0;
+    EventCounts& pc = counts_.per_population[p];
+    pc.neuron_updates_active += active;
+    pc.neuron_updates_idle += pop.size - active;
+    pc.state_reads += pop.size;
+    pc.state_writes += pop.size;
+    pc.spikes += spikes;
+    step_counts.neuron_updates_active += active;
+    step_counts.neuron_updates_idle += pop.size - active;
+    step_counts.state_reads += pop.size;
+    step_counts.state_writes += pop.size;
+    step_counts.spikes += spikes;
+  }
+  spiked_.resize(count);
+  soma_ = Prng(rs);
+}
+
+// Step 3 of step(): trace_update (as trace_update_prepared<R>) of every active trace, neurons
+// ascending, x before y; the trace stream's state lives in a local.
+template <Rounding R>
+void FixedSimulator::update_traces(EventCounts& step_counts) {
+  const HardwareFormat fmt = fmt_;
+  uint32_t rs = trace_.state();
+  const int64_t x_impulse = trace_impulse(img_.x_impulse, fmt);
+  const int64_t y_impulse = trace_impulse(img_.y_impulse, fmt);
+  const uint8_t* spiking = is_spiking_.data();
+  uint32_t* x = x_.data();
+  uint32_t* y = y_.data();
+  uint32_t pop = traced_.empty() ? 0 : net_.population_of[traced_.front()];
+  uint64_t pop_updates = 0;  // of population `pop` (traced_ is ascending, populations contiguous)
+  for (uint32_t i : traced_) {
+    if (net_.population_of[i] != pop) {
+      counts_.per_population[pop].trace_updates += pop_updates;
+      step_counts.trace_updates += pop_updates;
+      pop_updates = 0;
+      pop = net_.population_of[i];
+    }
+    const bool s = spiking[i] != 0;
+    if (img_.has_x[i] && (x[i] != 0 || s)) {
+      uint32_t r = 0;
+      if constexpr (R == Rounding::stochastic) r = rs = prng_next(rs);
+      x[i] = trace_update_prepared<R>(x[i], x_factor_[i], x_impulse, s, r, fmt);
+      ++pop_updates;
+    }
+    if (img_.has_y[i] && (y[i] != 0 || s)) {
+      uint32_t r = 0;
+      if constexpr (R == Rounding::stochastic) r = rs = prng_next(rs);
+      y[i] = trace_update_prepared<R>(y[i], y_factor_[i], y_impulse, s, r, fmt);
+      ++pop_updates;
+    }
+  }
+  if (!traced_.empty()) counts_.per_population[pop].trace_updates += pop_updates;
+  step_counts.trace_updates += pop_updates;
+  trace_ = Prng(rs);
+}
+
+// Steps 4 and 5 of step(): weight_update (as weight_update_prepared<R>) over the post-spike
+// columns, then each spiking neuron's rows with the update and the emission of the new weight.
+// The synapse stream's state lives in a local for the walk and is written back at its end.
+template <Rounding R>
+void FixedSimulator::plasticity_and_emission(EventCounts& step_counts) {
+  uint32_t rs = synapse_.state();
+  // 4. plasticity on post-spike columns (pre neuron silent this step).
+  for (auto& pr : proj_) {
+    if (!pr.plastic || spiked_.empty()) continue;
+    const uint64_t updates = pr.consts.single_sign ? column_walk<R, true>(pr, rs) : column_walk<R, false>(pr, rs);
+    count_plastic_updates(step_counts, counts_.per_population[pr.src->post_population], updates);
+  }
+  // 4b + 5. spiking rows: plastic update then emission; static rows: emission.
+  const int wfb = fmt_.weight_bits + 1;
+  const int shift = 32 - wfb;
+  for (uint32_t j : spiked_) {
+    const uint32_t pop = net_.population_of[j];
+    uint64_t events = 0;
+    for (uint32_t p : out_proj_[pop]) {
+      Proj& pr = proj_[p];
+      const Projection& src = *pr.src;
+      int32_t* acc = &pr.dendrite[static_cast<size_t>((t_ + pr.delay) % ring_slots_) * src.post_size];
+      const uint32_t lj = j - src.pre_first;
+      const uint64_t begin = src.row_offset[lj], end = src.row_offset[lj + 1];
+      if (pr.plastic) {
+        if (pr.consts.single_sign)
+          row_walk<R, true>(pr, j, begin, end, acc, rs);
+        else
+          row_walk<R, false>(pr, j, begin, end, acc, rs);
+        count_plastic_updates(step_counts, counts_.per_population[src.post_population], end - begin);
+      } else {
+        const uint32_t* word = pr.word.data();
+        for (uint64_t s = begin; s < end; ++s) {
+          const uint32_t wd = word[s];
+          const auto w = static_cast<uint32_t>(static_cast<int32_t>(wd << shift) >> shift);
+          acc[wd >> wfb] = static_cast<int32_t>(static_cast<uint32_t>(acc[wd >> wfb]) + w);
+        }
+      }
+      events += end - begin;
+    }
+    step_counts.synaptic_events += events;
+    step_counts.weight_reads += events;
+    counts_.per_population[pop].synaptic_events += events;
+    counts_.per_population[pop].weight_reads += events;
+  }
+  synapse_ = Prng(rs);
+}
+
+// Step 4's post-spike walk of one plastic projection. Branch-free: a synapse whose pre neuron
+// spiked (it is updated in its row) is computed too, then neither its weight nor the synapse
+// stream takes the result. Returns the number of updates.
+template <Rounding R, bool SingleSign>
+uint64_t FixedSimulator::column_walk(Proj& pr, uint32_t& rs_io) {
+  const Projection& src = *pr.src;
+  const WeightUpdateConsts wc = pr.consts;
+  const uint32_t* col_pre = src.col_pre.data();
+  const uint32_t* col_syn = src.col_synapse.data();
+  const uint16_t* eta_col = pr.eta_plus_col.data();
+  const uint8_t* spiking = is_spiking_.data();
+  const uint32_t* x = x_.data();
+  int16_t* w = pr.w.data();
+  uint32_t rs = rs_io;
+  uint64_t updates = 0;
+  for (uint32_t i : spiked_) {
+    if (i < src.post_first || i >= src.post_first + src.post_size) continue;
+    const uint32_t li = i - src.post_first;
+    const uint64_t begin = src.col_offset[li], end = src.col_offset[li + 1];
+    for (uint64_t c = begin; c < end; ++c) {
+      const uint32_t j = col_pre[c];
+      // All ones when the pre neuron spiked: masks, not a condition, so that the compiler
+      // cannot turn the selection back into an unpredictable branch.
+      const uint32_t skip = 0u - static_cast<uint32_t>(spiking[j]);
+      const uint32_t s = col_syn[c];
+      const int32_t w_old = w[s];
+      uint32_t r = 0;
+      if constexpr (R == Rounding::stochastic) {
+        r = prng_next(rs);
+        rs = (rs & skip) | (r & ~skip);
+      }
+      const int64_t potentiation = int64_t{eta_col[c]} * x[j];
+      int32_t w_new = 0;
+      if constexpr (SingleSign)
+        w_new = weight_update_single_sign<R>(w_old, potentiation, 0, r, wc);
+      else
+        w_new = weight_update_magnitude<R>(w_old, potentiation, 0, r, wc);
+      const auto keep = static_cast<int32_t>(skip);
+      w[s] = static_cast<int16_t>((w_old & keep) | (w_new & ~keep));
+      updates += skip + 1u;  // 1 when updated, 0 when skipped
+    }
+  }
+  rs_io = rs;
+  return updates;
+}
+
+// Step 4b + 5 for one spiking neuron j's row [begin, end) of a plastic projection: the update
+// (depression, plus potentiation where the post neuron spiked too) then the emission of the new
+// weight into the ring slot `acc`.
+template <Rounding R, bool SingleSign>
+void FixedSimulator::row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, int32_t* acc, uint32_t& rs_io) {
+  const Projection& src = *pr.src;
+  const WeightUpdateConsts wc = pr.consts;
+  const uint32_t* post = pr.post_local.data();
+  const uint16_t* eta_plus = pr.eta_plus.data();
+  const uint16_t* eta_minus = pr.eta_minus.data();
+  const uint8_t* spiking_post = is_spiking_.data() + src.post_first;
+  const uint32_t* y_post = y_.data() + src.post_first;
+  int16_t* w = pr.w.data();
+  const int64_t xj = x_[j];
+  uint32_t rs = rs_io;
+  for (uint64_t s = begin; s < end; ++s) {
+    const uint32_t li = post[s];
+    const int64_t potentiation = (eta_plus[s] * xj) & -int64_t{spiking_post[li]};
+    const int64_t depression = int64_t{eta_minus[s]} * y_post[li];
+    uint32_t r = 0;
+    if constexpr (R == Rounding::stochastic) r = rs = prng_next(rs);
+    int32_t w_new = 0;
+    if constexpr (SingleSign)
+      w_new = weight_update_single_sign<R>(w[s], potentiation, depression, r, wc);
+    else
+      w_new = weight_update_magnitude<R>(w[s], potentiation, depression, r, wc);
+    w[s] = static_cast<int16_t>(w_new);
+    acc[li] = static_cast<int32_t>(static_cast<uint32_t>(acc[li]) + static_cast<uint32_t>(w_new));
+  }
+  rs_io = rs;
 }
 
 void FixedSimulator::step() {
@@ -119,7 +368,7 @@ void FixedSimulator::step() {
           if (spiking_input) ++step_counts.synaptic_events;
         }
       }
-      const int64_t in = std::llround(sum);
+      const int64_t in = round_half_away(sum);
       input_sum_[i] = img_.input_weight_exp >= 0 ? shift_left(in, img_.input_weight_exp)
                                                  : shift_right_floor(in, -img_.input_weight_exp);
     }
@@ -129,136 +378,42 @@ void FixedSimulator::step() {
   for (auto& pr : proj_) {
     const Projection& src = *pr.src;
     int32_t* acc = &pr.dendrite[slot_now * src.post_size];
+    int64_t* input = input_sum_.data() + src.post_first;
+    const int32_t weight_exp = pr.params.weight_exp;
     for (uint32_t li = 0; li < src.post_size; ++li) {
       // The ring holds the dendritic sums modulo 2^32 (see emission below); wrapping once here
       // equals accumulate_dendrite's wrap after every add, because a two's-complement wrap of
       // a sum is the wrap of the sum of the wrapped terms.
-      if (acc[li] != 0) {
-        const auto sum = static_cast<int32_t>(wrap_bits(acc[li], fmt.dendrite_acc_bits));
-        input_sum_[src.post_first + li] += apply_weight_exp(sum, pr.params.weight_exp, fmt);
-      }
+      // An empty sum adds apply_weight_exp(0) = 0: no test, no branch.
+      const auto sum = static_cast<int32_t>(wrap_bits(acc[li], fmt.dendrite_acc_bits));
+      input[li] += apply_weight_exp(sum, weight_exp, fmt);
       acc[li] = 0;
     }
   }
 
   // 2. neurons, ascending.
-  const bool soma_random = fmt.decay_rounding == Rounding::stochastic;
-  spiked_.clear();
-  for (size_t p = 0; p < net_.populations.size(); ++p) {
-    const PopulationRange& pop = net_.populations[p];
-    uint64_t active = 0, spikes = 0;
-    for (uint32_t i = pop.first; i < pop.first + pop.size; ++i) {
-      const auto a = static_cast<int32_t>(narrow_dendritic_input(input_sum_[i], fmt));
-      LifState& s = lif_[i];
-      active += static_cast<uint64_t>(s.u != 0 || s.v != 0 || s.ref_count != 0 || a != 0);
-      const uint32_t r = soma_random ? soma_.draw() : 0u;
-      const LifOutput o = lif_update(s, img_.lif[i], a, r, fmt);
-      s.u = o.u_next;
-      s.v = o.v_next;
-      s.ref_count = o.ref_count_next;
-      if (o.spike) {
-        spiked_.push_back(i);
-        ++spikes;
-      }
-    }
-    EventCounts& pc = counts_.per_population[p];
-    pc.neuron_updates_active += active;
-    pc.neuron_updates_idle += pop.size - active;
-    pc.state_reads += pop.size;
-    pc.state_writes += pop.size;
-    pc.spikes += spikes;
-    step_counts.neuron_updates_active += active;
-    step_counts.neuron_updates_idle += pop.size - active;
-    step_counts.state_reads += pop.size;
-    step_counts.state_writes += pop.size;
-    step_counts.spikes += spikes;
+  switch (fmt.decay_rounding) {
+    case Rounding::toward_zero: update_neurons<Rounding::toward_zero>(step_counts); break;
+    case Rounding::floor: update_neurons<Rounding::floor>(step_counts); break;
+    case Rounding::nearest: update_neurons<Rounding::nearest>(step_counts); break;
+    case Rounding::stochastic: update_neurons<Rounding::stochastic>(step_counts); break;
   }
   for (uint32_t i : spiked_) is_spiking_[i] = 1;
 
   // 3. traces: active ones only (a zero trace without a spike stays zero and draws nothing).
-  const bool trace_random = fmt.trace_rounding == Rounding::stochastic;
-  for (uint32_t i : traced_) {
-    const bool s = is_spiking_[i] != 0;
-    if (img_.has_x[i] && (x_[i] != 0 || s)) {
-      TraceParams tp = img_.x_impulse;
-      tp.dx = img_.dx[i];
-      x_[i] = trace_update(TraceState{x_[i]}, tp, s, trace_random ? trace_.draw() : 0u, fmt).x_next;
-      ++step_counts.trace_updates;
-      ++counts_.per_population[net_.population_of[i]].trace_updates;
-    }
-    if (img_.has_y[i] && (y_[i] != 0 || s)) {
-      TraceParams tp = img_.y_impulse;
-      tp.dx = img_.dy[i];
-      y_[i] = trace_update(TraceState{y_[i]}, tp, s, trace_random ? trace_.draw() : 0u, fmt).x_next;
-      ++step_counts.trace_updates;
-      ++counts_.per_population[net_.population_of[i]].trace_updates;
-    }
+  switch (fmt.trace_rounding) {
+    case Rounding::toward_zero: update_traces<Rounding::toward_zero>(step_counts); break;
+    case Rounding::floor: update_traces<Rounding::floor>(step_counts); break;
+    case Rounding::nearest: update_traces<Rounding::nearest>(step_counts); break;
+    case Rounding::stochastic: update_traces<Rounding::stochastic>(step_counts); break;
   }
 
-  // 4. plasticity on post-spike columns (pre neuron silent this step).
-  const bool weight_random = fmt.weight_rounding == Rounding::stochastic;
-  const int wfb = fmt.weight_bits + 1;
-  const uint32_t wmask = (uint32_t{1} << wfb) - 1;
-  for (auto& pr : proj_) {
-    if (pr.lr.empty() || spiked_.empty()) continue;
-    const Projection& src = *pr.src;
-    const ProjectionParams params = pr.params;
-    uint64_t updates = 0;
-    for (uint32_t i : spiked_) {
-      if (i < src.post_first || i >= src.post_first + src.post_size) continue;
-      const uint32_t li = i - src.post_first;
-      for (uint64_t c = src.col_offset[li]; c < src.col_offset[li + 1]; ++c) {
-        const uint32_t j = src.col_pre[c];
-        if (is_spiking_[j]) continue;
-        const uint32_t s = src.col_synapse[c];
-        const int32_t w = unpack_weight(pr, pr.word[s]);
-        const WeightOutput o = weight_update(WeightState{w}, pr.lr[s], params, false, true, x_[j], y_[i],
-                                             weight_random ? synapse_.draw() : 0u, fmt);
-        pr.word[s] = (pr.word[s] & ~wmask) | (static_cast<uint32_t>(o.w_next) & wmask);
-        ++updates;
-      }
-    }
-    count_plastic_updates(step_counts, counts_.per_population[src.post_population], updates);
-  }
-
-  // 4b + 5. spiking rows: plastic update then emission; static rows: emission.
-  for (uint32_t j : spiked_) {
-    const uint32_t pop = net_.population_of[j];
-    uint64_t events = 0;
-    for (uint32_t p : out_proj_[pop]) {
-      Proj& pr = proj_[p];
-      const Projection& src = *pr.src;
-      int32_t* acc = &pr.dendrite[static_cast<size_t>((t + pr.delay) % ring_slots_) * src.post_size];
-      const uint32_t lj = j - src.pre_first;
-      const uint64_t begin = src.row_offset[lj], end = src.row_offset[lj + 1];
-      if (!pr.lr.empty()) {
-        const ProjectionParams params = pr.params;
-        for (uint64_t s = begin; s < end; ++s) {
-          const uint32_t li = pr.word[s] >> wfb;
-          const uint32_t i = src.post_first + li;
-          const int32_t w = unpack_weight(pr, pr.word[s]);
-          const WeightOutput o = weight_update(WeightState{w}, pr.lr[s], params, true, is_spiking_[i] != 0, x_[j],
-                                               y_[i], weight_random ? synapse_.draw() : 0u, fmt);
-          pr.word[s] = (pr.word[s] & ~wmask) | (static_cast<uint32_t>(o.w_next) & wmask);
-          acc[li] = static_cast<int32_t>(static_cast<uint32_t>(acc[li]) + static_cast<uint32_t>(o.w_next));
-        }
-        const uint64_t updates = end - begin;
-        count_plastic_updates(step_counts, counts_.per_population[src.post_population], updates);
-      } else {
-        const int shift = 32 - wfb;
-        for (uint64_t s = begin; s < end; ++s) {
-          const uint32_t word = pr.word[s];
-          const uint32_t li = word >> wfb;
-          acc[li] = static_cast<int32_t>(static_cast<uint32_t>(acc[li]) +
-                                         static_cast<uint32_t>(static_cast<int32_t>(word << shift) >> shift));
-        }
-      }
-      events += end - begin;
-    }
-    step_counts.synaptic_events += events;
-    step_counts.weight_reads += events;
-    counts_.per_population[pop].synaptic_events += events;
-    counts_.per_population[pop].weight_reads += events;
+  // 4 + 5. plasticity and emission.
+  switch (fmt.weight_rounding) {
+    case Rounding::toward_zero: plasticity_and_emission<Rounding::toward_zero>(step_counts); break;
+    case Rounding::floor: plasticity_and_emission<Rounding::floor>(step_counts); break;
+    case Rounding::nearest: plasticity_and_emission<Rounding::nearest>(step_counts); break;
+    case Rounding::stochastic: plasticity_and_emission<Rounding::stochastic>(step_counts); break;
   }
 
   // 6. monitors and counters.

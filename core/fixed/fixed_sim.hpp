@@ -70,12 +70,33 @@ class FixedSimulator {
     ProjectionParams params;
     uint32_t delay = 1;
     int weight_field_bits = 9;          // low bits of a word hold the signed weight mantissa
-    std::vector<uint32_t> word;         // per synapse: (post_local << weight_field_bits) | weight bits
-    std::vector<SynapseLearnParams> lr; // plastic only
+    bool plastic = false;
+    // Static only: per synapse (post_local << weight_field_bits) | weight bits.
+    std::vector<uint32_t> word;
+    // Plastic only, in synapse (row) order: post index, weight mantissa (weight_bits <= 15),
+    // learning-rate mantissas (lr_mant_bits <= 16); eta_plus again in column order, read
+    // sequentially by the post-spike walk; weight_update's constants.
+    std::vector<uint32_t> post_local;
+    std::vector<int16_t> w;
+    std::vector<uint16_t> eta_plus, eta_minus, eta_plus_col;
+    WeightUpdateConsts consts;
     std::vector<int32_t> dendrite;      // ring: slots x post_size, fmt.dendrite_acc_bits wrap
   };
 
   int32_t unpack_weight(const Proj& p, uint32_t word) const;
+  // Step 2 with the decay rounding mode fixed at compile time.
+  template <Rounding R>
+  void update_neurons(EventCounts& step_counts);
+  // Step 3 with the trace rounding mode fixed at compile time.
+  template <Rounding R>
+  void update_traces(EventCounts& step_counts);
+  // Steps 4-5 with the weight rounding mode fixed at compile time, and their synapse walks.
+  template <Rounding R>
+  void plasticity_and_emission(EventCounts& step_counts);
+  template <Rounding R, bool SingleSign>
+  uint64_t column_walk(Proj& pr, uint32_t& rs);
+  template <Rounding R, bool SingleSign>
+  void row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, int32_t* acc, uint32_t& rs);
 
   const Network& net_;
   const RegisterImage& img_;
@@ -88,7 +109,9 @@ class FixedSimulator {
   Prng soma_, trace_, synapse_;
 
   std::vector<LifState> lif_;
+  std::vector<LifPrepared> lif_prep_;  // lif_prepare() of every neuron's registers
   std::vector<uint32_t> x_, y_;
+  std::vector<int64_t> x_factor_, y_factor_;  // trace_decay_factor() of every traced neuron
   std::vector<uint32_t> traced_;
   std::vector<int32_t> external_;
   std::vector<int64_t> input_sum_;  // scratch: input port sums per neuron

@@ -157,3 +157,73 @@ TEST_CASE("several projections' inputs are summed exactly and narrowed once", "[
   CHECK(narrow_dendritic_input(int64_t{30000} + 10000, sat) == 32767);
   CHECK(narrow_dendritic_input(-123, kLoihi) == -123);
 }
+
+namespace {
+// The single-sign form of weight_update (docs/arithmetic.md §4.2) against the sign-magnitude
+// form it replaces, for one format, over every rounding mode and both single-sign modes: random
+// weights over the whole register (on and off the grid, either sign), random products up to the
+// widest the format allows (so the accumulator saturates often), random draws, plus the edges.
+void check_single_sign_equals_magnitude(HardwareFormat fmt, uint32_t seed) {
+  Prng g(seed);
+  const auto below = [&](int64_t bound) { return static_cast<int64_t>(g.draw() % static_cast<uint64_t>(bound)); };
+  const int64_t product_bound = pow2(fmt.lr_mant_bits + fmt.trace_bits);
+  uint64_t compared = 0, mismatches = 0;
+  for (const Rounding rounding : {Rounding::toward_zero, Rounding::floor, Rounding::nearest, Rounding::stochastic}) {
+    fmt.weight_rounding = rounding;
+    for (const SignMode mode : {kExc, kInh}) {
+      for (int trial = 0; trial < 20000; ++trial) {
+        ProjectionParams proj;
+        proj.sign_mode = mode;
+        proj.num_weight_bits = static_cast<uint32_t>(1 + below(fmt.weight_bits));
+        proj.eta_plus_exp = static_cast<int32_t>(below(fmt.learn_frac_bits + fmt.lr_exp_max + 1)) - fmt.learn_frac_bits;
+        proj.eta_minus_exp = static_cast<int32_t>(below(fmt.learn_frac_bits + fmt.lr_exp_max + 1)) - fmt.learn_frac_bits;
+        const WeightUpdateConsts c = weight_update_consts(proj, fmt);
+        const int64_t w_span = pow2(fmt.weight_bits + 1);
+        const auto w = static_cast<int32_t>(trial % 7 == 0 ? (trial % 2 ? c.w_max : c.w_min) : below(w_span) - w_span / 2);
+        const int64_t plus = trial % 5 == 0 ? 0 : below(trial % 3 ? 64 : product_bound);
+        const int64_t minus = trial % 5 == 1 ? 0 : below(trial % 3 ? 64 : product_bound);
+        const uint32_t r = trial % 11 == 0 ? 0u : (trial % 11 == 1 ? kMax : g.draw());
+        int32_t single = 0, magnitude = 0;
+        switch (rounding) {
+          case Rounding::toward_zero:
+            single = weight_update_single_sign<Rounding::toward_zero>(w, plus, minus, r, c);
+            magnitude = weight_update_magnitude<Rounding::toward_zero>(w, plus, minus, r, c);
+            break;
+          case Rounding::floor:
+            single = weight_update_single_sign<Rounding::floor>(w, plus, minus, r, c);
+            magnitude = weight_update_magnitude<Rounding::floor>(w, plus, minus, r, c);
+            break;
+          case Rounding::nearest:
+            single = weight_update_single_sign<Rounding::nearest>(w, plus, minus, r, c);
+            magnitude = weight_update_magnitude<Rounding::nearest>(w, plus, minus, r, c);
+            break;
+          case Rounding::stochastic:
+            single = weight_update_single_sign<Rounding::stochastic>(w, plus, minus, r, c);
+            magnitude = weight_update_magnitude<Rounding::stochastic>(w, plus, minus, r, c);
+            break;
+        }
+        ++compared;
+        if (single != magnitude) {
+          ++mismatches;
+          INFO("rounding " << static_cast<int>(rounding) << " sign mode " << static_cast<int>(mode) << " w " << w
+                           << " plus " << plus << " minus " << minus << " r " << r << " bits " << proj.num_weight_bits
+                           << " exps " << proj.eta_plus_exp << "," << proj.eta_minus_exp << ": single-sign "
+                           << single << " magnitude " << magnitude);
+          CHECK(single == magnitude);
+          if (mismatches > 5) return;
+        }
+      }
+    }
+  }
+  CHECK(compared == 160000u);
+  CHECK(mismatches == 0u);
+}
+}  // namespace
+
+TEST_CASE("weight_update's single-sign form equals the sign-magnitude form, loihi widths", "[fixed][stdp]") {
+  check_single_sign_equals_magnitude(HardwareFormat{}, 11u);
+}
+
+TEST_CASE("weight_update's single-sign form equals the sign-magnitude form, narrow widths", "[fixed][stdp]") {
+  check_single_sign_equals_magnitude(narrow_format(), 12u);
+}
