@@ -64,7 +64,8 @@ void BM_ExampleNetworkFixed(benchmark::State& state) {
   state.SetLabel(which);
   run_fixed_bench(state, c, 500);
 }
-BENCHMARK(BM_ExampleNetworkFixed)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+// Steps 500-10,500, the window of BM_ExampleNetwork.
+BENCHMARK(BM_ExampleNetworkFixed)->Arg(0)->Arg(1)->Iterations(10000)->Unit(benchmark::kMicrosecond);
 
 // 10,000 neurons x 10^7 static synapses, bias-driven (as BM_PropagationStatic).
 void BM_PropagationStaticFixed(benchmark::State& state) {

@@ -40,29 +40,37 @@ constexpr int64_t shift_left(int64_t x, int n) { return x * pow2(n); }
 // floor(x / 2^n): the arithmetic shift right (asr). C++20 defines >> on negative values.
 constexpr int64_t shift_right_floor(int64_t x, int n) { return x >> n; }
 
+// The sign-magnitude roundings below are written without a condition on the sign (a state's
+// sign is unpredictable, and a compiler may turn a conditional into a branch): with
+// m = x >> 63 (all ones when x < 0, else 0), |x| = (x ^ m) - m, and (q ^ m) - m gives q the
+// sign of x.
+
 // sign(x) * floor(|x| / 2^n): rounds toward zero (tzr, Lava's right_shift of the magnitude).
+// Equal to floor((x + [x < 0] (2^n - 1)) / 2^n).
 constexpr int64_t shift_right_toward_zero(int64_t x, int n) {
-  return x >= 0 ? (x >> n) : -((-x) >> n);
+  return (x + ((x >> 63) & low_mask(n))) >> n;
 }
 
 // sign(x) * floor((|x| + 2^(n-1)) / 2^n): nearest, ties away from zero. Computed on the
 // magnitude so that a negative state decays exactly like its positive mirror.
 constexpr int64_t shift_right_nearest(int64_t x, int n) {
   if (n == 0) return x;
-  const int64_t half = pow2(n - 1);
-  return x >= 0 ? ((x + half) >> n) : -((-x + half) >> n);
+  const int64_t m = x >> 63;
+  const int64_t q = (((x ^ m) - m) + pow2(n - 1)) >> n;
+  return (q ^ m) - m;
 }
 
 // sign(x) * (floor(|x| / 2^n) + [frac > r]) where frac = |x| mod 2^n and r = the low n bits of
 // rand_word. With r uniform on [0, 2^n) the magnitude rounds up with probability frac / 2^n,
 // so the expectation is exact; r = 0 rounds every inexact value up (away from zero), r = 2^n - 1
-// truncates. An exact value (frac = 0) never changes, whatever r.
+// truncates. An exact value (frac = 0) never changes, whatever r. Computed as
+// floor((|x| + 2^n - 1 - r) / 2^n), which adds 1 exactly when frac > r.
 constexpr int64_t shift_right_stochastic(int64_t x, int n, uint32_t rand_word) {
-  const int64_t mag = x >= 0 ? x : -x;
-  const int64_t frac = mag & low_mask(n);
+  const int64_t m = x >> 63;
+  const int64_t mag = (x ^ m) - m;
   const int64_t r = static_cast<int64_t>(rand_word) & low_mask(n);
-  const int64_t q = (mag >> n) + (frac > r ? 1 : 0);
-  return x >= 0 ? q : -q;
+  const int64_t q = (mag + (low_mask(n) - r)) >> n;
+  return (q ^ m) - m;
 }
 
 // x / 2^n rounded by `mode`. rand_word is read only by Rounding::stochastic (its low n bits).
