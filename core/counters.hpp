@@ -63,6 +63,20 @@ inline void count_plastic_updates(EventCounts& step, EventCounts& population, ui
   }
 }
 
+// Books one population's neuron updates of a step (`size` neurons, `active` of them with a
+// non-zero state or input, `spikes` spikes; each update one state read and one write) into the
+// step's counts and the population's, as every backend counts them.
+inline void count_neuron_updates(EventCounts& step, EventCounts& population, uint64_t size, uint64_t active,
+                                 uint64_t spikes) {
+  for (EventCounts* c : {&step, &population}) {
+    c->neuron_updates_active += active;
+    c->neuron_updates_idle += size - active;
+    c->state_reads += size;
+    c->state_writes += size;
+    c->spikes += spikes;
+  }
+}
+
 // Counts of a whole run: totals, per population (by population index), and optionally per step.
 struct RunCounts {
   EventCounts total;

@@ -189,17 +189,7 @@ void FloatSimulator<Real>::step() {
       v_[i] = vi;
       a[i] = Real(0);
     }
-    EventCounts& pc = counts_.per_population[p];
-    pc.neuron_updates_active += active;
-    pc.neuron_updates_idle += pop.size - active;
-    pc.state_reads += pop.size;
-    pc.state_writes += pop.size;
-    pc.spikes += spikes;
-    step_counts.neuron_updates_active += active;
-    step_counts.neuron_updates_idle += pop.size - active;
-    step_counts.state_reads += pop.size;
-    step_counts.state_writes += pop.size;
-    step_counts.spikes += spikes;
+    count_neuron_updates(step_counts, counts_.per_population[p], pop.size, active, spikes);
   }
   for (uint32_t i : spiked_) is_spiking_[i] = 1;
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 namespace hrsnn::fixed {
 
@@ -21,6 +22,20 @@ enum class Rounding : uint8_t {
   nearest = 2,      // to nearest, ties away from zero (sign-magnitude, symmetric in sign)
   stochastic = 3,   // magnitude rounded up iff its dropped fraction > r (n random bits)
 };
+
+// Calls f(std::integral_constant<Rounding, R>{}) with the run-time mode R as a compile-time
+// constant: one dispatch outside a loop, the loop instantiated per mode (read R in f as
+// decltype(r)::value).
+template <typename F>
+constexpr decltype(auto) with_rounding(Rounding mode, F&& f) {
+  switch (mode) {
+    case Rounding::toward_zero: return f(std::integral_constant<Rounding, Rounding::toward_zero>{});
+    case Rounding::floor: return f(std::integral_constant<Rounding, Rounding::floor>{});
+    case Rounding::nearest: return f(std::integral_constant<Rounding, Rounding::nearest>{});
+    case Rounding::stochastic: return f(std::integral_constant<Rounding, Rounding::stochastic>{});
+  }
+  return f(std::integral_constant<Rounding, Rounding::toward_zero>{});
+}
 
 // What a register does with a value outside its range. Codes are the Verilog parameter values.
 enum class Overflow : uint8_t {

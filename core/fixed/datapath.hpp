@@ -96,13 +96,9 @@ inline LifOutput lif_update_prepared(const LifState& state, const LifPrepared& p
 inline LifOutput lif_update(const LifState& state, const LifParams& param, int32_t a, uint32_t rand_word,
                             const HardwareFormat& fmt) {
   const LifPrepared p = lif_prepare(param, fmt);
-  switch (fmt.decay_rounding) {
-    case Rounding::toward_zero: return lif_update_prepared<Rounding::toward_zero>(state, p, a, rand_word, fmt);
-    case Rounding::floor: return lif_update_prepared<Rounding::floor>(state, p, a, rand_word, fmt);
-    case Rounding::nearest: return lif_update_prepared<Rounding::nearest>(state, p, a, rand_word, fmt);
-    case Rounding::stochastic: return lif_update_prepared<Rounding::stochastic>(state, p, a, rand_word, fmt);
-  }
-  return lif_update_prepared<Rounding::toward_zero>(state, p, a, rand_word, fmt);
+  return with_rounding(fmt.decay_rounding, [&](auto r) {
+    return lif_update_prepared<decltype(r)::value>(state, p, a, rand_word, fmt);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,20 +149,9 @@ inline TraceOutput trace_update(const TraceState& state, const TraceParams& para
   const int64_t factor = trace_decay_factor(param.dx, fmt);
   const int64_t impulse = trace_impulse(param, fmt);
   TraceOutput out;
-  switch (fmt.trace_rounding) {
-    case Rounding::toward_zero:
-      out.x_next = trace_update_prepared<Rounding::toward_zero>(state.x, factor, impulse, spike, rand_word, fmt);
-      break;
-    case Rounding::floor:
-      out.x_next = trace_update_prepared<Rounding::floor>(state.x, factor, impulse, spike, rand_word, fmt);
-      break;
-    case Rounding::nearest:
-      out.x_next = trace_update_prepared<Rounding::nearest>(state.x, factor, impulse, spike, rand_word, fmt);
-      break;
-    case Rounding::stochastic:
-      out.x_next = trace_update_prepared<Rounding::stochastic>(state.x, factor, impulse, spike, rand_word, fmt);
-      break;
-  }
+  out.x_next = with_rounding(fmt.trace_rounding, [&](auto r) {
+    return trace_update_prepared<decltype(r)::value>(state.x, factor, impulse, spike, rand_word, fmt);
+  });
   return out;
 }
 
@@ -363,20 +348,9 @@ inline WeightOutput weight_update(const WeightState& state, const SynapseLearnPa
   const int64_t potentiation = post_spike ? int64_t{param.eta_plus_mant} * x_pre : 0;
   const int64_t depression = pre_spike ? int64_t{param.eta_minus_mant} * y_post : 0;
   WeightOutput out;
-  switch (fmt.weight_rounding) {
-    case Rounding::toward_zero:
-      out.w_next = weight_update_prepared<Rounding::toward_zero>(state.w, potentiation, depression, rand_word, c);
-      break;
-    case Rounding::floor:
-      out.w_next = weight_update_prepared<Rounding::floor>(state.w, potentiation, depression, rand_word, c);
-      break;
-    case Rounding::nearest:
-      out.w_next = weight_update_prepared<Rounding::nearest>(state.w, potentiation, depression, rand_word, c);
-      break;
-    case Rounding::stochastic:
-      out.w_next = weight_update_prepared<Rounding::stochastic>(state.w, potentiation, depression, rand_word, c);
-      break;
-  }
+  out.w_next = with_rounding(fmt.weight_rounding, [&](auto r) {
+    return weight_update_prepared<decltype(r)::value>(state.w, potentiation, depression, rand_word, c);
+  });
   return out;
 }
 

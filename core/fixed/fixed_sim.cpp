@@ -162,18 +162,7 @@ void FixedSimulator::update_neurons(EventCounts& step_counts) {
       out[count] = i;
       count += o.spike ? 1u : 0u;
     }
-    const uint64_t spikes = count - count0;
-    EventCounts& pc = counts_.per_population[p];
-    pc.neuron_updates_active += active;
-    pc.neuron_updates_idle += pop.size - active;
-    pc.state_reads += pop.size;
-    pc.state_writes += pop.size;
-    pc.spikes += spikes;
-    step_counts.neuron_updates_active += active;
-    step_counts.neuron_updates_idle += pop.size - active;
-    step_counts.state_reads += pop.size;
-    step_counts.state_writes += pop.size;
-    step_counts.spikes += spikes;
+    count_neuron_updates(step_counts, counts_.per_population[p], pop.size, active, count - count0);
   }
   spiked_.resize(count);
   soma_ = Prng(rs);
@@ -392,29 +381,14 @@ void FixedSimulator::step() {
   }
 
   // 2. neurons, ascending.
-  switch (fmt.decay_rounding) {
-    case Rounding::toward_zero: update_neurons<Rounding::toward_zero>(step_counts); break;
-    case Rounding::floor: update_neurons<Rounding::floor>(step_counts); break;
-    case Rounding::nearest: update_neurons<Rounding::nearest>(step_counts); break;
-    case Rounding::stochastic: update_neurons<Rounding::stochastic>(step_counts); break;
-  }
+  with_rounding(fmt.decay_rounding, [&](auto r) { update_neurons<decltype(r)::value>(step_counts); });
   for (uint32_t i : spiked_) is_spiking_[i] = 1;
 
   // 3. traces: active ones only (a zero trace without a spike stays zero and draws nothing).
-  switch (fmt.trace_rounding) {
-    case Rounding::toward_zero: update_traces<Rounding::toward_zero>(step_counts); break;
-    case Rounding::floor: update_traces<Rounding::floor>(step_counts); break;
-    case Rounding::nearest: update_traces<Rounding::nearest>(step_counts); break;
-    case Rounding::stochastic: update_traces<Rounding::stochastic>(step_counts); break;
-  }
+  with_rounding(fmt.trace_rounding, [&](auto r) { update_traces<decltype(r)::value>(step_counts); });
 
   // 4 + 5. plasticity and emission.
-  switch (fmt.weight_rounding) {
-    case Rounding::toward_zero: plasticity_and_emission<Rounding::toward_zero>(step_counts); break;
-    case Rounding::floor: plasticity_and_emission<Rounding::floor>(step_counts); break;
-    case Rounding::nearest: plasticity_and_emission<Rounding::nearest>(step_counts); break;
-    case Rounding::stochastic: plasticity_and_emission<Rounding::stochastic>(step_counts); break;
-  }
+  with_rounding(fmt.weight_rounding, [&](auto r) { plasticity_and_emission<decltype(r)::value>(step_counts); });
 
   // 6. monitors and counters.
   if (opt_.record_spikes) {

@@ -2,6 +2,8 @@
 // precision, the dendritic sum and its exponent, and the STDP weight update with its rounding.
 #include <catch2/catch.hpp>
 
+#include <utility>
+
 #include "core/fixed/datapath.hpp"
 #include "core/fixed/prng.hpp"
 
@@ -183,25 +185,11 @@ void check_single_sign_equals_magnitude(HardwareFormat fmt, uint32_t seed) {
         const int64_t plus = trial % 5 == 0 ? 0 : below(trial % 3 ? 64 : product_bound);
         const int64_t minus = trial % 5 == 1 ? 0 : below(trial % 3 ? 64 : product_bound);
         const uint32_t r = trial % 11 == 0 ? 0u : (trial % 11 == 1 ? kMax : g.draw());
-        int32_t single = 0, magnitude = 0;
-        switch (rounding) {
-          case Rounding::toward_zero:
-            single = weight_update_single_sign<Rounding::toward_zero>(w, plus, minus, r, c);
-            magnitude = weight_update_magnitude<Rounding::toward_zero>(w, plus, minus, r, c);
-            break;
-          case Rounding::floor:
-            single = weight_update_single_sign<Rounding::floor>(w, plus, minus, r, c);
-            magnitude = weight_update_magnitude<Rounding::floor>(w, plus, minus, r, c);
-            break;
-          case Rounding::nearest:
-            single = weight_update_single_sign<Rounding::nearest>(w, plus, minus, r, c);
-            magnitude = weight_update_magnitude<Rounding::nearest>(w, plus, minus, r, c);
-            break;
-          case Rounding::stochastic:
-            single = weight_update_single_sign<Rounding::stochastic>(w, plus, minus, r, c);
-            magnitude = weight_update_magnitude<Rounding::stochastic>(w, plus, minus, r, c);
-            break;
-        }
+        const auto [single, magnitude] = with_rounding(rounding, [&](auto rm) {
+          constexpr Rounding kMode = decltype(rm)::value;
+          return std::pair{weight_update_single_sign<kMode>(w, plus, minus, r, c),
+                           weight_update_magnitude<kMode>(w, plus, minus, r, c)};
+        });
         ++compared;
         if (single != magnitude) {
           ++mismatches;
