@@ -245,7 +245,6 @@ struct WeightOutput {
 // The projection constants of weight_update (they depend only on the projection's registers
 // and the format): a synapse loop computes them once per projection and step.
 struct WeightUpdateConsts {
-  Rounding rounding = Rounding::toward_zero;
   int frac_bits = 0;                 // lf = learn_frac_bits
   int grid_shift = 0;                // k = weight_grid_shift
   int plus_shift = 0;                // eta_plus_exp + lf (>= 0)
@@ -266,7 +265,6 @@ struct WeightUpdateConsts {
 
 constexpr WeightUpdateConsts weight_update_consts(const ProjectionParams& proj, const HardwareFormat& fmt) {
   WeightUpdateConsts c;
-  c.rounding = fmt.weight_rounding;
   c.frac_bits = fmt.learn_frac_bits;
   c.grid_shift = weight_grid_shift(proj.sign_mode, proj.num_weight_bits, fmt);
   c.plus_shift = proj.eta_plus_exp + fmt.learn_frac_bits;

@@ -10,6 +10,9 @@ namespace hrsnn::fixed {
 namespace {
 // std::llround (nearest, ties away from zero) for |x| < 2^62, without the library call: the
 // truncation, then the fraction x - trunc(x), which is exact in double.
+// The signed weight mantissa in the low 32 - shift bits of a packed static synapse word.
+int32_t weight_of_word(uint32_t word, int shift) { return static_cast<int32_t>(word << shift) >> shift; }
+
 int64_t round_half_away(double x) {
   const auto t = static_cast<int64_t>(x);
   const double f = x - static_cast<double>(t);
@@ -97,8 +100,7 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
 }
 
 int32_t FixedSimulator::unpack_weight(const Proj& p, uint32_t word) const {
-  const int shift = 32 - p.weight_field_bits;
-  return static_cast<int32_t>(word << shift) >> shift;
+  return weight_of_word(word, 32 - p.weight_field_bits);
 }
 
 int32_t FixedSimulator::weight(size_t projection, uint64_t synapse) const {
@@ -241,7 +243,7 @@ void FixedSimulator::plasticity_and_emission(EventCounts& step_counts) {
         const uint32_t* word = pr.word.data();
         for (uint64_t s = begin; s < end; ++s) {
           const uint32_t wd = word[s];
-          const auto w = static_cast<uint32_t>(static_cast<int32_t>(wd << shift) >> shift);
+          const auto w = static_cast<uint32_t>(weight_of_word(wd, shift));
           acc[wd >> wfb] = static_cast<int32_t>(static_cast<uint32_t>(acc[wd >> wfb]) + w);
         }
       }
