@@ -226,11 +226,14 @@ void FloatSimulator<Real>::step() {
     const uint32_t* col_syn = src.col_synapse.data();
     const Real* eta_col = pr.eta_plus_col.data();
     Real* w = pr.w.data();
+    const uint64_t last = src.col_synapse.size() - 1;
+    const bool prefetch = column_prefetch_pays(pr.w.size() * sizeof(*w));
     for (uint32_t i : spiked_) {
       if (i < src.post_first || i >= src.post_first + src.post_size) continue;
       const uint32_t li = i - src.post_first;
       const uint64_t begin = src.col_offset[li], end = src.col_offset[li + 1];
       for (uint64_t c = begin; c < end; ++c) {
+        if (prefetch) prefetch_column_weight(w, col_syn, c, last);
         const uint32_t j = col_pre[c];
         if (is_spiking_[j]) continue;  // updated in its row below
         const uint32_t s = col_syn[c];

@@ -43,6 +43,14 @@ enum class Overflow : uint8_t {
   saturate = 1,  // clamp to the symmetric range [-(2^(b-1) - 1), 2^(b-1) - 1] (Loihi's v)
 };
 
+// Calls f(std::integral_constant<Overflow, O>{}) with the run-time rule O as a compile-time
+// constant (the loops of the fixed core are instantiated per rule).
+template <typename F>
+constexpr decltype(auto) with_overflow(Overflow rule, F&& f) {
+  if (rule == Overflow::wrap) return f(std::integral_constant<Overflow, Overflow::wrap>{});
+  return f(std::integral_constant<Overflow, Overflow::saturate>{});
+}
+
 // 2^n as int64_t.
 constexpr int64_t pow2(int n) { return int64_t{1} << n; }
 

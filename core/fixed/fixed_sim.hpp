@@ -71,8 +71,10 @@ class FixedSimulator {
     uint32_t delay = 1;
     int weight_field_bits = 9;          // low bits of a word hold the signed weight mantissa
     bool plastic = false;
-    // Static only: per synapse (post_local << weight_field_bits) | weight bits.
+    // Static only: per synapse (post_local << weight_field_bits) | weight bits, and the row
+    // emission compiled for this weight_field_bits (static_row_emitter in fixed_sim.cpp).
     std::vector<uint32_t> word;
+    void (*emit_static_row)(const uint32_t* word, uint64_t begin, uint64_t end, int32_t* acc) = nullptr;
     // Plastic only, in synapse (row) order: post index, weight mantissa (weight_bits <= 15),
     // learning-rate mantissas (lr_mant_bits <= 16); eta_plus again in column order, read
     // sequentially by the post-spike walk; weight_update's constants.
