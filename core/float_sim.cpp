@@ -227,7 +227,7 @@ void FloatSimulator<Real>::step() {
     const Real* eta_col = pr.eta_plus_col.data();
     Real* w = pr.w.data();
     const uint64_t last = src.col_synapse.size() - 1;
-    const bool prefetch = column_prefetch_pays(pr.w.size() * sizeof(*w));
+    const bool prefetch = pr.w.size() * sizeof(*w) >= opt_.column_prefetch_min_bytes;
     for (uint32_t i : spiked_) {
       if (i < src.post_first || i >= src.post_first + src.post_size) continue;
       const uint32_t li = i - src.post_first;

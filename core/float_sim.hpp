@@ -17,6 +17,9 @@ struct SimOptions {
   std::vector<uint32_t> probes;        // neurons whose u and v are recorded
   uint32_t probe_every = 1;            // record probes every k steps
   bool per_step_counts = false;        // keep an EventCounts per step
+  // The post-spike walks prefetch a plastic projection's weights when they take at least this
+  // many bytes (kColumnPrefetch in core/network.hpp; a hint, no value depends on it).
+  uint64_t column_prefetch_min_bytes = kColumnPrefetchMinBytes;
 };
 
 // Monitors shared by every backend: the raster and sampled state probes.

@@ -325,7 +325,7 @@ uint64_t FixedSimulator::column_walk(Proj& pr, uint32_t& rs_io) {
   const uint32_t* x = x_.data();
   int16_t* w = pr.w.data();
   const uint64_t last = src.col_synapse.size() - 1;
-  const bool prefetch = column_prefetch_pays(pr.w.size() * sizeof(*w));
+  const bool prefetch = pr.w.size() * sizeof(*w) >= opt_.column_prefetch_min_bytes;
   uint32_t rs = rs_io;
   uint64_t updates = 0;
   for (uint32_t i : spiked_) {
