@@ -213,18 +213,17 @@ inline int32_t accumulate_dendrite(int32_t acc, int32_t w, const HardwareFormat&
   return static_cast<int32_t>(wrap_bits(int64_t{acc} + w, fmt.dendrite_acc_bits));
 }
 
-// The step's dendritic input a from the weight sum: acc << weight_exp, or floor(acc / 2^-weight_exp)
-// for a negative exponent (Lava: the shift acts once on the sum), narrowed to fmt.a_bits by
-// fmt.a_overflow.
-// apply_weight_exp_prepared is the same with the run-time choices as template arguments, for a
-// loop over one projection: Left when weight_exp >= 0 (shift = weight_exp, else -weight_exp),
-// Ov = fmt.a_overflow.
+// apply_weight_exp (below) with its run-time choices as template arguments, for a loop over one
+// projection: Left when weight_exp >= 0 (shift = weight_exp, else -weight_exp), Ov = fmt.a_overflow.
 template <Overflow Ov, bool Left>
 inline int32_t apply_weight_exp_prepared(int32_t acc, int shift, int a_bits) {
   const int64_t shifted = Left ? shift_left(acc, shift) : shift_right_floor(acc, shift);
   return static_cast<int32_t>(narrow_bits(shifted, a_bits, Ov));
 }
 
+// The step's dendritic input a from the weight sum: acc << weight_exp, or floor(acc / 2^-weight_exp)
+// for a negative exponent (Lava: the shift acts once on the sum), narrowed to fmt.a_bits by
+// fmt.a_overflow.
 inline int32_t apply_weight_exp(int32_t acc, int32_t weight_exp, const HardwareFormat& fmt) {
   return with_overflow(fmt.a_overflow, [&](auto o) {
     constexpr Overflow Ov = decltype(o)::value;
