@@ -221,14 +221,21 @@ inline int32_t apply_weight_exp_prepared(int32_t acc, int shift, int a_bits) {
   return static_cast<int32_t>(narrow_bits(shifted, a_bits, Ov));
 }
 
+// Calls f(ov, left, shift) with apply_weight_exp_prepared's template arguments for this exponent
+// and format as compile-time constants (std::integral_constant<Overflow, Ov>, std::bool_constant<Left>).
+template <typename F>
+inline decltype(auto) with_weight_exp(int32_t weight_exp, const HardwareFormat& fmt, F&& f) {
+  return with_overflow(fmt.a_overflow, [&](auto ov) {
+    return weight_exp >= 0 ? f(ov, std::true_type{}, weight_exp) : f(ov, std::false_type{}, -weight_exp);
+  });
+}
+
 // The step's dendritic input a from the weight sum: acc << weight_exp, or floor(acc / 2^-weight_exp)
 // for a negative exponent (Lava: the shift acts once on the sum), narrowed to fmt.a_bits by
 // fmt.a_overflow.
 inline int32_t apply_weight_exp(int32_t acc, int32_t weight_exp, const HardwareFormat& fmt) {
-  return with_overflow(fmt.a_overflow, [&](auto o) {
-    constexpr Overflow Ov = decltype(o)::value;
-    return weight_exp >= 0 ? apply_weight_exp_prepared<Ov, true>(acc, weight_exp, fmt.a_bits)
-                           : apply_weight_exp_prepared<Ov, false>(acc, -weight_exp, fmt.a_bits);
+  return with_weight_exp(weight_exp, fmt, [&](auto ov, auto left, int shift) {
+    return apply_weight_exp_prepared<decltype(ov)::value, decltype(left)::value>(acc, shift, fmt.a_bits);
   });
 }
 

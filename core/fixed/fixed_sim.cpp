@@ -427,14 +427,9 @@ void FixedSimulator::step() {
   for (auto& pr : proj_) {
     const Projection& src = *pr.src;
     int32_t* acc = &pr.dendrite[slot_now * src.post_size];
-    const int32_t weight_exp = pr.params.weight_exp;
-    const bool left = weight_exp >= 0;
-    with_overflow(fmt.a_overflow, [&](auto o) {
-      if (left)
-        add_projection_input<decltype(o)::value, true>(acc, input_sum + src.post_first, src.post_size, weight_exp, fmt);
-      else
-        add_projection_input<decltype(o)::value, false>(acc, input_sum + src.post_first, src.post_size, -weight_exp,
-                                                        fmt);
+    with_weight_exp(pr.params.weight_exp, fmt, [&](auto ov, auto left, int shift) {
+      add_projection_input<decltype(ov)::value, decltype(left)::value>(acc, input_sum + src.post_first, src.post_size,
+                                                                       shift, fmt);
     });
     std::fill(acc, acc + src.post_size, 0);
   }
