@@ -1,5 +1,6 @@
 #include "study/study.hpp"
 
+#include "core/foundation/source_dir.hpp"
 #include "core/network.hpp"
 #include "study/audio.hpp"
 #include "study/claims.hpp"
@@ -117,9 +118,9 @@ TaskKind parse_task_kind(const std::string& name) {
 
 StudyConfig default_study_config() {
   StudyConfig c;
-  c.homogeneous_spec = HRSNN_SOURCE_DIR "/examples/mrsnn.toml";
-  c.heterogeneous_spec = HRSNN_SOURCE_DIR "/examples/hrsnn.toml";
-  c.fsdd.data_dir = HRSNN_SOURCE_DIR "/../shared/data/fsdd/recordings";
+  c.homogeneous_spec = source_dir() + "/examples/mrsnn.toml";
+  c.heterogeneous_spec = source_dir() + "/examples/hrsnn.toml";
+  c.fsdd.data_dir = source_dir() + "/../shared/data/fsdd/recordings";
   return c;
 }
 

@@ -80,7 +80,7 @@ struct PredictionTaskConfig {
 };
 
 struct FsddTaskConfig {
-  std::string data_dir;            // default HRSNN_SOURCE_DIR "/../shared/data/fsdd/recordings"
+  std::string data_dir;            // default source_dir() + "/../shared/data/fsdd/recordings"
   double hop_ms = 10.0;            // mel frame hop (window 25 ms)
   uint32_t steps_per_frame = 1;    // simulation steps per mel frame
   uint32_t bins = 3;               // time bins of the per-utterance pooled features

@@ -8,6 +8,7 @@
 // sweeps join the page when their result files are given (--bo-dir, --quant-json); until then
 // the page says plainly that those sections have no data yet. The RTL trace of the membrane
 // figure comes from a file of `hrsnn verify --probe-out` (--rtl-probes).
+#include "core/foundation/source_dir.hpp"
 #include "core/io.hpp"
 #include "core/run.hpp"
 #include "hw_model/energy/energy_model.hpp"
@@ -79,7 +80,7 @@ study::StudyConfig report_study_config(bool quick) {
 }
 
 struct ReportArgs {
-  std::string examples_dir = std::string(HRSNN_SOURCE_DIR) + "/examples";
+  std::string examples_dir = source_dir() + "/examples";
   std::string out = "report";
   std::optional<uint64_t> steps;
   uint64_t seed = 1;
@@ -408,7 +409,7 @@ std::map<std::string, std::string> draw_figures(const std::string& python, const
   fs::create_directories(fig_dir);
   write_text_atomic(data_file, data.dump());
   const fs::path log = scratch / "figures.log";
-  const std::string script = std::string(HRSNN_SOURCE_DIR) + "/tools/report_figures.py";
+  const std::string script = source_dir() + "/tools/report_figures.py";
   const int rc = run_process({python, script, data_file.string(), fig_dir.string()}, log);
   if (rc != 0)
     throw std::runtime_error(

@@ -1,6 +1,8 @@
 // Energy models as data and the energy of a run from its counted events. See energy_model.hpp.
 #include "hw_model/energy/energy_model.hpp"
 
+#include "core/foundation/source_dir.hpp"
+
 #include <fmt/core.h>
 #include <fmt/format.h>
 
@@ -544,7 +546,7 @@ ModelLibrary load_models(const std::filesystem::path& file) {
 }
 
 std::filesystem::path default_models_file() {
-  return std::filesystem::path(HRSNN_SOURCE_DIR) / "data" / "energy" / "models.toml";
+  return std::filesystem::path(source_dir()) / "data" / "energy" / "models.toml";
 }
 
 const Model& ModelLibrary::model(std::string_view name) const {

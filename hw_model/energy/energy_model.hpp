@@ -149,7 +149,7 @@ struct ModelLibrary {
   std::vector<std::string> model_names() const;
 };
 
-// The shipped models file: HRSNN_SOURCE_DIR/data/energy/models.toml.
+// The shipped models file: <source_dir()>/data/energy/models.toml.
 std::filesystem::path default_models_file();
 // Loads and validates a models file; every error names file, line, key and the allowed values.
 ModelLibrary load_models(const std::filesystem::path& file);
