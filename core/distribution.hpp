@@ -2,7 +2,7 @@
 // normal, log-normal, gamma (shape/scale or mean/CV). Sampled with the project's own Rng.
 #pragma once
 
-#include "core/random.hpp"
+#include "core/foundation/random.hpp"
 
 #include <limits>
 #include <string>

@@ -8,21 +8,6 @@
 
 namespace hrsnn {
 
-uint64_t Raster::hash() const {
-  uint64_t h = 0xCBF29CE484222325ULL;
-  auto mix = [&h](uint64_t x) {
-    for (int b = 0; b < 8; ++b) {
-      h ^= (x >> (8 * b)) & 0xFF;
-      h *= 0x100000001B3ULL;
-    }
-  };
-  for (size_t k = 0; k < step.size(); ++k) {
-    mix(step[k]);
-    mix(neuron[k]);
-  }
-  return h;
-}
-
 template <typename Real>
 FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* signal, SimOptions options)
     : net_(net), opt_(std::move(options)), encoder_(net.input, signal, net.seed), n_(net.size()) {
@@ -280,22 +265,9 @@ void FloatSimulator<Real>::step() {
   }
 
   // 6. monitors and counters.
-  if (opt_.record_spikes) {
-    for (uint32_t i : spiked_) {
-      raster_.step.push_back(t);
-      raster_.neuron.push_back(i);
-    }
-  }
-  if (!opt_.probes.empty() && t % opt_.probe_every == 0) {
-    probe_trace_.step.push_back(t);
-    for (uint32_t id : opt_.probes) {
-      probe_trace_.u.push_back(static_cast<double>(u_[id]));
-      probe_trace_.v.push_back(static_cast<double>(v_[id]));
-    }
-  }
+  recorder_.record(
+      t, spiked_, [this](uint32_t id) { return u_[id]; }, [this](uint32_t id) { return v_[id]; }, step_counts, counts_);
   for (uint32_t i : spiked_) is_spiking_[i] = 0;
-  counts_.total += step_counts;
-  if (opt_.per_step_counts) counts_.per_step.push_back(step_counts);
   // 7. advance the clock.
   ++t_;
   counts_.steps = t_;

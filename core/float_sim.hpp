@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/counters.hpp"
+#include "core/foundation/recording.hpp"
 #include "core/input.hpp"
 #include "core/network.hpp"
 
@@ -11,30 +12,6 @@
 #include <vector>
 
 namespace hrsnn {
-
-struct SimOptions {
-  bool record_spikes = true;           // keep the whole raster (step, neuron)
-  std::vector<uint32_t> probes;        // neurons whose u and v are recorded
-  uint32_t probe_every = 1;            // record probes every k steps
-  bool per_step_counts = false;        // keep an EventCounts per step
-  // The post-spike walks prefetch a plastic projection's weights when they take at least this
-  // many bytes (kColumnPrefetch in core/network.hpp; a hint, no value depends on it).
-  uint64_t column_prefetch_min_bytes = kColumnPrefetchMinBytes;
-};
-
-// Monitors shared by every backend: the raster and sampled state probes.
-struct Raster {
-  std::vector<uint64_t> step;
-  std::vector<uint32_t> neuron;
-  uint64_t size() const { return step.size(); }
-  // FNV-1a over the (step, neuron) pairs: the golden-hash regression guard.
-  uint64_t hash() const;
-};
-
-struct ProbeTrace {
-  std::vector<uint64_t> step;
-  std::vector<double> u, v;  // sample-major: u[k * probes + p]
-};
 
 template <typename Real>
 class FloatSimulator {
@@ -66,8 +43,8 @@ class FloatSimulator {
   // Current weights of a projection (plastic ones change).
   const std::vector<Real>& weights(size_t projection) const { return proj_[projection].w; }
   const RunCounts& counts() const { return counts_; }
-  const Raster& raster() const { return raster_; }
-  const ProbeTrace& probes() const { return probe_trace_; }
+  const Raster& raster() const { return recorder_.raster(); }
+  const ProbeTrace& probes() const { return recorder_.probes(); }
   const Network& network() const { return net_; }
   uint64_t input_spikes() const { return encoder_.input_spikes(); }
   // Bytes of synapse-indexed simulation state per synapse (weights, indices, plasticity
@@ -108,8 +85,7 @@ class FloatSimulator {
   std::vector<double> drive_;
 
   RunCounts counts_;
-  Raster raster_;
-  ProbeTrace probe_trace_;
+  Recorder recorder_{opt_};
 };
 
 extern template class FloatSimulator<double>;

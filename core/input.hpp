@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/network.hpp"
-#include "core/random.hpp"
+#include "core/foundation/random.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -1,5 +1,7 @@
 #include "core/io.hpp"
 
+#include "core/foundation/durable.hpp"
+
 #include <fmt/core.h>
 
 #include <cstdio>
@@ -12,30 +14,10 @@
 namespace hrsnn {
 
 void write_file_atomic(const std::filesystem::path& path, const std::function<void(std::ostream&)>& writer) {
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  const std::filesystem::path tmp = path.string() + fmt::format(".tmp.{}", ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot open for writing", tmp.string()));
-    writer(out);
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw std::runtime_error(fmt::format("{}: write failed", path.string()));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw std::runtime_error(fmt::format("{}: cannot rename the finished file into place", path.string()));
-  }
+  write_file_durable(path, writer);
 }
 
-void write_text_atomic(const std::filesystem::path& path, const std::string& text) {
-  write_file_atomic(path, [&text](std::ostream& out) { out << text; });
-}
+void write_text_atomic(const std::filesystem::path& path, const std::string& text) { write_text_durable(path, text); }
 
 namespace {
 void write_npy(const std::filesystem::path& path, const char* descr, const void* data, size_t bytes, uint64_t rows,
@@ -62,14 +44,6 @@ void write_npy_u64_2d(const std::filesystem::path& path, const std::vector<uint6
 
 void write_npy_f64_2d(const std::filesystem::path& path, const std::vector<double>& data, uint64_t rows, uint64_t cols) {
   write_npy(path, "<f8", data.data(), data.size() * sizeof(double), rows, cols);
-}
-
-std::string read_text_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot open", path.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace hrsnn

@@ -1,6 +1,9 @@
-// Output files are written atomically (temporary file, flush, rename), so an interrupted
-// run never leaves a half-written result behind.
+// Output files: every one is written durably (core/foundation/durable.hpp: a temporary name
+// unique per process, fsync, rename, fsync of the directory), so an interrupted run never
+// leaves a half-written result behind.
 #pragma once
+
+#include "core/foundation/durable.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -11,8 +14,7 @@
 
 namespace hrsnn {
 
-// Writes through `writer` into `path`.tmp.<pid>, then renames over `path`. Throws
-// std::runtime_error naming the file on any failure.
+// write_file_durable / write_text_durable under the names the writers of results use.
 void write_file_atomic(const std::filesystem::path& path, const std::function<void(std::ostream&)>& writer);
 void write_text_atomic(const std::filesystem::path& path, const std::string& text);
 
@@ -20,6 +22,5 @@ void write_text_atomic(const std::filesystem::path& path, const std::string& tex
 void write_npy_u64_2d(const std::filesystem::path& path, const std::vector<uint64_t>& data, uint64_t rows, uint64_t cols);
 void write_npy_f64_2d(const std::filesystem::path& path, const std::vector<double>& data, uint64_t rows, uint64_t cols);
 
-std::string read_text_file(const std::filesystem::path& path);
 
 }  // namespace hrsnn

@@ -49,10 +49,10 @@ struct Projection {
 // the walks ask for the weight they reach `kColumnPrefetch` entries later (the last entry's near
 // the end of col_synapse, never past it), so that many misses are in flight at once instead of
 // the few a loop iteration's length leaves room for. Only then: while the weights fit in the
-// caches (below kColumnPrefetchMinBytes, the default of SimOptions::column_prefetch_min_bytes)
+// caches (below SimOptions::column_prefetch_min_bytes, default kColumnPrefetchMinBytes in
+// core/foundation/recording.hpp)
 // the hint is one more load per visit and no gain. A hint: no effect on any value.
 inline constexpr uint64_t kColumnPrefetch = 16;
-inline constexpr uint64_t kColumnPrefetchMinBytes = uint64_t{1} << 20;
 
 template <typename W>
 inline void prefetch_column_weight(W* w, const uint32_t* col_synapse, uint64_t c, uint64_t last) {

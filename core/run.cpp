@@ -1,30 +1,11 @@
 #include "core/run.hpp"
 
-#include "core/fixed/fixed_sim.hpp"
-#include "core/fixed/quantize.hpp"
-
 #include <fmt/core.h>
 
 #include <chrono>
 #include <stdexcept>
 
 namespace hrsnn {
-
-Arith parse_arith(const std::string& name) {
-  if (name == "float" || name == "float64" || name == "double") return Arith::Float64;
-  if (name == "float32") return Arith::Float32;
-  if (name == "fixed") return Arith::Fixed;
-  throw std::invalid_argument(fmt::format("unknown arithmetic '{}' (allowed: float, float64, float32, fixed)", name));
-}
-
-const char* to_string(Arith arith) {
-  switch (arith) {
-    case Arith::Float64: return "float64";
-    case Arith::Float32: return "float32";
-    case Arith::Fixed: return "fixed";
-  }
-  return "?";
-}
 
 NetworkSpec with_overrides(const NetworkSpec& spec, const RunOptions& options) {
   NetworkSpec s = spec;
@@ -57,35 +38,23 @@ RunResult drive(Sim& sim, uint64_t steps, const RunOptions& options) {
   return r;
 }
 
-template <typename Real>
-RunResult run_float(const Network& net, const InputSignal& signal, uint64_t steps, const RunOptions& options) {
-  FloatSimulator<Real> sim(net, &signal, options.sim);
-  return drive(sim, steps, options);
-}
-
-RunResult run_fixed(const Network& net, const InputSignal& signal, uint64_t steps, const RunOptions& options) {
-  const HardwareSpec hw = options.hardware.value_or(HardwareSpec{});
-  const fixed::RegisterImage image = fixed::quantize(net, hw);
-  fixed::FixedSimulator sim(net, image, &signal, options.sim);
-  RunResult r = drive(sim, steps, options);
-  r.voltage_scale = image.voltage_scale;
-  r.quantization = {{"profile", hw.profile},
-                    {"voltage_scale", image.voltage_scale},
-                    {"trace_scale", image.trace_scale},
-                    {"decay_profiles", image.decay_profiles},
-                    {"fields", image.errors_json()}};
-  return r;
-}
-
 }  // namespace
 
 RunResult run_network(const Network& net, const InputSignal& signal, uint64_t steps, const RunOptions& options) {
-  RunResult r;
-  switch (options.arith) {
-    case Arith::Float64: r = run_float<double>(net, signal, steps, options); break;
-    case Arith::Float32: r = run_float<float>(net, signal, steps, options); break;
-    case Arith::Fixed: r = run_fixed(net, signal, steps, options); break;
-  }
+  const HardwareSpec hw = options.hardware.value_or(HardwareSpec{});
+  RunResult r = with_simulator(options.arith, net, &signal, hw, options.sim,
+                               [&](auto& sim, const fixed::RegisterImage* image) {
+                                 RunResult run = drive(sim, steps, options);
+                                 if (image) {
+                                   run.voltage_scale = image->voltage_scale;
+                                   run.quantization = {{"profile", hw.profile},
+                                                       {"voltage_scale", image->voltage_scale},
+                                                       {"trace_scale", image->trace_scale},
+                                                       {"decay_profiles", image->decay_profiles},
+                                                       {"fields", image->errors_json()}};
+                                 }
+                                 return run;
+                               });
   r.arith = options.arith;
   const uint64_t sps = net.input.steps_per_sample;
   r.input_samples = signal.values.empty() ? (steps + sps - 1) / sps

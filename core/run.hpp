@@ -2,8 +2,9 @@
 // the energy report share, so every backend produces the same outputs and counters.
 #pragma once
 
+#include "core/backend.hpp"
 #include "core/counters.hpp"
-#include "core/float_sim.hpp"
+#include "core/foundation/recording.hpp"
 #include "core/network.hpp"
 #include "core/spec.hpp"
 
@@ -15,10 +16,6 @@
 #include <vector>
 
 namespace hrsnn {
-
-enum class Arith { Float64, Float32, Fixed };
-Arith parse_arith(const std::string& name);  // "float" | "float64" | "float32" | "fixed"
-const char* to_string(Arith arith);
 
 struct RunOptions {
   Arith arith = Arith::Float64;

@@ -1,5 +1,7 @@
 #include "core/spec.hpp"
 
+#include "core/foundation/config.hpp"
+
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
@@ -12,12 +14,6 @@
 #include <sstream>
 
 namespace hrsnn {
-
-SpecError::SpecError(std::string file, int line, std::string key_path, const std::string& message)
-    : std::runtime_error(fmt::format("{}:{}: {}: {}", file, line, key_path, message)),
-      file_(std::move(file)),
-      line_(line),
-      key_path_(std::move(key_path)) {}
 
 uint32_t NetworkSpec::total_neurons() const {
   uint64_t n = 0;
@@ -35,127 +31,24 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// Allowed range of a numeric value; `open_low` excludes the lower bound.
-struct Range {
-  double low = -kInf;
-  double high = kInf;
-  bool open_low = false;
-  bool integer = false;
-
-  bool contains(double x) const {
-    if (std::isnan(x)) return false;
-    if (open_low ? !(x > low) : !(x >= low)) return false;
-    if (x > high) return false;
-    if (integer && std::floor(x) != x) return false;
-    return true;
-  }
-  std::string describe() const {
-    std::string lo = std::isfinite(low) ? fmt::format("{}{}", open_low ? "(" : "[", low) : "(-inf";
-    std::string hi = std::isfinite(high) ? fmt::format("{}]", high) : "inf)";
-    return fmt::format("{}{}, {}", integer ? "integer in " : "", lo, hi);
-  }
-};
+using Range = ConfigRange;
 
 const Range kPositive{0.0, kInf, true};
 const Range kNonNegative{0.0, kInf};
 const Range kAny{};
 const Range kProbability{0.0, 1.0};
 
-// Walks one TOML table with its key path; reports errors with file and line.
-class Reader {
+// The spec's view of a configuration table: the shared reader plus the spec's own value kinds
+// (unsigned integers, heterogeneity distributions).
+class Reader : public ConfigTable {
  public:
-  Reader(const std::string& file, const toml::table& table, std::string path)
-      : file_(file), table_(table), path_(std::move(path)) {}
+  using ConfigTable::ConfigTable;
+  explicit Reader(const ConfigTable& t) : ConfigTable(t) {}
 
-  [[noreturn]] void fail(const toml::node* node, std::string_view key, const std::string& msg) const {
-    int line = node ? static_cast<int>(node->source().begin.line) : line_of_table();
-    throw SpecError(file_, line, join(key), msg);
-  }
-  [[noreturn]] void fail_table(const std::string& msg) const {
-    throw SpecError(file_, line_of_table(), path_.empty() ? "<root>" : path_, msg);
-  }
-
-  std::string join(std::string_view key) const {
-    if (path_.empty()) return std::string(key);
-    if (key.empty()) return path_;
-    return path_ + "." + std::string(key);
-  }
-  int line_of_table() const { return static_cast<int>(table_.source().begin.line); }
-  const toml::node* get(std::string_view key) const { return table_.get(key); }
-  const toml::table& table() const { return table_; }
-  bool has(std::string_view key) const { return table_.contains(key); }
-  const std::string& file() const { return file_; }
-  const std::string& path() const { return path_; }
-
-  // Every key must be one of `allowed`.
-  void only_keys(std::initializer_list<std::string_view> allowed) const {
-    for (const auto& [k, v] : table_) {
-      bool ok = false;
-      for (auto a : allowed) ok = ok || (k.str() == a);
-      if (!ok) {
-        std::vector<std::string> names(allowed.begin(), allowed.end());
-        fail(&v, k.str(), fmt::format("unknown key; allowed keys here: {}", fmt::join(names, ", ")));
-      }
-    }
-  }
-
-  double number(std::string_view key, double fallback, const Range& range) const {
-    const toml::node* n = get(key);
-    if (!n) return fallback;
-    return number_of(n, key, range);
-  }
-  double required_number(std::string_view key, const Range& range) const {
-    const toml::node* n = get(key);
-    if (!n) fail_table(fmt::format("missing required key '{}' ({})", join(key), range.describe()));
-    return number_of(n, key, range);
-  }
-  double number_of(const toml::node* n, std::string_view key, const Range& range) const {
-    double x = 0.0;
-    if (auto i = n->value_exact<int64_t>()) {
-      x = static_cast<double>(*i);
-    } else if (auto d = n->value_exact<double>()) {
-      x = *d;
-    } else {
-      fail(n, key, fmt::format("expected a number, got {} (allowed: {})", type_name(*n), range.describe()));
-    }
-    if (!range.contains(x)) fail(n, key, fmt::format("value {} out of range (allowed: {})", x, range.describe()));
-    return x;
-  }
   uint64_t integer(std::string_view key, uint64_t fallback, const Range& range) const {
-    const toml::node* n = get(key);
-    if (!n) return fallback;
-    auto i = n->value_exact<int64_t>();
-    if (!i) fail(n, key, fmt::format("expected an integer, got {} (allowed: {})", type_name(*n), range.describe()));
-    if (!range.contains(static_cast<double>(*i)))
-      fail(n, key, fmt::format("value {} out of range (allowed: {})", *i, range.describe()));
-    return static_cast<uint64_t>(*i);
+    return static_cast<uint64_t>(ConfigTable::integer(key, static_cast<int64_t>(fallback), range));
   }
-  std::string string(std::string_view key, std::string fallback, std::initializer_list<std::string_view> choices) const {
-    const toml::node* n = get(key);
-    if (!n) return fallback;
-    auto s = n->value_exact<std::string>();
-    std::vector<std::string> names(choices.begin(), choices.end());
-    if (!s) fail(n, key, fmt::format("expected a string, got {}", type_name(*n)));
-    if (choices.size() == 0) return *s;
-    for (auto c : choices)
-      if (*s == c) return *s;
-    fail(n, key, fmt::format("'{}' is not one of: {}", *s, fmt::join(names, ", ")));
-  }
-  bool boolean(std::string_view key, bool fallback) const {
-    const toml::node* n = get(key);
-    if (!n) return fallback;
-    auto b = n->value_exact<bool>();
-    if (!b) fail(n, key, fmt::format("expected true or false, got {}", type_name(*n)));
-    return *b;
-  }
-  std::string required_string(std::string_view key) const {
-    const toml::node* n = get(key);
-    if (!n) fail_table(fmt::format("missing required key '{}' (a string)", join(key)));
-    auto s = n->value_exact<std::string>();
-    if (!s || s->empty()) fail(n, key, fmt::format("expected a non-empty string, got {}", type_name(*n)));
-    return *s;
-  }
-  Reader sub(const toml::table& t, std::string_view key) const { return Reader(file_, t, join(key)); }
+  Reader sub(const toml::table& t, std::string_view key) const { return Reader(ConfigTable::sub(t, key)); }
 
   // A constant or an inline table {dist = "...", ...}. The whole support of the distribution
   // (after truncation) must lie in `range`.
@@ -166,7 +59,7 @@ class Reader {
     const toml::table* t = n->as_table();
     if (!t)
       fail(n, key, fmt::format("expected a number or a distribution table {{dist = \"uniform\"|\"normal\"|"
-                               "\"lognormal\"|\"gamma\", ...}}, got {}", type_name(*n)));
+                               "\"lognormal\"|\"gamma\", ...}}, got {}", config_type_name(*n)));
     Reader r = sub(*t, key);
     const std::string kind = r.string("dist", "", {"constant", "uniform", "normal", "lognormal", "gamma"});
     if (kind.empty()) r.fail_table("missing key 'dist' (one of: constant, uniform, normal, lognormal, gamma)");
@@ -217,22 +110,6 @@ class Reader {
     return d;
   }
 
-  static std::string type_name(const toml::node& n) {
-    switch (n.type()) {
-      case toml::node_type::table: return "a table";
-      case toml::node_type::array: return "an array";
-      case toml::node_type::string: return "a string";
-      case toml::node_type::integer: return "an integer";
-      case toml::node_type::floating_point: return "a float";
-      case toml::node_type::boolean: return "a boolean";
-      default: return "a date/time";
-    }
-  }
-
- private:
-  const std::string& file_;
-  const toml::table& table_;
-  std::string path_;
 };
 
 const toml::table& table_at(const Reader& parent, const toml::node* n, std::string_view key) {
@@ -516,12 +393,7 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
 }  // namespace
 
 NetworkSpec parse_spec(std::string_view text, const std::string& source_name) {
-  toml::table table;
-  try {
-    table = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    throw SpecError(source_name, static_cast<int>(e.source().begin.line), "<syntax>", std::string(e.description()));
-  }
+  const toml::table table = parse_config_text(text, source_name);
   return parse_root(table, source_name);
 }
 

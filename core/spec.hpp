@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/distribution.hpp"
+#include "core/foundation/config_error.hpp"
 #include "core/fixed/format.hpp"
 
 #include <cstdint>
@@ -15,19 +16,9 @@
 
 namespace hrsnn {
 
-// A spec error names the file, the line, the key path and what is allowed.
-class SpecError : public std::runtime_error {
- public:
-  SpecError(std::string file, int line, std::string key_path, const std::string& message);
-  const std::string& file() const { return file_; }
-  int line() const { return line_; }
-  const std::string& key_path() const { return key_path_; }
-
- private:
-  std::string file_;
-  int line_;
-  std::string key_path_;
-};
+// A spec error names the file, the line, the key path and what is allowed (the one
+// configuration error of core/foundation/config.hpp, under the name spec code has used).
+using SpecError = ConfigError;
 
 enum class PopulationKind { Excitatory, Inhibitory };
 

@@ -1,6 +1,6 @@
 #include "study/esn.hpp"
 
-#include "study/random.hpp"
+#include "core/foundation/random.hpp"
 
 #include <Eigen/Eigenvalues>
 #include <fmt/format.h>
@@ -66,7 +66,7 @@ EchoStateNetwork::EchoStateNetwork(const EsnConfig& config) : config_(config) {
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) pool[j] = j;
     for (std::size_t k = 0; k < in_degree; ++k) {
-      const std::size_t pick = k + static_cast<std::size_t>(rng.below(n - k));
+      const std::size_t pick = k + static_cast<std::size_t>(rng.below_by_rejection(n - k));
       std::swap(pool[k], pool[pick]);
       triplets.emplace_back(idx(i), idx(pool[k]), rng.uniform(-1.0, 1.0));
     }

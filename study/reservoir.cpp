@@ -1,8 +1,6 @@
 #include "study/reservoir.hpp"
 
-#include "core/fixed/fixed_sim.hpp"
-#include "core/fixed/quantize.hpp"
-#include "core/float_sim.hpp"
+#include "core/backend.hpp"
 
 #include <fmt/core.h>
 
@@ -54,22 +52,8 @@ Activity run_reservoir(const Network& net, const InputSignal& signal, const Back
   SimOptions options;
   options.record_spikes = false;  // features are read per step; a raster of a long task would not fit
   const uint64_t samples = signal.samples();
-  switch (backend.arith) {
-    case Arith::Float64: {
-      FloatSimulator<double> sim(net, &signal, options);
-      return drive_timed(sim, net, samples, config, sink);
-    }
-    case Arith::Float32: {
-      FloatSimulator<float> sim(net, &signal, options);
-      return drive_timed(sim, net, samples, config, sink);
-    }
-    case Arith::Fixed: {
-      const fixed::RegisterImage image = fixed::quantize(net, backend.hardware);
-      fixed::FixedSimulator sim(net, image, &signal, options);
-      return drive_timed(sim, net, samples, config, sink);
-    }
-  }
-  throw std::logic_error("run_reservoir: unknown arithmetic");
+  return with_simulator(backend.arith, net, &signal, backend.hardware, options,
+                        [&](auto& sim, const fixed::RegisterImage*) { return drive_timed(sim, net, samples, config, sink); });
 }
 
 ReservoirFeatures collect_features(const Network& net, const InputSignal& signal, const Backend& backend,

@@ -7,7 +7,7 @@
 #include "study/fsdd.hpp"
 #include "study/gram_ridge.hpp"
 #include "study/metrics.hpp"
-#include "study/random.hpp"
+#include "core/foundation/random.hpp"
 #include "study/tasks.hpp"
 
 #include <fmt/format.h>
@@ -482,7 +482,7 @@ FsddData load_fsdd_data(const FsddTaskConfig& config) {
   std::vector<size_t> order(chosen.size());
   std::iota(order.begin(), order.end(), size_t{0});
   Rng rng(20230222);
-  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[static_cast<size_t>(rng.below(i))]);
+  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[static_cast<size_t>(rng.below_by_rejection(i))]);
 
   FrontEndConfig fe;
   fe.hop_ms = config.hop_ms;

@@ -1,6 +1,6 @@
 #include "study/tasks.hpp"
 
-#include "study/random.hpp"
+#include "core/foundation/random.hpp"
 
 #include <fmt/format.h>
 

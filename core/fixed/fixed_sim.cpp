@@ -445,22 +445,10 @@ void FixedSimulator::step() {
   with_rounding(fmt.weight_rounding, [&](auto r) { plasticity_and_emission<decltype(r)::value>(step_counts); });
 
   // 6. monitors and counters.
-  if (opt_.record_spikes) {
-    for (uint32_t i : spiked_) {
-      raster_.step.push_back(t);
-      raster_.neuron.push_back(i);
-    }
-  }
-  if (!opt_.probes.empty() && t % opt_.probe_every == 0) {
-    probe_trace_.step.push_back(t);
-    for (uint32_t id : opt_.probes) {
-      probe_trace_.u.push_back(lif_[id].u);
-      probe_trace_.v.push_back(lif_[id].v);
-    }
-  }
+  recorder_.record(
+      t, spiked_, [this](uint32_t id) { return lif_[id].u; }, [this](uint32_t id) { return lif_[id].v; }, step_counts,
+      counts_);
   for (uint32_t i : spiked_) is_spiking_[i] = 0;
-  counts_.total += step_counts;
-  if (opt_.per_step_counts) counts_.per_step.push_back(step_counts);
   ++t_;
   counts_.steps = t_;
 }

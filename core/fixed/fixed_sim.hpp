@@ -8,7 +8,7 @@
 #include "core/fixed/datapath.hpp"
 #include "core/fixed/prng.hpp"
 #include "core/fixed/quantize.hpp"
-#include "core/float_sim.hpp"
+#include "core/foundation/recording.hpp"
 #include "core/input.hpp"
 #include "core/network.hpp"
 
@@ -50,9 +50,9 @@ class FixedSimulator {
   int32_t weight(size_t projection, uint64_t synapse) const;
   std::vector<int32_t> weights(size_t projection) const;
   const RunCounts& counts() const { return counts_; }
-  const Raster& raster() const { return raster_; }
+  const Raster& raster() const { return recorder_.raster(); }
   // Probes in register units (u, v as integers stored in doubles).
-  const ProbeTrace& probes() const { return probe_trace_; }
+  const ProbeTrace& probes() const { return recorder_.probes(); }
   uint64_t input_spikes() const { return encoder_.input_spikes(); }
   const RegisterImage& image() const { return img_; }
   // Bytes of synapse-indexed state per synapse (packed index + weight words, learning rates,
@@ -124,8 +124,7 @@ class FixedSimulator {
   std::vector<double> drive_;
 
   RunCounts counts_;
-  Raster raster_;
-  ProbeTrace probe_trace_;
+  Recorder recorder_{opt_};
 };
 
 }  // namespace hrsnn::fixed

@@ -4,7 +4,7 @@
 #include "core/fixed/quantize.hpp"
 #include "core/float_sim.hpp"
 #include "core/network.hpp"
-#include "core/random.hpp"
+#include "core/foundation/random.hpp"
 #include "core/run.hpp"
 #include "core/spec.hpp"
 

@@ -1,7 +1,7 @@
 // The project's own generator and samplers: moments over 10^5 draws, stream independence,
 // and bit-for-bit reproducibility.
 #include "core/distribution.hpp"
-#include "core/random.hpp"
+#include "core/foundation/random.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,7 +2,7 @@
 // worked by hand, the likelihood gradient against finite differences, and fitting.
 #include "optimize/gp.hpp"
 
-#include "core/random.hpp"
+#include "core/foundation/random.hpp"
 
 #include <catch2/catch.hpp>
 

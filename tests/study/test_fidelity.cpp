@@ -2,7 +2,7 @@
 // independent trains, Victor-Purpura distances of small examples, rate error, RMSE, and the
 // first step at which two rasters diverge.
 #include "study/fidelity.hpp"
-#include "study/random.hpp"
+#include "core/foundation/random.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,7 +15,7 @@ using namespace hrsnn::study;
 namespace {
 
 SpikeTrain bernoulli_train(uint64_t steps, double p, uint64_t seed) {
-  hrsnn::study::Rng rng(seed);
+  hrsnn::Rng rng(seed);
   SpikeTrain t;
   for (uint64_t s = 0; s < steps; ++s)
     if (rng.uniform() < p) t.push_back(s);

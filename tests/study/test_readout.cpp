@@ -1,7 +1,7 @@
 // Ridge readouts: the closed-form solution on hand cases, the unpenalized bias, agreement of
 // the LDLT and eigendecomposition solvers, lambda selection on validation data, and ridge
 // classification on one-hot targets.
-#include "study/random.hpp"
+#include "core/foundation/random.hpp"
 #include "study/readout.hpp"
 
 #include <catch2/catch.hpp>

@@ -3,7 +3,7 @@
 // reference and the fixed-point core.
 #include "core/spec.hpp"
 #include "study/gram_ridge.hpp"
-#include "study/random.hpp"
+#include "core/foundation/random.hpp"
 #include "study/reservoir.hpp"
 #include "study/study.hpp"
 
@@ -60,7 +60,7 @@ steps_per_sample = 1
 }
 
 std::vector<double> binary_input(size_t n, uint64_t seed) {
-  study::Rng rng(seed);
+  Rng rng(seed);
   std::vector<double> u(n);
   for (auto& x : u) x = rng.uniform() < 0.5 ? 1.0 : 0.0;
   return u;

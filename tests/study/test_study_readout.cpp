@@ -2,7 +2,7 @@
 // readouts of study/readout.hpp and study/metrics.hpp: same lambdas, same weights, same scores.
 #include "study/gram_ridge.hpp"
 #include "study/metrics.hpp"
-#include "study/random.hpp"
+#include "core/foundation/random.hpp"
 #include "study/readout.hpp"
 
 #include <catch2/catch.hpp>
@@ -80,7 +80,7 @@ TEST_CASE("Gram ridge classifier picks the eigen path's lambda and predicts the 
   Eigen::MatrixXd x(240, 12);
   std::vector<int> labels(240);
   for (Eigen::Index r = 0; r < 240; ++r) {
-    labels[static_cast<size_t>(r)] = static_cast<int>(rng.below(classes));
+    labels[static_cast<size_t>(r)] = static_cast<int>(rng.below_by_rejection(classes));
     for (Eigen::Index c = 0; c < 12; ++c)
       x(r, c) = rng.uniform(-1.0, 1.0) + (c % classes == labels[static_cast<size_t>(r)] ? 0.8 : 0.0);
   }

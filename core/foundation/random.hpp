@@ -1,5 +1,6 @@
-// The project's own random numbers: xoshiro256** (Blackman & Vigna 2018) seeded through
-// SplitMix64, with its own sampling algorithms. std::*_distribution is never used: its output
+// The project's one random generator: xoshiro256** (Blackman & Vigna 2018) seeded through
+// SplitMix64, with its own sampling algorithms (the network builder, the input encoders, the
+// study's tasks and readouts, the BO designs all draw from it). std::*_distribution is never used: its output
 // differs between standard libraries, and a co-design tool must build the same network
 // everywhere from the same spec and seed.
 #pragma once
@@ -70,6 +71,16 @@ class Rng {
       }
     }
     return static_cast<uint64_t>(m >> 64);
+  }
+
+  // Unbiased integer in [0, n), n > 0, by rejection on the largest multiple of n below 2^64,
+  // then modulo: the study layer's draw (task series, ESN wiring, shuffles) since its first
+  // version. It gives other values than below(), so the study's numbers stay what they were.
+  uint64_t below_by_rejection(uint64_t n) {
+    const uint64_t limit = UINT64_MAX - (UINT64_MAX % n);  // values >= limit are rejected
+    uint64_t x = next_u64();
+    while (x >= limit) x = next_u64();
+    return x % n;
   }
 
   // Standard normal by the Marsaglia polar method (no cached second value, so the stream
