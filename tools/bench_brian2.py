@@ -2,15 +2,15 @@
 """Brian2 side-by-side benchmark: the same network in Brian2 2.5 C++ standalone and in hrsnn.
 
 For each example spec, hrsnn instantiates the network and exports it (hrsnn-network/1,
-DESIGN §7); this script rebuilds exactly that network in Brian2 (cpp_standalone, no OpenMP,
-a fresh build directory), implementing hrsnn's discrete-time system (DESIGN §2) as difference
+see docs/cli.md); this script rebuilds exactly that network in Brian2 (cpp_standalone, no OpenMP,
+a fresh build directory), implementing hrsnn's discrete-time system (docs/model.md) as difference
 equations, runs it, and reports Brian2's synaptic events/s beside hrsnn's:
 
     events/s = delivered synaptic events (sum over spikes of the neuron's fan-out) / run time
 
 where run time is the wall time of Brian2's network run() inside the compiled binary (set-up,
-loading and compilation excluded), as research/performance-anchors.md measured its Brian2
-anchors. Brian2 needs the Debian interpreter: run it as /usr/bin/python3 (see
+loading and compilation excluded), as the published single-threaded Brian2 anchors were
+measured. Brian2 needs the Debian interpreter: run it as /usr/bin/python3 (see
 docs/benchmarks.md, "Brian2 comparison").
 
 Brian2 formulation of one hrsnn step t (schedule slots in brackets):
@@ -70,7 +70,7 @@ held : integer
 nspikes : integer
 """
 
-# One hrsnn step before the threshold, in hrsnn's order (DESIGN §2, core/float_sim.hpp).
+# One hrsnn step before the threshold, in hrsnn's order (docs/model.md, core/float_sim.hpp).
 NEURON_STEP = """
 a_in = a_next + {input_term}
 a_next = 0
@@ -367,7 +367,7 @@ def bench_spec(args, spec, work):
     load0 = os.getloadavg()
     ref = run_hrsnn(args.hrsnn, spec, args.steps, "float64", out_ref, export=net_path)
     if ref.get("input_spikes", 0):
-        # hrsnn-network/1 carries external input only as current events (DESIGN §7).
+        # hrsnn-network/1 carries external input only as current events (core/export.hpp).
         raise SystemExit(f"{spec}: spiking input encoders are not part of the network export; "
                          "use a current-input spec")
     entry["hrsnn_reference"] = {

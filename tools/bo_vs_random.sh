@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Bayesian optimization against random search at the same budget (DESIGN §6: BO must beat random
-# search): `hrsnn optimize` and `hrsnn optimize --random` for each optimizer seed, then the
+# Bayesian optimization against random search at the same budget (BO must beat random
+# search; docs/optimize.md): `hrsnn optimize` and `hrsnn optimize --random` for each optimizer seed, then the
 # best-found objective per seed, the median and spread over seeds, best-so-far at a few budgets and
 # the surrogate's share of the time, as a Markdown table (OUT/table.md) and JSON (OUT/table.json).
 #
