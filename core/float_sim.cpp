@@ -124,15 +124,12 @@ class FlushSubnormals {
 };
 }  // namespace
 
+// 1. External input (the encoder's drive through the input wiring, and the probe input)
+//    joins the spikes due now in a.
 template <typename Real>
-void FloatSimulator<Real>::step() {
-  const FlushSubnormals ftz(sizeof(Real) == sizeof(float));
+void FloatSimulator<Real>::gather_input(Real* a, EventCounts& step_counts) {
   const uint32_t n = n_;
   const uint64_t t = t_;
-  Real* a = &ring_[static_cast<size_t>(t % ring_slots_) * n];
-  EventCounts step_counts;
-
-  // 1. external input joins the spikes due now.
   if (encoder_.drive(t, drive_)) {
     const InputWiring& iw = net_.input;
     const bool spiking_input = iw.encoder != EncoderKind::Current;
@@ -150,8 +147,12 @@ void FloatSimulator<Real>::step() {
     a[i] += external_[i];
     external_[i] = Real(0);
   }
+}
 
-  // 2. neurons, population by population (for the per-population counters).
+// 2. Neurons, population by population (for the per-population counters): u, then v, then the
+//    refractory hold, then the strict threshold and reset; a is consumed (zeroed).
+template <typename Real>
+void FloatSimulator<Real>::update_neurons(Real* a, EventCounts& step_counts) {
   spiked_.clear();
   for (size_t p = 0; p < net_.populations.size(); ++p) {
     const PopulationRange& pop = net_.populations[p];
@@ -176,9 +177,11 @@ void FloatSimulator<Real>::step() {
     }
     count_neuron_updates(step_counts, counts_.per_population[p], pop.size, active, spikes);
   }
-  for (uint32_t i : spiked_) is_spiking_[i] = 1;
+}
 
-  // 3. traces: decay, then impulse.
+// 3. Traces: decay, then this step's impulse.
+template <typename Real>
+void FloatSimulator<Real>::update_traces(EventCounts& step_counts) {
   const Real ax = static_cast<Real>(net_.impulse_x), ay = static_cast<Real>(net_.impulse_y);
   for (uint32_t i : traced_) {
     const bool s = is_spiking_[i] != 0;
@@ -197,12 +200,17 @@ void FloatSimulator<Real>::step() {
       }
     }
   }
+}
 
-  // 4 + 5. plasticity and emission. Post-spike columns first: potentiation of synapses whose
-  //    pre neuron did not spike (x read after this step's impulses). Then each spike's rows in
-  //    one pass: a plastic row gets its update (depression, plus potentiation where the post
-  //    neuron also spiked, as one dw and one clip), and every row's weight, now final for this
-  //    step, is added to the ring slot t + delay.
+// 4 + 5. Plasticity and emission. Post-spike columns first: potentiation of synapses whose pre
+//    neuron did not spike (x read after this step's impulses). Then each spike's rows in one
+//    pass: a plastic row gets its update (depression, plus potentiation where the post neuron
+//    also spiked, as one dw and one clip), and every row's weight, now final for this step, is
+//    added to the ring slot t + delay.
+template <typename Real>
+void FloatSimulator<Real>::plasticity_and_emission(EventCounts& step_counts) {
+  const uint32_t n = n_;
+  const uint64_t t = t_;
   for (auto& pr : proj_) {
     if (!pr.plastic || spiked_.empty()) continue;
     const Projection& src = *pr.src;
@@ -263,7 +271,20 @@ void FloatSimulator<Real>::step() {
     counts_.per_population[pop].synaptic_events += events;
     counts_.per_population[pop].weight_reads += events;
   }
+}
 
+template <typename Real>
+void FloatSimulator<Real>::step() {
+  const FlushSubnormals ftz(sizeof(Real) == sizeof(float));
+  const uint64_t t = t_;
+  Real* a = &ring_[static_cast<size_t>(t % ring_slots_) * n_];
+  EventCounts step_counts;
+
+  gather_input(a, step_counts);                     // 1. a = spikes due now + external input
+  update_neurons(a, step_counts);                   // 2. u, v, refractory, threshold, reset
+  for (uint32_t i : spiked_) is_spiking_[i] = 1;
+  update_traces(step_counts);                       // 3. trace decay, then impulses
+  plasticity_and_emission(step_counts);             // 4 + 5. weight updates, then emission
   // 6. monitors and counters.
   recorder_.record(
       t, spiked_, [this](uint32_t id) { return u_[id]; }, [this](uint32_t id) { return v_[id]; }, step_counts, counts_);

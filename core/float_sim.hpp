@@ -1,4 +1,4 @@
-// The floating-point reference (double or float): DESIGN §2 in real numbers. It is the
+// The floating-point reference (double or float): the model of docs/model.md in real numbers. It is the
 // chip's discrete-time system, not an ODE solver, so every difference from the fixed core is
 // precision, never discretization.
 #pragma once
@@ -18,7 +18,7 @@ class FloatSimulator {
  public:
   FloatSimulator(const Network& net, const InputSignal* signal, SimOptions options = {});
 
-  // One step of DESIGN §2, in this order (written once, here):
+  // One step of the model (docs/model.md), in this order (written once, here):
   //   1. a = spikes due now (scheduled at emission into the delay ring) + external input;
   //   2. neurons: u, then v, then refractory hold, then the strict threshold and reset;
   //   3. traces: decay, then this step's impulses (so a trace read at a spike includes it);
@@ -53,6 +53,12 @@ class FloatSimulator {
   double neuron_bytes() const;
 
  private:
+  // The phases of step(), in its order.
+  void gather_input(Real* a, EventCounts& step_counts);
+  void update_neurons(Real* a, EventCounts& step_counts);
+  void update_traces(EventCounts& step_counts);
+  void plasticity_and_emission(EventCounts& step_counts);
+
   struct Proj {
     uint32_t delay = 1;
     uint32_t pre_first = 0, post_first = 0;

@@ -117,19 +117,12 @@ double max_abs_weight(const Projection& pr) {
   return m;
 }
 
-}  // namespace
-
-RegisterImage quantize(const Network& net, const HardwareSpec& hw) {
+// Step 1. The voltage scale (register units per physical unit): a power of two that leaves
+// `voltage_headroom_bits` above the largest threshold and fits the threshold register, unless
+// the first plastic projection's weight bound can land exactly on its grid maximum.
+double voltage_scale(const Network& net, const HardwareSpec& hw) {
   const HardwareFormat& fmt = hw.format;
-  fmt.validate();
-  RegisterImage img;
-  img.format = fmt;
-  img.trace_scale = hw.trace_scale;
   const uint32_t n = net.size();
-  const int d = fmt.decay_bits;
-  const double unity = std::ldexp(1.0, d);
-
-  // ---- the voltage scale ----
   double theta_max = 0.0;
   for (uint32_t i = 0; i < n; ++i) {
     if (!(net.v_thresh[i] > 0.0))
@@ -164,9 +157,17 @@ RegisterImage quantize(const Network& net, const HardwareSpec& hw) {
     }
     break;
   }
-  img.voltage_scale = s_v;
+  return s_v;
+}
 
-  // ---- neurons ----
+// Step 2. Neuron registers: decays (optionally shared as K profiles), threshold, bias as
+// mantissa and exponent, refractory counter.
+void quantize_neurons(const Network& net, const HardwareSpec& hw, RegisterImage& img) {
+  const HardwareFormat& fmt = hw.format;
+  const uint32_t n = net.size();
+  const int d = fmt.decay_bits;
+  const double unity = std::ldexp(1.0, d);
+  const double s_v = img.voltage_scale;
   std::vector<double> du = net.du, dv = net.dv;
   if (hw.tau_profiles > 0) {
     du = share_values(du, hw.tau_profiles, hw.profile_method);
@@ -203,8 +204,14 @@ RegisterImage quantize(const Network& net, const HardwareSpec& hw) {
                                               i, net.t_ref_steps[i], pow2(fmt.ref_bits) - 1, fmt.ref_bits));
     p.t_ref = net.t_ref_steps[i];
   }
+}
 
-  // ---- traces ----
+// Step 3. Trace registers: per-neuron decays and the impulses (integer and fractional parts).
+void quantize_traces(const Network& net, const HardwareSpec& hw, RegisterImage& img) {
+  const HardwareFormat& fmt = hw.format;
+  const uint32_t n = net.size();
+  const double unity = std::ldexp(1.0, fmt.decay_bits);
+  const int64_t decay_max = pow2(fmt.decay_bits) - 1;
   img.dx.assign(n, 0);
   img.dy.assign(n, 0);
   img.has_x = net.has_x;
@@ -226,8 +233,13 @@ RegisterImage quantize(const Network& net, const HardwareSpec& hw) {
   };
   img.x_impulse = impulse(net.impulse_x, "impulse_x");
   img.y_impulse = impulse(net.impulse_y, "impulse_y");
+}
 
-  // ---- projections ----
+// Step 4. Projections: sign mode, weight exponent and mantissas, and for plastic ones the
+// learning-rate mantissas with one exponent per direction.
+void quantize_projections(const Network& net, const HardwareSpec& hw, RegisterImage& img) {
+  const HardwareFormat& fmt = hw.format;
+  const double s_v = img.voltage_scale;
   const auto nwb = static_cast<uint32_t>(fmt.num_weight_bits);
   for (const auto& pr : net.projections) {
     ProjectionImage pi;
@@ -273,23 +285,27 @@ RegisterImage quantize(const Network& net, const HardwareSpec& hw) {
     }
     img.projections.push_back(std::move(pi));
   }
+}
 
-  // ---- input port: signed mantissas with one exponent ----
-  {
-    double wmax = 0.0;
-    for (double w : net.input.weight) wmax = std::max(wmax, std::abs(w));
-    const double mmax = static_cast<double>(pow2(fmt.weight_bits) - 1);
-    int e = -fmt.weight_exp_max;
-    while (e < fmt.weight_exp_max && wmax * s_v / std::ldexp(1.0, fmt.act_shift + e) > mmax + 0.5) ++e;
-    img.input_weight_exp = e;
-    const double unit = std::ldexp(1.0, fmt.act_shift + e) / s_v;
-    img.input_w.resize(net.input.weight.size());
-    for (size_t k = 0; k < net.input.weight.size(); ++k)
-      img.input_w[k] = static_cast<int32_t>(std::clamp<int64_t>(round_to_int(net.input.weight[k] / unit),
-                                                                 -static_cast<int64_t>(mmax), static_cast<int64_t>(mmax)));
-  }
+// Step 5. The input port: signed mantissas with one exponent.
+void quantize_input(const Network& net, const HardwareFormat& fmt, RegisterImage& img) {
+  const double s_v = img.voltage_scale;
+  double wmax = 0.0;
+  for (double w : net.input.weight) wmax = std::max(wmax, std::abs(w));
+  const double mmax = static_cast<double>(pow2(fmt.weight_bits) - 1);
+  int e = -fmt.weight_exp_max;
+  while (e < fmt.weight_exp_max && wmax * s_v / std::ldexp(1.0, fmt.act_shift + e) > mmax + 0.5) ++e;
+  img.input_weight_exp = e;
+  const double unit = std::ldexp(1.0, fmt.act_shift + e) / s_v;
+  img.input_w.resize(net.input.weight.size());
+  for (size_t k = 0; k < net.input.weight.size(); ++k)
+    img.input_w[k] = static_cast<int32_t>(std::clamp<int64_t>(round_to_int(net.input.weight[k] / unit),
+                                                               -static_cast<int64_t>(mmax), static_cast<int64_t>(mmax)));
+}
 
-  // ---- errors: physical vs dequantized, field by field ----
+// Step 6. The quantization error of every field: physical vs dequantized values.
+void measure_errors(const Network& net, RegisterImage& img) {
+  const uint32_t n = net.size();
   const Network q = dequantize(net, img);
   auto regs_u = [&](auto get) {
     std::vector<int64_t> r(n);
@@ -336,6 +352,21 @@ RegisterImage quantize(const Network& net, const HardwareSpec& hw) {
   }
   if (!net.input.weight.empty())
     img.errors.push_back(compare("input_weight", net.input.weight, q.input.weight, {img.input_w.begin(), img.input_w.end()}));
+}
+
+}  // namespace
+
+RegisterImage quantize(const Network& net, const HardwareSpec& hw) {
+  hw.format.validate();
+  RegisterImage img;
+  img.format = hw.format;
+  img.trace_scale = hw.trace_scale;
+  img.voltage_scale = voltage_scale(net, hw);
+  quantize_neurons(net, hw, img);
+  quantize_traces(net, hw, img);
+  quantize_projections(net, hw, img);
+  quantize_input(net, hw.format, img);
+  measure_errors(net, img);
   return img;
 }
 
