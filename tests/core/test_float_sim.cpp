@@ -14,13 +14,14 @@ using namespace hrsnn;
 
 namespace {
 Network one_neuron(double tau_mem, double tau_syn, double v_thresh, double bias, uint32_t t_ref, double v_reset = 0.0) {
-  const std::string text = test::one_neuron_spec({.tau_mem_ms = tau_mem,
-                                                  .tau_syn_ms = tau_syn,
-                                                  .v_thresh = v_thresh,
-                                                  .v_reset = v_reset,
-                                                  .bias = bias,
-                                                  .t_ref_steps = t_ref});
-  return build_network(parse_spec(text, "one_neuron"));
+  test::OneNeuron n;
+  n.tau_mem_ms = tau_mem;
+  n.tau_syn_ms = tau_syn;
+  n.v_thresh = v_thresh;
+  n.v_reset = v_reset;
+  n.bias = bias;
+  n.t_ref_steps = t_ref;
+  return build_network(parse_spec(test::one_neuron_spec(n), "one_neuron"));
 }
 }  // namespace
 

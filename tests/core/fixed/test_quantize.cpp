@@ -22,8 +22,12 @@ namespace {
 double tau_for(int d) { return -1.0 / std::log1p(-d / 4096.0); }
 
 std::string one_neuron_spec(int du_eff, int dv, double v_thresh) {
-  return test::one_neuron_spec(
-      {.tau_mem_ms = tau_for(dv), .tau_syn_ms = tau_for(du_eff), .v_thresh = v_thresh, .seed = 4});
+  test::OneNeuron n;
+  n.tau_mem_ms = tau_for(dv);
+  n.tau_syn_ms = tau_for(du_eff);
+  n.v_thresh = v_thresh;
+  n.seed = 4;
+  return test::one_neuron_spec(n);
 }
 
 const fixed::FieldError& field(const fixed::RegisterImage& img, const std::string& name) {
