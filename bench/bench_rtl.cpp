@@ -1,5 +1,5 @@
-// The Verilated neuron core (hw_model/rtl/neuron_core.v, through rtl_tests/rtl_core.hpp) beside
-// FixedSimulator on the same network and input: network steps/s of each, and the RTL's clock
+// The Verilated neuron core (hw_model/rtl/neuron_core.v, through hw_model/verilated/rtl_core.hpp)
+// beside FixedSimulator on the same network and input: network steps/s of each, and the RTL's clock
 // cycles per step and Verilator cycles/s. Both run the same 2,000 steps from step 0 (STDP changes
 // the activity as a run goes on, so equal segments make the two figures comparable); the RTL's
 // loading through its load port is outside the timed loop.
@@ -10,7 +10,7 @@
 #include "core/input.hpp"
 #include "core/network.hpp"
 #include "core/spec.hpp"
-#include "rtl_tests/rtl_core.hpp"
+#include "hw_model/verilated/rtl_core.hpp"
 
 #include <benchmark/benchmark.h>
 

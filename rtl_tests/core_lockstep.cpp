@@ -1,5 +1,5 @@
 // Lockstep test: the Verilated neuron core against FixedSimulator on one network spec, every
-// observable compared at every step (rtl_tests/lockstep.hpp). Prints
+// observable compared at every step (hw_model/verilated/lockstep.hpp). Prints
 // "identical for N steps: ..." or the first divergence with its coordinates, and the cost of the
 // RTL simulation (cycles per step, Verilator cycles/s).
 //
@@ -10,7 +10,7 @@
 #include "core/fixed/prng.hpp"
 #include "core/network.hpp"
 #include "core/spec.hpp"
-#include "rtl_tests/lockstep.hpp"
+#include "hw_model/verilated/lockstep.hpp"
 
 #include <fmt/core.h>
 

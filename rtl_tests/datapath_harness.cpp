@@ -22,7 +22,7 @@
 #include "Vdatapath_top.h"
 #include "core/fixed/datapath.hpp"
 #include "core/fixed/prng.hpp"
-#include "rtl_tests/rtl_profiles.hpp"
+#include "hw_model/verilated/rtl_profiles.hpp"
 #include "verilated.h"
 
 #ifndef HRSNN_RTL_PROFILE
@@ -100,7 +100,7 @@ const uint32_t kRandCorners[] = {0U, 0xFFFFFFFFU, 0x5A5A5A5AU};
 
 class Harness {
  public:
-  Harness(const hrsnn::rtl_tests::RtlProfile& profile, const HardwareFormat& reference, uint64_t seed)
+  Harness(const hrsnn::rtl::RtlProfile& profile, const HardwareFormat& reference, uint64_t seed)
       : profile_(profile), f_(reference), rng_(seed) {
     top_ = new Vdatapath_top{&context_};
   }
@@ -583,7 +583,7 @@ class Harness {
   const char* phase_ = "directed";
 
  private:
-  const hrsnn::rtl_tests::RtlProfile& profile_;
+  const hrsnn::rtl::RtlProfile& profile_;
   const HardwareFormat f_;
   TestRng rng_;
   VerilatedContext context_;
@@ -616,8 +616,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  const auto profiles = hrsnn::rtl_tests::rtl_profiles();
-  const hrsnn::rtl_tests::RtlProfile* profile = nullptr;
+  const auto profiles = hrsnn::rtl::rtl_profiles();
+  const hrsnn::rtl::RtlProfile* profile = nullptr;
   for (const auto& p : profiles) {
     if (p.name == profile_name) profile = &p;
   }

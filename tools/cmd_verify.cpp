@@ -1,6 +1,6 @@
 // hrsnn verify SPEC: run the Verilated neuron core (hw_model/rtl/neuron_core.v) in lockstep with
 // the fixed-point core on a spec, comparing spikes, u, v, refractory counts, traces, weights, PRNG
-// states and event counts after every step (rtl_tests/lockstep.hpp). Prints
+// states and event counts after every step (hw_model/verilated/lockstep.hpp). Prints
 // "identical for N steps: ..." or the first divergence. --probe IDS --probe-out FILE records the RTL
 // core's u and v of those neurons at every step, in the format of `hrsnn run --probe`
 // (step,neuron,u,v in threshold units: register / voltage_scale), for `hrsnn report --rtl-probes`.
@@ -20,7 +20,7 @@
 #include <vector>
 
 #ifdef HRSNN_HAVE_RTL
-#include "rtl_tests/lockstep.hpp"
+#include "hw_model/verilated/lockstep.hpp"
 #endif
 
 namespace hrsnn::cli {

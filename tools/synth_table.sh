@@ -3,8 +3,8 @@
 # with Yosys for each register profile, at small memory sizes, and prints one table row per profile:
 #   iCE40 (synth_ice40): 4-input LUTs, carry cells, flip-flops, 4-kbit block RAMs;
 #   generic (synth, memories kept as macros): logic gates, flip-flops, memories and their bits.
-# The profiles' widths come from the C++ HardwareFormat (rtl_tests/gen_rtl_params.cpp, compiled
-# here), the same single source the Verilator builds use.
+# The profiles' widths come from the C++ HardwareFormat (hw_model/verilated/gen_rtl_params.cpp,
+# compiled here), the same single source the Verilator builds use.
 #
 # Usage: tools/synth_table.sh [--profiles "loihi narrow"] [--neurons-log2 6] [--synapses-log2 10]
 #                             [--projections 4] [--ring-log2 2] [--keep DIR]
@@ -36,7 +36,7 @@ work=$(mktemp -d)
 trap 'if [ -n "$keep" ]; then mkdir -p "$keep"; cp -r "$work"/. "$keep"/; fi; rm -rf "$work"' EXIT
 
 # The profiles' Verilog parameters, from the C++ field table.
-g++ -std=c++20 -O1 -I"$root" -o "$work/gen_rtl_params" "$root/rtl_tests/gen_rtl_params.cpp" "$root/core/fixed/format.cpp"
+g++ -std=c++20 -O1 -I"$root" -o "$work/gen_rtl_params" "$root/hw_model/verilated/gen_rtl_params.cpp" "$root/core/fixed/format.cpp"
 "$work/gen_rtl_params" "$work" > "$work/params.cmake"
 declared=$(grep -oE 'parameter[[:space:]]+integer[[:space:]]+[A-Za-z_0-9]+' "$root/hw_model/rtl/neuron_core.v" | awk '{print $3}')
 sources=$(ls "$root"/hw_model/rtl/*.v | tr '\n' ' ')

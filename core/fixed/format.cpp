@@ -1,8 +1,8 @@
 // Twin: the Verilog parameters of hw_model/rtl/*.v. Field table, validation and named profiles
 // of HardwareFormat (see format.hpp and docs/arithmetic.md §1, §7).
 //
-// This file depends on the standard library only: rtl_tests/gen_rtl_params.cpp compiles it at
-// configure time to hand the profiles' parameters to Verilator.
+// This file depends on the standard library only: hw_model/verilated/gen_rtl_params.cpp compiles
+// it at configure time to hand the profiles' parameters to Verilator.
 #include "core/fixed/format.hpp"
 
 #include <array>

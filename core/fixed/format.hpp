@@ -1,8 +1,8 @@
 // Twin: the Verilog parameters of hw_model/rtl/*.v (U_BITS, DECAY_ROUNDING, ...). The register
 // format of the fixed-point core: every width, shift, offset, rounding mode and overflow rule of
 // docs/arithmetic.md is one field here, with its default = the `loihi` profile (DESIGN §3). The
-// RTL gets its parameters from this struct only: rtl_tests/gen_rtl_params.cpp prints them at
-// configure time (see format_fields()), so C++ and Verilog widths never have two copies.
+// RTL gets its parameters from this struct only: hw_model/verilated/gen_rtl_params.cpp prints them
+// at configure time (see format_fields()), so C++ and Verilog widths never have two copies.
 #pragma once
 
 #include <cstdint>

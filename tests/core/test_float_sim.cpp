@@ -3,7 +3,7 @@
 #include "core/float_sim.hpp"
 #include "core/network.hpp"
 #include "core/spec.hpp"
-#include "test_helpers.hpp"
+#include "tests/support/tiny_specs.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/core.h>
@@ -14,21 +14,14 @@ using namespace hrsnn;
 
 namespace {
 Network one_neuron(double tau_mem, double tau_syn, double v_thresh, double bias, uint32_t t_ref, double v_reset = 0.0) {
-  const std::string text = fmt::format(R"(
-[simulation]
-dt_ms = 1.0
-[[populations]]
-name = "N"
-size = 1
-tau_mem_ms = {}
-tau_syn_ms = {}
-v_thresh = {}
-v_reset = {}
-bias = {}
-t_ref_steps = {}
-)",
-                                       tau_mem, tau_syn, v_thresh, v_reset, bias, t_ref);
-  return build_network(parse_spec(text, "one_neuron"));
+  test::OneNeuron n;
+  n.tau_mem_ms = tau_mem;
+  n.tau_syn_ms = tau_syn;
+  n.v_thresh = v_thresh;
+  n.v_reset = v_reset;
+  n.bias = bias;
+  n.t_ref_steps = t_ref;
+  return build_network(parse_spec(test::one_neuron_spec(n), "one_neuron"));
 }
 }  // namespace
 

@@ -3,10 +3,10 @@
 #include "optimize/bo.hpp"
 
 #include "optimize/space.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/core.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -60,14 +60,6 @@ Objective plain(double (*f)(const std::vector<double>&)) {
 }
 
 double best_value(const Result& r) { return r.best ? r.history[*r.best].value : std::numeric_limits<double>::infinity(); }
-
-// A scratch directory per test case and process (CTest may run cases in parallel).
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("hrsnn_opt_{}_{}", name, ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 struct Tally {
   int bo = 0, random = 0;
@@ -168,7 +160,8 @@ TEST_CASE("Initial points are evaluated first, before the design", "[bo]") {
 }
 
 TEST_CASE("A resumed run yields exactly the history of an uninterrupted one", "[bo][checkpoint]") {
-  const fs::path dir = scratch("resume");
+  const hrsnn::test::ScratchDir scratch("resume");
+  const fs::path& dir = scratch.path();
   std::atomic<int> calls{0};
   // Fails (throws) in one corner and returns NaN in another, so failures cross the resume too;
   // reports a metric and a constraint value.
@@ -247,7 +240,6 @@ TEST_CASE("A resumed run yields exactly the history of an uninterrupted one", "[
     CHECK(calls == 0);
     require_same_history(full, again);
   }
-  fs::remove_all(dir);
 }
 
 TEST_CASE("Failed and NaN evaluations are recorded, modelled and never stop the run", "[bo]") {
@@ -374,7 +366,8 @@ TEST_CASE("A noisy objective is handled by the fitted noise term", "[bo]") {
 }
 
 TEST_CASE("History, convergence and timings are written as CSV and JSON", "[bo][output]") {
-  const fs::path dir = scratch("output");
+  const hrsnn::test::ScratchDir scratch("output");
+  const fs::path& dir = scratch.path();
   const SearchSpace space({{"x1", "a.x1", -5.0, 10.0, Scale::linear, false, 0},
                            {"x2", "a.x2", 0.0, 15.0, Scale::linear, false, 0}});
   const Objective objective = [](const std::vector<double>& x, uint64_t) {
@@ -412,7 +405,6 @@ TEST_CASE("History, convergence and timings are written as CSV and JSON", "[bo][
   int files = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++files;
   CHECK(files == 2);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("Bad options are rejected before anything is evaluated", "[bo]") {

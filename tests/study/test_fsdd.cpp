@@ -2,7 +2,7 @@
 // errors for a missing directory, an empty one and an unparsable name.
 #include "study/fsdd.hpp"
 #include "study/wav.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +11,7 @@
 #include <set>
 
 using namespace hrsnn::study;
-using hrsnn::study::testing::TempDir;
+using hrsnn::test::ScratchDir;
 
 namespace {
 
@@ -71,7 +71,7 @@ TEST_CASE("FSDD features of real recordings are finite frames x bands matrices",
 
 TEST_CASE("FSDD loading fails clearly for a missing directory, no files, or a bad name",
           "[study][fsdd]") {
-  const TempDir dir("fsdd");
+  const ScratchDir dir("fsdd");
   CHECK_THROWS_WITH(list_fsdd(dir.path() / "nope"), Catch::Contains("does not exist"));
   CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("no .wav files"));
 

@@ -2,88 +2,26 @@
 // located errors, point generation (axes, grids, deduplication, the num_weight_bits rule),
 // every point evaluated, resume after an interruption (with a torn last line) equal to an
 // uninterrupted run, K = N profiles reproducing per-neuron registers and K = 1 a homogeneous
-// network, and the CLI end to end.
+// network (the CLI end to end is tests/tools/test_quantize_cli.cpp).
 #include "core/fixed/quantize.hpp"
 #include "core/io.hpp"
 #include "core/network.hpp"
 #include "study/quant_sweep.hpp"
 #include "study/quant_tasks.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/scratch_dir.hpp"
+#include "tests/support/tiny_specs.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <set>
 
 using namespace hrsnn;
 using namespace hrsnn::study;
-using hrsnn::study::testing::TempDir;
+using hrsnn::test::ScratchDir;
 
 namespace {
-
-constexpr const char* kTinySpec = R"(
-[simulation]
-dt_ms = 1.0
-steps = 200
-seed = 1
-
-[[populations]]
-name = "E"
-size = 48
-kind = "excitatory"
-tau_mem_ms = { dist = "gamma", mean = 20.0, cv = 0.5, min = 2.0, max = 200.0 }
-tau_syn_ms = 5.0
-t_ref_steps = 2
-
-[[populations]]
-name = "I"
-size = 12
-kind = "inhibitory"
-tau_mem_ms = { dist = "gamma", mean = 10.0, cv = 0.5, min = 1.0, max = 100.0 }
-tau_syn_ms = 5.0
-t_ref_steps = 1
-
-[[projections]]
-name = "EE"
-pre = "E"
-post = "E"
-p = 0.3
-weight = { dist = "uniform", low = 0.0, high = 0.1 }
-[projections.stdp]
-eta_plus = { dist = "lognormal", mean = 2.0e-3, cv = 0.5 }
-eta_minus = { dist = "lognormal", mean = 2.4e-3, cv = 0.5 }
-tau_plus_ms = 20.0
-tau_minus_ms = 20.0
-w_min = 0.0
-w_max = 0.2
-
-[[projections]]
-name = "EI"
-pre = "E"
-post = "I"
-p = 0.3
-weight = { dist = "uniform", low = 0.0, high = 0.1 }
-
-[[projections]]
-name = "IE"
-pre = "I"
-post = "E"
-p = 0.3
-weight = { dist = "uniform", low = 0.0, high = 0.2 }
-
-[input]
-encoder = "current"
-fraction = 0.5
-weight = { dist = "uniform", low = 0.0, high = 0.1 }
-steps_per_sample = 5
-signal = "uniform"
-
-[hardware]
-lr_mant_bits = 8
-trace_scale = 16.0
-)";
 
 constexpr const char* kTinySweep = R"(
 [run]
@@ -103,7 +41,7 @@ field = "tau_profiles"
 values = [60, 1]
 )";
 
-NetworkSpec tiny_spec() { return parse_spec(kTinySpec, "tiny.toml"); }
+NetworkSpec tiny_spec() { return parse_spec(test::kSweepSpec, "tiny.toml"); }
 
 QuantSweepConfig tiny_sweep(const NetworkSpec& spec, const std::string& text = kTinySweep) {
   QuantSweepConfig c = parse_quant_sweep(text, "sweep.toml");
@@ -181,7 +119,7 @@ TEST_CASE("a tiny sweep evaluates every point and resumes after an interruption 
   const NetworkSpec spec = tiny_spec();
   const QuantSweepConfig config = tiny_sweep(spec);
   REQUIRE(config.points.size() == 4);  // base, weight_bits=4, tau_profiles=60, tau_profiles=1
-  TempDir whole("quant_whole"), broken("quant_broken");
+  ScratchDir whole("quant_whole"), broken("quant_broken");
 
   QuantRunOptions opt;
   opt.threads = 2;
@@ -249,7 +187,7 @@ TEST_CASE("the sweep's K = N point reproduces per-neuron registers and its K = 1
   CHECK(base_pairs.size() > 10);
   CHECK(one_pairs.size() == 1);
 
-  TempDir dir("quant_k");
+  ScratchDir dir("quant_k");
   QuantRunOptions opt;
   opt.out_dir = dir.path();
   opt.threads = 1;
@@ -275,7 +213,7 @@ TEST_CASE("the sweep's K = N point reproduces per-neuron registers and its K = 1
 TEST_CASE("the summary pairs task scores with the float reference and lists axes for plotting", "[study][quant]") {
   const NetworkSpec spec = tiny_spec();
   const QuantSweepConfig config = tiny_sweep(spec);
-  TempDir dir("quant_summary");
+  ScratchDir dir("quant_summary");
   QuantRunOptions opt;
   opt.out_dir = dir.path();
   opt.tasks = fake_tasks;
@@ -296,20 +234,6 @@ TEST_CASE("the summary pairs task scores with the float reference and lists axes
   const std::string csv = read_text_file(dir.path() / "quant.csv");
   CHECK_THAT(csv, Catch::StartsWith("job,kind,point,seed,metric,value\n"));
   CHECK_THAT(csv, Catch::Contains("point/weight_bits=4/seed=1,point,weight_bits=4,1,tasks.memory.mc,8\n"));
-}
-
-TEST_CASE("hrsnn quantize runs a sweep end to end", "[study][quant][cli]") {
-  TempDir dir("quant_cli");
-  write_text_atomic(dir.path() / "tiny.toml", kTinySpec);
-  write_text_atomic(dir.path() / "sweep.toml", "[run]\nfidelity_steps = 100\n[[axis]]\nfield = \"trace_bits\"\nvalues = [6]\n");
-  const std::string out = (dir.path() / "out").string();
-  const std::string cmd = std::string(HRSNN_CLI_PATH) + " quantize --spec " + (dir.path() / "tiny.toml").string() +
-                          " --sweep " + (dir.path() / "sweep.toml").string() + " --out " + out +
-                          " --no-tasks --jobs 1 > " + (dir.path() / "log.txt").string() + " 2>&1";
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  const auto j = nlohmann::json::parse(read_text_file(dir.path() / "out" / "quant.json"));
-  CHECK(j["points"].size() == 2);
-  CHECK(j["points"][1]["id"] == "trace_bits=6");
 }
 
 TEST_CASE("the study task evaluator scores memory capacity of a sweep point on the fixed core", "[study][quant]") {

@@ -1,37 +1,25 @@
 // The study (study/study.hpp): the four variants share their connectivity, network scaling,
-// the configuration file, and the whole study end to end on a tiny configuration through the CLI.
+// the configuration file (the whole study end to end through the CLI is
+// tests/tools/test_study_cli.cpp).
 #include "core/io.hpp"
 #include "core/network.hpp"
 #include "study/study.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <memory>
-#include <set>
 #include <string>
 
 using namespace hrsnn;
 using namespace hrsnn::study;
-using hrsnn::study::testing::TempDir;
+using hrsnn::test::ScratchDir;
 
 namespace {
 
 NetworkSpec example(const char* name) { return load_spec(std::string(HRSNN_SOURCE_DIR "/examples/") + name); }
-
-std::pair<int, std::string> run_cli(const std::string& args) {
-  const std::string cmd = std::string(HRSNN_CLI_PATH) + " " + args + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
-  const int status = pclose(pipe.release());
-  return {status, out};
-}
 
 }  // namespace
 
@@ -79,7 +67,7 @@ TEST_CASE("make_variant refuses specs with different populations", "[study][vari
 
 TEST_CASE("study configuration files are read over a base, relative paths resolved, errors located",
           "[study][config]") {
-  const TempDir dir("config");
+  const ScratchDir dir("config");
   write_text_atomic(dir.path() / "s.toml", R"(
 [study]
 homogeneous = "a.toml"
@@ -123,71 +111,4 @@ TEST_CASE("examples/study.toml states exactly the built-in defaults", "[study][c
     for (auto* value : {&(*j)["homogeneous_spec"], &(*j)["heterogeneous_spec"], &(*j)["fsdd"]["data"]})
       *value = std::filesystem::weakly_canonical(value->get<std::string>()).string();
   CHECK(from_file.dump(1) == defaults.dump(1));
-}
-
-TEST_CASE("hrsnn study on a tiny configuration writes every row and every claim", "[study][cli][slow]") {
-  const TempDir dir("study_e2e");
-  // The quick configuration made smaller still: 2 seeds, 60-neuron networks, 120 FSDD recordings.
-  write_text_atomic(dir.path() / "tiny.toml", R"(
-[study]
-seeds = 2
-size_scale = 0.06
-[memory]
-samples = 300
-max_delay = 10
-[prediction]
-samples = 300
-[fsdd]
-fit_per_group = 1
-warmup_utterances = 1
-)");
-  const auto [status, out] =
-      run_cli("study --quick --config " + (dir.path() / "tiny.toml").string() + " --out " + dir.path().string());
-  INFO(out);
-  REQUIRE(status == 0);
-  const nlohmann::json j = nlohmann::json::parse(read_text_file(dir.path() / "study.json"));
-  CHECK(j["format"] == "hrsnn-study/1");
-  std::set<std::pair<std::string, std::string>> rows;
-  for (const auto& r : j["table"]) rows.emplace(r["model"], r["arith"]);
-  for (const char* m : {"mrsnn", "het-neurons", "het-stdp", "hrsnn"})
-    for (const char* a : {"float64", "fixed"}) CHECK(rows.count({m, a}) == 1);
-  CHECK(rows.count({"esn", "float64"}) == 1);
-  CHECK(rows.count({"linear", "float64"}) == 1);
-  for (const auto& r : j["table"]) {
-    INFO(r["model"] << " " << r["arith"]);
-    const auto& m = r["metrics"];
-    if (r["model"] != "linear") CHECK(m.contains("memory.mc"));
-    CHECK(m.contains("mackey-glass.nrmse"));
-    CHECK(m.contains("lorenz.nrmse"));
-    CHECK(m.contains("fsdd.accuracy"));
-    if (r["model"] != "esn" && r["model"] != "linear") {
-      CHECK(m["memory.mc"]["n"] == 2);
-      CHECK(m.contains("memory.S"));
-      CHECK(m.contains("memory.E"));
-    }
-  }
-  std::set<std::pair<std::string, std::string>> claims;
-  for (const auto& c : j["claims"]) {
-    claims.emplace(c["id"], c["arith"]);
-    CHECK(std::set<std::string>{"holds", "fails", "inconclusive"}.count(c["verdict"].get<std::string>()) == 1);
-  }
-  for (const char* id : {"a", "b", "c"})
-    for (const char* a : {"float64", "fixed"}) CHECK(claims.count({id, a}) == 1);
-  for (const auto& r : j["records"]) CHECK_FALSE(r.contains("error"));
-  // The CSV has a header and one line per (record, metric).
-  const std::string csv = read_text_file(dir.path() / "study.csv");
-  CHECK(csv.rfind("model,arith,seed,task,metric,value\n", 0) == 0);
-  CHECK(csv.find("hrsnn,fixed,2,memory,mc,") != std::string::npos);
-  CHECK(out.find("claim (c) [fixed]") != std::string::npos);
-}
-
-TEST_CASE("hrsnn mc reports the memory capacity of a spec over seeds", "[study][cli]") {
-  const auto [status, out] =
-      run_cli(std::string("mc ") + HRSNN_SOURCE_DIR "/examples/mrsnn.toml --quick --seeds 2 --size-scale 0.06");
-  INFO(out);
-  CHECK(status == 0);
-  CHECK(out.find("mc on") != std::string::npos);
-  CHECK(out.find("mean") != std::string::npos);
-  const auto [bad, msg] = run_cli(std::string("task --task nope --spec ") + HRSNN_SOURCE_DIR "/examples/mrsnn.toml");
-  CHECK(bad != 0);
 }

@@ -1,7 +1,7 @@
 // WAV reader: valid mono 16-bit PCM is read exactly (unknown and odd-sized chunks skipped);
 // malformed files are rejected with a message naming the file and the problem.
 #include "study/wav.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,7 +13,7 @@
 using hrsnn::study::parse_wav;
 using hrsnn::study::read_wav;
 using hrsnn::study::WavError;
-using hrsnn::study::testing::TempDir;
+using hrsnn::test::ScratchDir;
 
 namespace {
 
@@ -64,7 +64,7 @@ struct WavBuilder {
   }
 };
 
-std::filesystem::path write_bytes(const TempDir& dir, const std::string& name,
+std::filesystem::path write_bytes(const ScratchDir& dir, const std::string& name,
                                   const std::vector<std::uint8_t>& bytes) {
   const auto path = dir.path() / name;
   std::ofstream f(path, std::ios::binary);
@@ -92,7 +92,7 @@ const std::vector<std::int16_t> kSamples = {0, 1, -1, 32767, -32768, 1234, -4321
 
 TEST_CASE("A mono 16-bit PCM file round-trips through write_wav and read_wav exactly",
           "[study][wav]") {
-  const TempDir dir("wav_roundtrip");
+  const ScratchDir dir("wav_roundtrip");
   const auto path = dir.path() / "tone.wav";
   hrsnn::study::write_wav(path, 8000, kSamples);
   const auto audio = read_wav(path);
@@ -134,7 +134,7 @@ TEST_CASE("Unknown chunks, odd-size pad bytes and WAVE_FORMAT_EXTENSIBLE PCM are
 
 TEST_CASE("Malformed WAV files are rejected with the file name and the problem",
           "[study][wav]") {
-  const TempDir dir("wav_bad");
+  const ScratchDir dir("wav_bad");
   const auto good_fmt = WavBuilder::fmt_body(1, 1, 8000, 16);
   const auto data = WavBuilder::pcm16(kSamples);
 

@@ -7,7 +7,7 @@
 
 #include "core/counters.hpp"
 #include "core/fixed/fixed_sim.hpp"
-#include "rtl_tests/rtl_core.hpp"
+#include "hw_model/verilated/rtl_core.hpp"
 
 #include <cstdint>
 #include <functional>

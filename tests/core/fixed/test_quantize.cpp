@@ -7,6 +7,7 @@
 #include "core/foundation/random.hpp"
 #include "core/run.hpp"
 #include "core/spec.hpp"
+#include "tests/support/tiny_specs.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/core.h>
@@ -21,18 +22,12 @@ namespace {
 double tau_for(int d) { return -1.0 / std::log1p(-d / 4096.0); }
 
 std::string one_neuron_spec(int du_eff, int dv, double v_thresh) {
-  return fmt::format(R"(
-[simulation]
-dt_ms = 1.0
-seed = 4
-[[populations]]
-name = "N"
-size = 1
-tau_syn_ms = {:.17g}
-tau_mem_ms = {:.17g}
-v_thresh = {}
-)",
-                     tau_for(du_eff), tau_for(dv), v_thresh);
+  test::OneNeuron n;
+  n.tau_mem_ms = tau_for(dv);
+  n.tau_syn_ms = tau_for(du_eff);
+  n.v_thresh = v_thresh;
+  n.seed = 4;
+  return test::one_neuron_spec(n);
 }
 
 const fixed::FieldError& field(const fixed::RegisterImage& img, const std::string& name) {

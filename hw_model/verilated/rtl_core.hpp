@@ -4,7 +4,7 @@
 // v, refractory counts, traces, weights, event counts, PRNG states), so that rtl_tests/ and
 // `hrsnn verify` can compare the two at every step.
 //
-// The core is Verilated once per register profile (rtl_tests/CMakeLists.txt,
+// The core is Verilated once per register profile (hw_model/verilated/CMakeLists.txt,
 // HRSNN_RTL_CORE_PROFILES); RtlCore picks the model whose profile has exactly the image's
 // HardwareFormat and refuses any other format, naming the fields that differ.
 #pragma once
@@ -22,7 +22,8 @@
 
 namespace hrsnn::rtl {
 
-// Memory sizes the core was Verilated with (HRSNN_RTL_CORE_* in rtl_tests/CMakeLists.txt).
+// Memory sizes the core was Verilated with (HRSNN_RTL_CORE_* in
+// hw_model/verilated/verilator.cmake).
 struct CoreCapacity {
   uint32_t neurons = 0;          // neuron memories
   uint64_t synapses = 0;         // synapse memories (all projections) and transposed entries

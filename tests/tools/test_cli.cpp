@@ -1,45 +1,24 @@
 // The hrsnn command line as a user runs it: outputs written, CSV formats, clear errors.
 #include "core/io.hpp"
+#include "tests/support/cli.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <string>
 
-namespace {
-struct Result {
-  int status = 0;
-  std::string out;
-};
-
-Result run(const std::string& args) {
-  const std::string cmd = std::string(HRSNN_CLI_PATH) + " " + args + " 2>&1";
-  Result r;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  REQUIRE(pipe);
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) r.out.append(buf, n);
-  r.status = pclose(pipe.release());
-  return r;
-}
-
-std::filesystem::path temp_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("hrsnn_test_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-}  // namespace
+using hrsnn::test::CliResult;
+using hrsnn::test::run_cli;
 
 TEST_CASE("hrsnn run writes summary.json, spikes and probes, and exports the network", "[cli]") {
-  const auto dir = temp_dir("run");
+  const hrsnn::test::ScratchDir scratch("run");
+  const std::filesystem::path& dir = scratch.path();
   const std::string spec = std::string(HRSNN_SOURCE_DIR) + "/examples/hrsnn.toml";
-  const Result r = run("run " + spec + " --steps 200 --quiet --probe 0,5 --out " + dir.string() +
-                       " --export-network " + (dir / "net.json").string());
+  const CliResult r = run_cli("run " + spec + " --steps 200 --quiet --probe 0,5 --out " + dir.string() +
+                              " --export-network " + (dir / "net.json").string());
   INFO(r.out);
   REQUIRE(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("synaptic events"));
@@ -61,23 +40,22 @@ TEST_CASE("hrsnn run writes summary.json, spikes and probes, and exports the net
   CHECK(synapses == summary["synapses"].get<size_t>());
   for (const char* key : {"post", "weight", "delay_steps", "plastic", "eta_plus", "eta_minus", "w_min", "w_max"})
     CHECK(net["synapses"][key].size() == synapses);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("hrsnn run --spikes npy writes a NumPy array", "[cli]") {
-  const auto dir = temp_dir("npy");
-  const Result r = run("run " + std::string(HRSNN_SOURCE_DIR) + "/examples/mrsnn.toml --steps 50 --quiet --spikes npy --out " +
-                       dir.string());
+  const hrsnn::test::ScratchDir scratch("npy");
+  const std::filesystem::path& dir = scratch.path();
+  const CliResult r = run_cli("run " + std::string(HRSNN_SOURCE_DIR) + "/examples/mrsnn.toml --steps 50 --quiet --spikes npy --out " +
+                              dir.string());
   REQUIRE(r.status == 0);
   const std::string npy = hrsnn::read_text_file(dir / "spikes.npy");
   REQUIRE(npy.size() > 64);
   CHECK(npy.substr(0, 6) == "\x93NUMPY");
   CHECK_THAT(npy.substr(10, 60), Catch::Contains("'descr': '<u8'"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("hrsnn neuron --arith float prints step,u,v,spike from step 0", "[cli]") {
-  const Result r = run("neuron --arith float --tau-syn-ms 1e-9 --tau-mem-ms 1e9 --v-thresh 1.5 --steps 4 --input \"0:1,1:1\"");
+  const CliResult r = run_cli("neuron --arith float --tau-syn-ms 1e-9 --tau-mem-ms 1e9 --v-thresh 1.5 --steps 4 --input \"0:1,1:1\"");
   INFO(r.out);
   REQUIRE(r.status == 0);
   // tau_syn -> 0 replaces u by the input each step; tau_mem -> inf integrates v.
@@ -85,20 +63,20 @@ TEST_CASE("hrsnn neuron --arith float prints step,u,v,spike from step 0", "[cli]
 }
 
 TEST_CASE("bad command-line input gives a clear error and a non-zero status", "[cli]") {
-  const Result bad_input = run("neuron --steps 3 --input \"0:abc\"");
+  const CliResult bad_input = run_cli("neuron --steps 3 --input \"0:abc\"");
   CHECK(bad_input.status != 0);
   CHECK_THAT(bad_input.out, Catch::Contains("--input: 'abc' is not a number"));
-  const Result bad_item = run("neuron --steps 3 --input \"5\"");
+  const CliResult bad_item = run_cli("neuron --steps 3 --input \"5\"");
   CHECK_THAT(bad_item.out, Catch::Contains("--input: item '5' is not STEP:VALUE"));
-  const auto dir = temp_dir("badspec");
+  const hrsnn::test::ScratchDir scratch("badspec");
+  const std::filesystem::path& dir = scratch.path();
   {
     FILE* f = std::fopen((dir / "bad.toml").c_str(), "w");
     std::fputs("[[populations]]\nname = \"E\"\nsize = 0\n", f);
     std::fclose(f);
   }
-  const Result bad_spec = run("run " + (dir / "bad.toml").string() + " --quiet --out " + dir.string());
+  const CliResult bad_spec = run_cli("run " + (dir / "bad.toml").string() + " --quiet --out " + dir.string());
   CHECK(bad_spec.status != 0);
   CHECK_THAT(bad_spec.out, Catch::Contains("bad.toml:3: populations[0].size: value 0 out of range"));
   CHECK_FALSE(std::filesystem::exists(dir / "summary.json"));
-  std::filesystem::remove_all(dir);
 }

@@ -5,6 +5,8 @@
 // The named profiles of core/fixed/format.cpp come first; the cover_* variants are test-only
 // formats that exercise every rounding mode and overflow rule and odd or extreme widths, which
 // the two named profiles alone leave out (a Verilog parameter is fixed per Verilated model).
+// They live here, beside the generator, because the generator prints every profile's parameters
+// in one configure-time run for every Verilated model (the core here, the harnesses of rtl_tests/).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +15,7 @@
 
 #include "core/fixed/format.hpp"
 
-namespace hrsnn::rtl_tests {
+namespace hrsnn::rtl {
 
 struct RtlProfile {
   std::string_view name;
@@ -128,4 +130,4 @@ inline std::vector<RtlProfile> rtl_profiles() {
   return out;
 }
 
-}  // namespace hrsnn::rtl_tests
+}  // namespace hrsnn::rtl

@@ -2,14 +2,13 @@
 // by hand from the figures in data/energy/models.toml; the loader rejects malformed tables
 // with file, line, key and allowed values; run summaries are read strictly.
 #include "hw_model/energy/energy_model.hpp"
+#include "tests/support/cli.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 namespace en = hrsnn::energy;
@@ -515,9 +514,8 @@ TEST_CASE("the JSON report carries the model name on every figure", "[energy][ou
 }
 
 TEST_CASE("`hrsnn energy RUN_DIR` prints the report and writes the JSON", "[energy][cli]") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hrsnn_energy_test_" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  std::filesystem::create_directories(dir);
+  const hrsnn::test::ScratchDir scratch("energy_run_dir");
+  const std::filesystem::path& dir = scratch.path();
   nlohmann::json s = {{"format", "hrsnn-run/1"}, {"arith", "float64"}, {"steps", 4}, {"dt_ms", 1.0},
                       {"neurons", 3},            {"synapses", 4},       {"plastic_synapses", 1},
                       {"input_samples", 2}};
@@ -527,24 +525,18 @@ TEST_CASE("`hrsnn energy RUN_DIR` prints the report and writes the JSON", "[ener
   std::ofstream(dir / "summary.json") << s.dump();
 
   const auto out_json = dir / "energy.json";
-  const std::string cmd = std::string(HRSNN_CLI_PATH) + " energy " + dir.string() +
-                          " --model loihi_davies2018 --model odin --json " + out_json.string() + " > " +
-                          (dir / "stdout.txt").string() + " 2>&1";
-  REQUIRE(std::system(cmd.c_str()) == 0);
+  const hrsnn::test::CliResult printed =
+      hrsnn::test::run_cli("energy " + dir.string() + " --model loihi_davies2018 --model odin --json " + out_json.string());
+  INFO(printed.out);
+  REQUIRE(printed.status == 0);
   std::ifstream in(out_json);
   const auto j = nlohmann::json::parse(in);
   REQUIRE(j["models"].size() == 2);
   CHECK(j["models"][0]["total_j"].get<double>() == joules(1219.1));
   CHECK(j["models"][1]["total_j"].get<double>() == joules(42.15));
-  std::stringstream printed;
-  printed << std::ifstream(dir / "stdout.txt").rdbuf();
-  CHECK_THAT(printed.str(), Catch::Contains("Spiking models, side by side"));
+  CHECK_THAT(printed.out, Catch::Contains("Spiking models, side by side"));
 
-  const std::string bad = std::string(HRSNN_CLI_PATH) + " energy " + dir.string() + " --model loihi9 > " +
-                          (dir / "err.txt").string() + " 2>&1";
-  CHECK(std::system(bad.c_str()) != 0);
-  std::stringstream err;
-  err << std::ifstream(dir / "err.txt").rdbuf();
-  CHECK_THAT(err.str(), Catch::Contains("unknown energy model 'loihi9'") && Catch::Contains("known models"));
-  std::filesystem::remove_all(dir);
+  const hrsnn::test::CliResult err = hrsnn::test::run_cli("energy " + dir.string() + " --model loihi9");
+  CHECK(err.status != 0);
+  CHECK_THAT(err.out, Catch::Contains("unknown energy model 'loihi9'") && Catch::Contains("known models"));
 }

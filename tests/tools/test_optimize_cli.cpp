@@ -1,19 +1,17 @@
 // hrsnn optimize as a user runs it, on a 40-neuron network and a budget of a few evaluations:
-// the outputs, the random-search twin, resume after an abrupt exit, failed evaluations, and the
-// objective's combination of per-seed records (optimize/network_objective.hpp).
+// the outputs, the random-search twin, resume after an abrupt exit, failed evaluations (the
+// objective's combination of per-seed records is tests/optimize/test_network_objective.cpp).
 #include "core/io.hpp"
 #include "core/spec.hpp"
-#include "optimize/network_objective.hpp"
-#include "../study/temp_dir.hpp"
+#include "tests/support/cli.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <sstream>
 #include <string>
 
@@ -22,24 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 using hrsnn::read_text_file;
 
-struct CliResult {
-  int status = 0;
-  std::string out;
-};
-
-CliResult run_cli(const std::string& args) {
-  const std::string cmd = std::string(HRSNN_CLI_PATH) + " " + args + " 2>&1";
-  CliResult r;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  REQUIRE(pipe);
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) r.out.append(buf, n);
-  r.status = pclose(pipe.release());
-  return r;
-}
-
-using Scratch = hrsnn::study::testing::TempDir;  // tests/study/temp_dir.hpp
+using hrsnn::test::CliResult;
+using hrsnn::test::run_cli;
+using Scratch = hrsnn::test::ScratchDir;
 
 // 32 E + 8 I neurons, heterogeneous tau_mem and STDP, 2 steps per input sample.
 constexpr const char* kTinySpec = R"(
@@ -276,69 +259,4 @@ TEST_CASE("hrsnn optimize names the spec file and line when a space path does no
   CHECK(r.status != 0);
   CHECK_THAT(r.out, Catch::Contains("tiny.toml"));
   CHECK_THAT(r.out, Catch::Contains("XX"));
-}
-
-// ---- the objective's combination of per-seed records ----
-
-namespace {
-hrsnn::study::Record record(uint64_t seed, double s, double mc, double narma) {
-  hrsnn::study::Record r;
-  r.seed = seed;
-  r.metrics = {{"S", s}, {"mc", mc}, {"E", mc > 0 ? s / mc : INFINITY}, {"narma10_nrmse", narma}};
-  return r;
-}
-}  // namespace
-
-TEST_CASE("The E objective averages each seed's S over MC and returns the mean MC as constraint", "[optimize_cli]") {
-  hrsnn::opt::NetworkObjectiveConfig c;
-  const auto e = hrsnn::opt::combine_records(c, {record(1, 0.02, 2.0, 0.5), record(2, 0.04, 2.0, 0.7)}, {"mc"});
-  CHECK(e.ok);
-  CHECK(e.value == Approx((0.01 + 0.02) / 2));
-  REQUIRE(e.constraints.size() == 1);
-  CHECK(e.constraints[0] == Approx(2.0));
-  CHECK(e.metrics.at("S").get<double>() == Approx(0.03));
-  CHECK(e.metrics.at("seeds").size() == 2);
-}
-
-TEST_CASE("The task objective is the task error plus lambda times S", "[optimize_cli]") {
-  hrsnn::opt::NetworkObjectiveConfig c;
-  c.kind = hrsnn::opt::ObjectiveKind::task;
-  c.task = hrsnn::study::TaskKind::memory;  // NARMA-10
-  c.activity_weight = 10.0;
-  const auto e = hrsnn::opt::combine_records(c, {record(1, 0.02, 2.0, 0.5), record(2, 0.04, 2.0, 0.7)}, {});
-  CHECK(e.ok);
-  CHECK(e.value == Approx(0.6 + 10.0 * 0.03));
-  CHECK(e.metrics.at("task_error").get<double>() == Approx(0.6));
-}
-
-TEST_CASE("A seed with no memory, no spikes or an error fails the evaluation with its reason", "[optimize_cli]") {
-  hrsnn::opt::NetworkObjectiveConfig c;
-  const auto silent = hrsnn::opt::combine_records(c, {record(1, 0.02, 2.0, 0.5), record(2, 0.0, 0.0, 1.0)}, {"mc"});
-  CHECK_FALSE(silent.ok);
-  CHECK(std::isnan(silent.value));
-  CHECK_THAT(silent.error, Catch::Contains("seed 2"));
-  CHECK_THAT(silent.error, Catch::Contains("MC"));
-  const auto noise = hrsnn::opt::combine_records(c, {record(1, 0.0, 1e-29, 1.0)}, {"mc"});
-  CHECK_FALSE(noise.ok);
-  CHECK_THAT(noise.error, Catch::Contains("remembers nothing"));
-  const auto quiet = hrsnn::opt::combine_records(c, {record(1, 0.0, 0.3, 1.0)}, {"mc"});
-  CHECK_FALSE(quiet.ok);
-  CHECK_THAT(quiet.error, Catch::Contains("silent"));
-  hrsnn::study::Record broken;
-  broken.seed = 3;
-  broken.error = "quantize: weight out of range";
-  const auto failed = hrsnn::opt::combine_records(c, {broken}, {"mc"});
-  CHECK_FALSE(failed.ok);
-  CHECK_THAT(failed.error, Catch::Contains("quantize"));
-}
-
-TEST_CASE("Common seeds are the same for every evaluation, fresh seeds differ", "[optimize_cli]") {
-  hrsnn::opt::NetworkObjectiveConfig c;
-  c.seeds = 3;
-  c.first_seed = 5;
-  CHECK(hrsnn::opt::evaluation_seeds(c, 0) == std::vector<uint64_t>{5, 6, 7});
-  CHECK(hrsnn::opt::evaluation_seeds(c, 9) == std::vector<uint64_t>{5, 6, 7});
-  c.fresh_seeds = true;
-  CHECK(hrsnn::opt::evaluation_seeds(c, 0) != hrsnn::opt::evaluation_seeds(c, 1));
-  CHECK(hrsnn::opt::evaluation_seeds(c, 4) == hrsnn::opt::evaluation_seeds(c, 4));
 }

@@ -1,4 +1,4 @@
-#include "rtl_tests/lockstep.hpp"
+#include "hw_model/verilated/lockstep.hpp"
 
 #include <fmt/core.h>
 

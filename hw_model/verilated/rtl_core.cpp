@@ -1,7 +1,7 @@
 // Driver of the Verilated neuron core; see rtl_core.hpp. The load layout written here is the one
 // neuron_core.v's header describes (synapses of all projections back to back, row and column
 // pointer tables with a base per projection, one dendrite bank per projection).
-#include "rtl_tests/rtl_core.hpp"
+#include "hw_model/verilated/rtl_core.hpp"
 
 #include "Vneuron_core_loihi.h"
 #include "Vneuron_core_loihi___024root.h"
@@ -21,7 +21,7 @@
 
 #if !defined(HRSNN_RTL_CORE_NEURONS_LOG2) || !defined(HRSNN_RTL_CORE_SYNAPSES_LOG2) || \
     !defined(HRSNN_RTL_CORE_PROJECTIONS) || !defined(HRSNN_RTL_CORE_RING_LOG2)
-#error "rtl_tests/CMakeLists.txt passes the core's memory sizes (HRSNN_RTL_CORE_*)"
+#error "hw_model/verilated/CMakeLists.txt passes the core's memory sizes (HRSNN_RTL_CORE_*)"
 #endif
 
 namespace hrsnn::rtl {
