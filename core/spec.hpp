@@ -5,7 +5,7 @@
 
 #include "core/distribution.hpp"
 #include "core/foundation/config_error.hpp"
-#include "core/fixed/format.hpp"
+#include "core/foundation/register_format.hpp"
 
 #include <cstdint>
 #include <optional>

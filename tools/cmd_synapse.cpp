@@ -4,7 +4,7 @@
 // column j to the dendritic sums that reach the post neurons at step t + 1, shifted once by
 // weight_exp. Prints CSV step,post,a.
 #include "core/fixed/datapath.hpp"
-#include "core/fixed/format.hpp"
+#include "core/foundation/register_format.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 

@@ -36,7 +36,7 @@ work=$(mktemp -d)
 trap 'if [ -n "$keep" ]; then mkdir -p "$keep"; cp -r "$work"/. "$keep"/; fi; rm -rf "$work"' EXIT
 
 # The profiles' Verilog parameters, from the C++ field table.
-g++ -std=c++20 -O1 -I"$root" -o "$work/gen_rtl_params" "$root/hw_model/verilated/gen_rtl_params.cpp" "$root/core/fixed/format.cpp"
+g++ -std=c++20 -O1 -I"$root" -o "$work/gen_rtl_params" "$root/hw_model/verilated/gen_rtl_params.cpp" "$root/core/foundation/register_format.cpp"
 "$work/gen_rtl_params" "$work" > "$work/params.cmake"
 declared=$(grep -oE 'parameter[[:space:]]+integer[[:space:]]+[A-Za-z_0-9]+' "$root/hw_model/rtl/neuron_core.v" | awk '{print $3}')
 sources=$(ls "$root"/hw_model/rtl/*.v | tr '\n' ' ')

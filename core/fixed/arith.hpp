@@ -9,19 +9,12 @@
 // C++, so no operation here ever produces a value outside int64_t.
 #pragma once
 
+#include "core/foundation/register_format.hpp"
+
 #include <cstdint>
 #include <type_traits>
 
 namespace hrsnn::fixed {
-
-// How a right shift by n bits (a division by 2^n) rounds. Codes are the Verilog parameter
-// values (DECAY_ROUNDING, TRACE_ROUNDING, WEIGHT_ROUNDING).
-enum class Rounding : uint8_t {
-  toward_zero = 0,  // sign-magnitude truncation: Loihi's decay (tzr)
-  floor = 1,        // arithmetic shift right (asr)
-  nearest = 2,      // to nearest, ties away from zero (sign-magnitude, symmetric in sign)
-  stochastic = 3,   // magnitude rounded up iff its dropped fraction > r (n random bits)
-};
 
 // Calls f(std::integral_constant<Rounding, R>{}) with the run-time mode R as a compile-time
 // constant: one dispatch outside a loop, the loop instantiated per mode (read R in f as
@@ -36,12 +29,6 @@ constexpr decltype(auto) with_rounding(Rounding mode, F&& f) {
   }
   return f(std::integral_constant<Rounding, Rounding::toward_zero>{});
 }
-
-// What a register does with a value outside its range. Codes are the Verilog parameter values.
-enum class Overflow : uint8_t {
-  wrap = 0,      // two's complement: keep the low bits
-  saturate = 1,  // clamp to the symmetric range [-(2^(b-1) - 1), 2^(b-1) - 1] (Loihi's v)
-};
 
 // Calls f(std::integral_constant<Overflow, O>{}) with the run-time rule O as a compile-time
 // constant (the loops of the fixed core are instantiated per rule).

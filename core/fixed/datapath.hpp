@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/fixed/arith.hpp"
-#include "core/fixed/format.hpp"
+#include "core/foundation/register_format.hpp"
 
 namespace hrsnn::fixed {
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "core/fixed/datapath.hpp"
-#include "core/fixed/format.hpp"
+#include "core/foundation/register_format.hpp"
 #include "core/network.hpp"
 #include "core/spec.hpp"
 

@@ -5,7 +5,7 @@
 //   refractory (ref_count > 0): v' = 0, ref_count' = ref_count - 1, no spike
 //   else spike = v' > (vth << VTH_SHIFT); on spike v' = 0, ref_count' = t_ref
 // Port names: C++ state.u -> state_u, param.du -> param_du, LifOutput.u_next -> u_next.
-// Parameters come from HardwareFormat (core/fixed/format.hpp) through rtl_tests/gen_rtl_params.cpp.
+// Parameters come from HardwareFormat (core/foundation/register_format.hpp) through rtl_tests/gen_rtl_params.cpp.
 module lif_update #(
     parameter integer U_BITS         = 24,
     parameter integer U_OVERFLOW     = 0,   // 0 wrap, 1 saturate

@@ -7,7 +7,7 @@
 #include "Vneuron_core_loihi___024root.h"
 #include "Vneuron_core_narrow.h"
 #include "Vneuron_core_narrow___024root.h"
-#include "core/fixed/format.hpp"
+#include "core/foundation/register_format.hpp"
 #include "core/fixed/prng.hpp"
 #include "verilated.h"
 #include "verilated_vcd_c.h"

@@ -2,7 +2,7 @@
 // generator (gen_rtl_params.cpp -> Verilator -G options) and the harness (C++ reference), so the
 // Verilated model and its C++ twin always see the same HardwareFormat.
 //
-// The named profiles of core/fixed/format.cpp come first; the cover_* variants are test-only
+// The named profiles of core/foundation/register_format.cpp come first; the cover_* variants are test-only
 // formats that exercise every rounding mode and overflow rule and odd or extreme widths, which
 // the two named profiles alone leave out (a Verilog parameter is fixed per Verilated model).
 // They live here, beside the generator, because the generator prints every profile's parameters
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/fixed/format.hpp"
+#include "core/foundation/register_format.hpp"
 
 namespace hrsnn::rtl {
 

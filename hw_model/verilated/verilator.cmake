@@ -15,17 +15,17 @@ set(HRSNN_RTL_DIR "${PROJECT_SOURCE_DIR}/hw_model/rtl")
 
 # ---- Widths: one source of truth -------------------------------------------------------------
 # The Verilog parameters of every verified profile come from the C++ HardwareFormat presets
-# (core/fixed/format.cpp) through gen_rtl_params.cpp, compiled and run here at configure time,
+# (core/foundation/register_format.cpp) through gen_rtl_params.cpp, compiled and run here at configure time,
 # because verilate() runs Verilator at configure time too. Editing the formats re-configures.
 set(HRSNN_RTL_PARAMS_DIR "${PROJECT_BINARY_DIR}/hw_model/verilated/rtl_params")
 file(MAKE_DIRECTORY "${HRSNN_RTL_PARAMS_DIR}")
 set(_gen_sources
   "${CMAKE_CURRENT_LIST_DIR}/gen_rtl_params.cpp"
-  "${PROJECT_SOURCE_DIR}/core/fixed/format.cpp")
+  "${PROJECT_SOURCE_DIR}/core/foundation/register_format.cpp")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
   ${_gen_sources}
   "${CMAKE_CURRENT_LIST_DIR}/rtl_profiles.hpp"
-  "${PROJECT_SOURCE_DIR}/core/fixed/format.hpp"
+  "${PROJECT_SOURCE_DIR}/core/foundation/register_format.hpp"
   "${PROJECT_SOURCE_DIR}/core/fixed/arith.hpp")
 try_run(_gen_run _gen_compile
   "${PROJECT_BINARY_DIR}/hw_model/verilated/gen_rtl_params_build"
@@ -69,7 +69,7 @@ function(hrsnn_rtl_gparams out_var verilog_file profile)
     endif()
     if(NOT DEFINED HRSNN_RTL_${profile}_${_name})
       message(FATAL_ERROR "${verilog_file}: parameter ${_name} is not a HardwareFormat field "
-                          "(rtl_param in core/fixed/format.cpp)")
+                          "(rtl_param in core/foundation/register_format.cpp)")
     endif()
     list(APPEND _args "-G${_name}=${HRSNN_RTL_${profile}_${_name}}")
   endforeach()

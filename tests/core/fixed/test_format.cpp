@@ -1,4 +1,4 @@
-// Tests of core/fixed/format.hpp: the loihi defaults (DESIGN §3), the named profiles, the field
+// Tests of core/foundation/register_format.hpp: the loihi defaults (DESIGN §3), the named profiles, the field
 // table a [hardware] TOML parser reuses, and validation messages.
 #include <catch2/catch.hpp>
 
@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/fixed/datapath.hpp"
-#include "core/fixed/format.hpp"
+#include "core/foundation/register_format.hpp"
 
 using namespace hrsnn::fixed;
 

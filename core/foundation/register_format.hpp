@@ -1,6 +1,6 @@
 // Twin: the Verilog parameters of hw_model/rtl/*.v (U_BITS, DECAY_ROUNDING, ...). The register
 // format of the fixed-point core: every width, shift, offset, rounding mode and overflow rule of
-// docs/arithmetic.md is one field here, with its default = the `loihi` profile (DESIGN §3). The
+// docs/arithmetic.md is one field here, with its default = the `loihi` profile. The
 // RTL gets its parameters from this struct only: hw_model/verilated/gen_rtl_params.cpp prints them
 // at configure time (see format_fields()), so C++ and Verilog widths never have two copies.
 #pragma once
@@ -12,9 +12,23 @@
 #include <string_view>
 #include <vector>
 
-#include "core/fixed/arith.hpp"
 
 namespace hrsnn::fixed {
+
+// How a right shift by n bits (a division by 2^n) rounds. Codes are the Verilog parameter
+// values (DECAY_ROUNDING, TRACE_ROUNDING, WEIGHT_ROUNDING).
+enum class Rounding : uint8_t {
+  toward_zero = 0,  // sign-magnitude truncation: Loihi's decay (tzr)
+  floor = 1,        // arithmetic shift right (asr)
+  nearest = 2,      // to nearest, ties away from zero (sign-magnitude, symmetric in sign)
+  stochastic = 3,   // magnitude rounded up iff its dropped fraction > r (n random bits)
+};
+
+// What a register does with a value outside its range. Codes are the Verilog parameter values.
+enum class Overflow : uint8_t {
+  wrap = 0,      // two's complement: keep the low bits
+  saturate = 1,  // clamp to the symmetric range [-(2^(b-1) - 1), 2^(b-1) - 1] (Loihi's v)
+};
 
 // Sign mode of a projection's weights (Lava's SignMode). Codes are the Verilog port values.
 enum class SignMode : uint8_t {
@@ -67,8 +81,8 @@ struct HardwareFormat {
   void validate() const;
 
   // Derived constants (valid formats only).
-  int64_t decay_unity() const { return pow2(decay_bits); }
-  int64_t weight_magnitude_max() const { return pow2(weight_bits) - 1; }
+  int64_t decay_unity() const { return (int64_t{1} << decay_bits); }
+  int64_t weight_magnitude_max() const { return (int64_t{1} << weight_bits) - 1; }
 
   friend bool operator==(const HardwareFormat&, const HardwareFormat&) = default;
 };

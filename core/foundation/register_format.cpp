@@ -3,7 +3,7 @@
 //
 // This file depends on the standard library only: hw_model/verilated/gen_rtl_params.cpp compiles
 // it at configure time to hand the profiles' parameters to Verilator.
-#include "core/fixed/format.hpp"
+#include "core/foundation/register_format.hpp"
 
 #include <array>
 #include <stdexcept>
