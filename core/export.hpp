@@ -1,4 +1,4 @@
-// The instantiated network as JSON ("hrsnn-network/1", DESIGN §7): every per-neuron and
+// The instantiated network as JSON ("hrsnn-network/1", docs/cli.md): every per-neuron and
 // per-synapse value as simulated by the float reference, so another simulator can rebuild
 // exactly the same network.
 #pragma once

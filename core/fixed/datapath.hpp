@@ -351,7 +351,7 @@ inline int32_t weight_update_prepared(int32_t w, int64_t potentiation, int64_t d
                        : weight_update_magnitude<R>(w, potentiation, depression, rand_word, c);
 }
 
-// One plastic synapse pre -> post at one step (pair STDP, DESIGN §2):
+// One plastic synapse pre -> post at one step (pair STDP, docs/model.md):
 //   acc = sat(w << lf + [post] eta_plus * x_pre * 2^lf - [pre] eta_minus * y_post * 2^lf, learn_acc_bits)
 //   w'  = clamp(round(acc, lf + k) << k, weight_min, weight_max)
 // with eta = mant * 2^exp, lf = learn_frac_bits, k = weight_grid_shift. x_pre and y_post are the

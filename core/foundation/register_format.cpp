@@ -211,7 +211,7 @@ void HardwareFormat::validate() const {
 HardwareFormat loihi_format() { return HardwareFormat{}; }
 
 HardwareFormat narrow_format() {
-  // Widths after ODIN / tinyODIN / ReckOn (research/chip-arithmetic.md §4): tinyODIN's 12-bit
+  // Widths after ODIN / tinyODIN / ReckOn (their published RTL): tinyODIN's 12-bit
   // signed saturating membrane, ODIN's 3-bit magnitude + per-neuron sign / tinyODIN's 4-bit
   // weights, 8-bit leak-class decays, ODIN's 8-bit threshold, ReckOn's LFSR stochastic rounding
   // of the leak (with 8-bit decays, toward-zero rounding would bias every time constant).

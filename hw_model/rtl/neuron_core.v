@@ -1,6 +1,6 @@
 // neuron_core: the time-multiplexed neuron core; twin of C++ hrsnn::fixed::FixedSimulator::step
 // (core/fixed/fixed_sim.cpp); spec: docs/arithmetic.md §5 (PRNG consumption order) and §6 (the
-// step). One step, started by `start`, runs these controller phases, in DESIGN §2's order:
+// step). One step, started by `start`, runs these controller phases, in the model's step order (docs/model.md):
 //
 //   1. NEURON  for i = 0..n_neurons-1 (one neuron per cycle, pipelined reads):
 //              a_i = narrow(ext_i + sum_p apply_weight_exp(dendrite_p[slot_now][i], weight_exp_p), A_BITS)

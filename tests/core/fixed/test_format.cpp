@@ -1,4 +1,4 @@
-// Tests of core/foundation/register_format.hpp: the loihi defaults (DESIGN §3), the named profiles, the field
+// Tests of core/foundation/register_format.hpp: the loihi defaults (docs/fixed-point.md), the named profiles, the field
 // table a [hardware] TOML parser reuses, and validation messages.
 #include <catch2/catch.hpp>
 
@@ -11,7 +11,7 @@
 
 using namespace hrsnn::fixed;
 
-TEST_CASE("the default HardwareFormat is the loihi profile of DESIGN §3", "[fixed][format]") {
+TEST_CASE("the default HardwareFormat is the loihi profile", "[fixed][format]") {
   const HardwareFormat f;
   CHECK(f == loihi_format());
   CHECK(f.u_bits == 24);
