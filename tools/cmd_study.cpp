@@ -66,7 +66,7 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
   const StudyConfig config = make_config(common);
   const NetworkSpec spec = load_spec(spec_path);
   const Arith arith = parse_arith(arith_name);
-  const TaskKind task = task_name == "mc" || task_name == "narma10" ? TaskKind::memory : study::parse_task_kind(task_name);
+  const TaskKind task = task_name == "narma10" ? TaskKind::memory : study::parse_task_kind(task_name);
   std::unique_ptr<study::FsddData> fsdd;
   if (task == TaskKind::fsdd) {
     fmt::print(stderr, "loading FSDD from {}\n", config.fsdd.data_dir);
@@ -145,37 +145,55 @@ void run_study_command(const CommonArgs& common, const std::string& out_dir) {
   if (errors) fmt::print("{} cells failed (their errors are in study.json)\n", errors);
 }
 
+// --out DIR writes DIR/task.json; the older --json FILE still names the file itself.
+std::string task_json_path(const std::string& out_dir, const std::string& json_file) {
+  if (!json_file.empty()) return json_file;
+  return out_dir.empty() ? std::string() : (std::filesystem::path(out_dir) / "task.json").string();
+}
+
 const RegisterCommand reg_mc{[](CLI::App& app) {
   struct Args {
-    std::string spec, arith = "float64", json;
+    std::string spec, arith = "float64", out, json;
     CommonArgs common;
   };
   auto a = std::make_shared<Args>();
   CLI::App* sub = app.add_subcommand("mc", "Memory capacity (and NARMA-10) of a spec over seeds");
-  sub->add_option("spec", a->spec, "Network spec (TOML)")->required()->check(CLI::ExistingFile);
+  add_spec(sub, a->spec);
   sub->add_option("--arith", a->arith, "Arithmetic: float (float64), float32, fixed")
       ->check(CLI::IsMember({"float", "float64", "float32", "fixed"}));
-  sub->add_option("--json", a->json, "Write the per-seed records (JSON)");
+  sub->add_option("--out", a->out, "Write the per-seed records to DIR/task.json");
+  add_alias(sub, "--json", "--out DIR (DIR/task.json)", a->json);
   add_common(sub, a->common);
-  sub->callback([a] { run_task_command(a->spec, "mc", a->arith, a->common, a->json); });
+  sub->callback([a] {
+    require_spec(a->spec);
+    run_task_command(a->spec, "memory", a->arith, a->common, task_json_path(a->out, a->json));
+  });
 }};
 
 const RegisterCommand reg_task{[](CLI::App& app) {
   struct Args {
-    std::string spec, task, arith = "float64", json;
+    std::string spec, task, arith = "float64", out, json;
     CommonArgs common;
   };
   auto a = std::make_shared<Args>();
   CLI::App* sub = app.add_subcommand("task", "One study task on a spec over seeds");
-  sub->add_option("--task", a->task, "mc | mackey-glass | lorenz | narma10 | fsdd")
+  add_spec(sub, a->spec);
+  sub->add_option("--task", a->task, "memory (MC and NARMA-10) | mackey-glass | lorenz | narma10 | fsdd")
       ->required()
-      ->check(CLI::IsMember({"mc", "mackey-glass", "lorenz", "narma10", "fsdd"}));
-  sub->add_option("--spec", a->spec, "Network spec (TOML)")->required()->check(CLI::ExistingFile);
+      ->check(CLI::IsMember({"memory", "mc", "mackey-glass", "lorenz", "narma10", "fsdd"}))
+      ->each([](const std::string& name) {
+        if (name == "mc") note_alias("--task mc", "--task memory");
+      });
   sub->add_option("--arith", a->arith, "Arithmetic: float (float64), float32, fixed")
       ->check(CLI::IsMember({"float", "float64", "float32", "fixed"}));
-  sub->add_option("--json", a->json, "Write the per-seed records (JSON)");
+  sub->add_option("--out", a->out, "Write the per-seed records to DIR/task.json");
+  add_alias(sub, "--json", "--out DIR (DIR/task.json)", a->json);
   add_common(sub, a->common);
-  sub->callback([a] { run_task_command(a->spec, a->task, a->arith, a->common, a->json); });
+  sub->callback([a] {
+    require_spec(a->spec);
+    run_task_command(a->spec, a->task == "mc" ? "memory" : a->task, a->arith, a->common,
+                     task_json_path(a->out, a->json));
+  });
 }};
 
 const RegisterCommand reg_study{[](CLI::App& app) {

@@ -14,6 +14,8 @@
 
 #include <fmt/core.h>
 
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -58,7 +60,7 @@ void verify_command(const VerifyArgs& args) {
     if (id >= net.size())
       throw std::invalid_argument(fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, net.size()));
   if (args.probes.empty() != args.probe_out.empty())
-    throw std::invalid_argument("--probe and --probe-out go together (neurons to record, and the CSV file)");
+    throw std::invalid_argument("--probe and --out go together (neurons to record, and the directory of probes.csv)");
 
   const std::string profile = rtl::core_profile_for(image.format);
   fmt::print("{}: {} neurons, {} synapses ({} plastic), {} steps, RTL profile {}\n", args.spec, net.size(),
@@ -116,20 +118,24 @@ const RegisterCommand reg{[](CLI::App& app) {
   auto args = std::make_shared<VerifyArgs>();
   CLI::App* sub = app.add_subcommand(
       "verify", "Run the RTL neuron core (Verilator) in lockstep with the fixed-point core; report the first divergence");
-  sub->add_option("spec", args->spec, "Network spec (TOML); must fit the core (e.g. examples/hrsnn_small.toml)")
-      ->required()
-      ->check(CLI::ExistingFile);
+  add_spec(sub, args->spec, "Network spec (TOML); must fit the core (e.g. examples/hrsnn_small.toml)");
   sub->add_option("--steps", args->steps, "Number of steps (default: simulation.steps)")->check(CLI::PositiveNumber);
   sub->add_option("--seed", args->seed, "Seed (overrides simulation.seed)");
   sub->add_option("--vcd", args->vcd, "Write the RTL core's waveform (VCD, every clock cycle) to this file");
   sub->add_option("--profile", args->profile,
                   "Hardware profile replacing the spec's [hardware] format (the core exists for loihi and narrow)");
   sub->add_option("--probe", args->probes, "Neuron ids whose RTL u and v are recorded every step")->delimiter(',');
-  sub->add_option("--probe-out", args->probe_out,
-                  "CSV of the probes (step,neuron,u,v in threshold units, as hrsnn run --probe; for hrsnn report "
-                  "--rtl-probes)");
+  auto out_dir = std::make_shared<std::string>();
+  sub->add_option("--out", *out_dir,
+                  "Directory for probes.csv (step,neuron,u,v in threshold units, as hrsnn run --probe writes it; for "
+                  "hrsnn report --rtl-probes)");
+  add_alias(sub, "--probe-out", "--out DIR (DIR/probes.csv)", args->probe_out);
   sub->add_flag("--quiet", args->quiet, "No progress on stderr");
-  sub->callback([args] { verify_command(*args); });
+  sub->callback([args, out_dir] {
+    require_spec(args->spec);
+    if (!out_dir->empty()) args->probe_out = (std::filesystem::path(*out_dir) / "probes.csv").string();
+    verify_command(*args);
+  });
 }};
 
 }  // namespace
