@@ -1,6 +1,6 @@
 #include "optimize/acquisition.hpp"
 
-#include "core/random.hpp"
+#include "core/foundation/random.hpp"
 #include "optimize/design.hpp"
 
 #include <nlopt.hpp>

@@ -1,6 +1,6 @@
 #include "optimize/gp.hpp"
 
-#include "core/random.hpp"
+#include "core/foundation/random.hpp"
 
 #include <fmt/core.h>
 
