@@ -1,26 +1,22 @@
+// The BO loop (optimize/bo.hpp): rounds planned from the evaluations so far, each round's
+// points evaluated on a few threads, every round and every finished evaluation checkpointed
+// (optimize/checkpoint.hpp) before the loop goes on.
 #include "optimize/bo.hpp"
 
-#include "optimize/space.hpp"
+#include "core/foundation/parallel.hpp"
+#include "optimize/checkpoint.hpp"
 
 #include <fmt/core.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <exception>
-#include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
-#include <set>
-#include <sstream>
+#include <optional>
 #include <stdexcept>
-#include <thread>
 
 namespace hrsnn::opt {
 
@@ -29,36 +25,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 
-constexpr std::string_view kCheckpointFormat = "hrsnn-bo-checkpoint/1";
 constexpr int kAnchors = 3;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// JSON has no NaN or infinity: they are written as null and read back as NaN.
-json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-double number_from(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
-
-std::string dump_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-[[noreturn]] void throw_errno(const std::string& what, const std::filesystem::path& path) {
-  throw std::runtime_error(fmt::format("{} {}: {}", what, path.string(), std::strerror(errno)));
-}
-
-void write_all(int fd, std::string_view text, const std::filesystem::path& path) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("cannot write", path);
-    }
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-// ---- JSON forms of the run's pieces --------------------------------------------------------
-
+// The GP hyper-parameters as a round records them (warm starts of the next round read them back).
 json hyper_to_json(const GpHyper& h) {
   return json{{"log_length", h.log_length},
               {"log_signal_variance", h.log_signal_variance},
@@ -73,157 +46,6 @@ std::optional<GpHyper> hyper_from_json(const json& j) {
   h.log_noise_variance = j.at("log_noise_variance").get<double>();
   return h;
 }
-
-json record_to_json(const Record& r) {
-  json constraints = json::array();
-  for (double c : r.constraints) constraints.push_back(number_or_null(c));
-  return json{{"type", "evaluation"},   {"index", r.index},       {"round", r.round},
-              {"x", r.x},               {"value", number_or_null(r.value)},
-              {"ok", r.ok},             {"feasible", r.feasible}, {"constraints", constraints},
-              {"metrics", r.metrics},   {"error", r.error},       {"eval_seconds", r.eval_seconds}};
-}
-
-Record record_from_json(const json& j) {
-  Record r;
-  r.index = j.at("index").get<uint64_t>();
-  r.round = j.at("round").get<uint64_t>();
-  r.x = j.at("x").get<std::vector<double>>();
-  r.value = number_from(j.at("value"));
-  r.ok = j.at("ok").get<bool>();
-  r.feasible = j.at("feasible").get<bool>();
-  for (const auto& c : j.at("constraints")) r.constraints.push_back(number_from(c));
-  r.metrics = j.value("metrics", json::object());
-  r.error = j.value("error", std::string());
-  r.eval_seconds = j.value("eval_seconds", 0.0);
-  return r;
-}
-
-json round_to_json(const RoundInfo& info) {
-  return json{{"type", "round"},
-              {"round", info.round},
-              {"first_index", info.first_index},
-              {"proposals", info.proposals},
-              {"hyper", info.hyper},
-              {"surrogate_seconds", info.surrogate_seconds},
-              {"fit_seconds", info.fit_seconds}};
-}
-
-RoundInfo round_from_json(const json& j) {
-  RoundInfo info;
-  info.round = j.at("round").get<uint64_t>();
-  info.first_index = j.at("first_index").get<uint64_t>();
-  info.proposals = j.at("proposals").get<Points>();
-  info.hyper = j.value("hyper", json(nullptr));
-  info.surrogate_seconds = j.value("surrogate_seconds", 0.0);
-  info.fit_seconds = j.value("fit_seconds", 0.0);
-  return info;
-}
-
-// The options that fix which points a run evaluates (everything but the budget, threads and
-// the checkpoint itself), normalized through a dump so it compares equal to its parsed copy.
-json run_header(std::size_t dims, uint64_t n_initial, const Options& o) {
-  json constraints = json::array();
-  for (const auto& c : o.constraints) {
-    constraints.push_back({{"name", c.name}, {"lower", number_or_null(c.lower)}, {"upper", number_or_null(c.upper)}});
-  }
-  const json header{
-      {"type", "header"},
-      {"format", kCheckpointFormat},
-      {"dims", dims},
-      {"seed", o.seed},
-      {"strategy", to_string(o.strategy)},
-      {"design", to_string(o.design)},
-      {"initial_design_size", n_initial},
-      {"initial_points", o.initial_points},
-      {"batch_size", o.batch_size},
-      {"constraints", constraints},
-      {"constraint_handling", to_string(o.constraint_handling)},
-      {"log_values", o.log_values},
-      {"failure_margin", o.failure_margin},
-      {"penalty_weight", o.penalty_weight},
-      {"failure_handling", to_string(o.failure_handling)},
-      {"gp",
-       {{"log_length", {o.gp.log_length_min, o.gp.log_length_max}},
-        {"log_signal", {o.gp.log_signal_min, o.gp.log_signal_max}},
-        {"log_noise", {o.gp.log_noise_min, o.gp.log_noise_max}},
-        {"fit_noise", o.gp.fit_noise},
-        {"length_prior", {o.gp.length_prior_shape, o.gp.length_prior_rate}},
-        {"random_starts", o.gp.random_starts},
-        {"max_evaluations", o.gp.max_evaluations}}},
-      {"acquisition",
-       {{"candidates", o.acquisition.candidates},
-        {"local_candidates", o.acquisition.local_candidates},
-        {"local_radius", o.acquisition.local_radius},
-        {"local_starts", o.acquisition.local_starts},
-        {"max_evaluations", o.acquisition.max_evaluations}}}};
-  return json::parse(dump_line(header));
-}
-
-// ---- the checkpoint file --------------------------------------------------------------------
-
-class CheckpointFile {
- public:
-  explicit CheckpointFile(std::filesystem::path path) : path_(std::move(path)) {}
-
-  bool exists_nonempty() const {
-    std::error_code ec;
-    return std::filesystem::exists(path_, ec) && std::filesystem::file_size(path_, ec) > 0;
-  }
-
-  // The parsed lines. A torn last line (a kill during its write) is dropped, and the file
-  // rewritten without it so that the next append starts on a fresh line.
-  std::vector<json> load() {
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) throw_errno("cannot read checkpoint", path_);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
-    std::vector<json> lines;
-    std::size_t start = 0, line_no = 0;
-    bool torn = false;
-    while (start < text.size()) {
-      ++line_no;
-      const std::size_t end = text.find('\n', start);
-      const bool complete = end != std::string::npos;
-      const std::string_view line(text.data() + start, (complete ? end : text.size()) - start);
-      json parsed = json::parse(line, nullptr, false);
-      if (!complete || parsed.is_discarded() || !parsed.is_object()) {
-        if (!complete) {
-          torn = true;
-          break;
-        }
-        throw std::runtime_error(fmt::format("{}:{}: checkpoint line is not a JSON object", path_.string(), line_no));
-      }
-      lines.push_back(std::move(parsed));
-      start = end + 1;
-    }
-    if (torn) {
-      std::string kept;
-      for (const auto& j : lines) kept += dump_line(j) + "\n";
-      write_file_atomically(path_, kept);
-    }
-    return lines;
-  }
-
-  void create(const json& header) { write_file_atomically(path_, dump_line(header) + "\n"); }
-
-  void append(const json& line) {
-    const std::string text = dump_line(line) + "\n";
-    const int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) throw_errno("cannot open checkpoint", path_);
-    try {
-      write_all(fd, text, path_);
-      if (::fsync(fd) != 0) throw_errno("cannot fsync checkpoint", path_);
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
-    ::close(fd);
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 // ---- one run --------------------------------------------------------------------------------
 
@@ -246,9 +68,8 @@ class Run {
       }
     }
     n_initial_ = options.initial_design_size > 0 ? options.initial_design_size : 2 * (dims + 1);
-    round0_size_ = options.initial_points.size() + n_initial_;
-    const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
-    threads_ = options.threads > 0 ? options.threads : std::min<unsigned>(options.batch_size, hardware);
+    layout_ = RoundLayout{dims, options.initial_points.size() + n_initial_, options.batch_size};
+    threads_ = options.threads > 0 ? options.threads : std::min<unsigned>(options.batch_size, resolve_threads(0));
   }
 
   Result run() {
@@ -260,7 +81,7 @@ class Run {
       auto it = rounds_.find(r);
       if (it == rounds_.end()) {
         RoundInfo info = plan_round(r, previous_hyper);
-        if (checkpoint_) checkpoint_->append(round_to_json(info));
+        if (checkpoint_) checkpoint_->append(info);
         it = rounds_.emplace(r, std::move(info)).first;
       }
       const RoundInfo& info = it->second;
@@ -280,60 +101,12 @@ class Run {
   }
 
  private:
-  uint64_t first_index(uint64_t round) const { return round == 0 ? 0 : round0_size_ + (round - 1) * options_.batch_size; }
-  uint64_t round_size(uint64_t round) const { return round == 0 ? round0_size_ : options_.batch_size; }
+  uint64_t first_index(uint64_t round) const { return layout_.first_index(round); }
 
   void open_checkpoint() {
-    checkpoint_.emplace(options_.checkpoint);
-    const json header = run_header(dims_, n_initial_, options_);
-    const std::string where = options_.checkpoint.string();
-    if (!checkpoint_->exists_nonempty()) {
-      checkpoint_->create(header);
-      return;
-    }
-    if (!options_.resume) {
-      throw std::runtime_error(fmt::format("checkpoint {} exists; resume it or choose another path", where));
-    }
-    const std::vector<json> lines = checkpoint_->load();
-    if (lines.empty() || lines.front().value("type", "") != "header") {
-      throw std::runtime_error(fmt::format("{}: not an optimization checkpoint (no header line)", where));
-    }
-    const json& found = lines.front();
-    for (const auto& [key, value] : header.items()) {
-      if (!found.contains(key) || found.at(key) != value) {
-        throw std::runtime_error(fmt::format(
-            "{}: written with {} = {}, this run has {} = {}; resume with the same options (only the budget may "
-            "change) or start a new checkpoint",
-            where, key, found.contains(key) ? dump_line(found.at(key)) : "(missing)", key, dump_line(value)));
-      }
-    }
-    for (std::size_t i = 1; i < lines.size(); ++i) {
-      const json& line = lines[i];
-      const std::string type = line.value("type", "");
-      try {
-        if (type == "round") {
-          RoundInfo info = round_from_json(line);
-          if (info.first_index != first_index(info.round) || info.proposals.size() != round_size(info.round) ||
-              std::any_of(info.proposals.begin(), info.proposals.end(),
-                          [&](const auto& p) { return p.size() != dims_; })) {
-            throw std::runtime_error("round does not fit the run's layout");
-          }
-          rounds_.emplace(info.round, std::move(info));
-        } else if (type == "evaluation") {
-          Record record = record_from_json(line);
-          if (!rounds_.count(record.round) || record.x.size() != dims_) {
-            throw std::runtime_error("evaluation of a round that was never planned");
-          }
-          if (!records_.emplace(record.index, std::move(record)).second) {
-            throw std::runtime_error("evaluation index recorded twice");
-          }
-        } else {
-          throw std::runtime_error(fmt::format("unknown line type '{}'", type));
-        }
-      } catch (const std::exception& e) {
-        throw std::runtime_error(fmt::format("{}:{}: corrupt checkpoint: {}", where, i + 1, e.what()));
-      }
-    }
+    checkpoint_.emplace(options_.checkpoint, checkpoint_header(dims_, n_initial_, options_), options_.resume, layout_);
+    rounds_ = std::move(checkpoint_->rounds);
+    records_ = std::move(checkpoint_->records);
   }
 
   RoundInfo plan_round(uint64_t r, const std::optional<json>& previous_hyper) {
@@ -564,42 +337,28 @@ class Run {
   }
 
   void finish(Record record) {
-    if (checkpoint_) checkpoint_->append(record_to_json(record));
+    if (checkpoint_) checkpoint_->append(record);
     const auto [it, inserted] = records_.emplace(record.index, std::move(record));
     if (options_.on_evaluation) options_.on_evaluation(it->second, records_.size(), options_.budget);
   }
 
+  // Each evaluation is recorded (checkpointed, then reported) as soon as it finishes, in the
+  // order evaluations finish, so that a kill loses only those still running. After a failure
+  // to record one, the others still running are not recorded either.
   void evaluate(const std::vector<std::pair<uint64_t, std::vector<double>>>& pending, uint64_t round) {
-    if (pending.empty()) return;
-    const std::size_t workers = std::min<std::size_t>(threads_, pending.size());
-    if (workers <= 1) {
-      for (const auto& [index, x] : pending) finish(evaluate_one(index, round, x));
-      return;
-    }
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> stop{false};
     std::mutex mutex;
-    std::exception_ptr failure;
-    auto work = [&] {
-      for (;;) {
-        if (stop.load()) return;
-        const std::size_t i = next.fetch_add(1);
-        if (i >= pending.size()) return;
-        Record record = evaluate_one(pending[i].first, round, pending[i].second);
-        const std::lock_guard<std::mutex> lock(mutex);
-        if (failure) return;
-        try {
-          finish(std::move(record));
-        } catch (...) {
-          failure = std::current_exception();
-          stop = true;
-        }
+    bool failed = false;
+    parallel_for(pending.size(), threads_, [&](std::size_t i) {
+      Record record = evaluate_one(pending[i].first, round, pending[i].second);
+      const std::lock_guard<std::mutex> lock(mutex);
+      if (failed) return;
+      try {
+        finish(std::move(record));
+      } catch (...) {
+        failed = true;
+        throw;
       }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
-    for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
+    });
   }
 
   Result assemble() const {
@@ -628,31 +387,12 @@ class Run {
   std::size_t dims_;
   const Options& options_;
   uint64_t n_initial_ = 0;    // design points
-  uint64_t round0_size_ = 0;  // initial points + design points
-  std::size_t threads_ = 1;
-  std::optional<CheckpointFile> checkpoint_;
+  RoundLayout layout_;
+  unsigned threads_ = 1;
+  std::optional<Checkpoint> checkpoint_;
   std::map<uint64_t, RoundInfo> rounds_;
   std::map<uint64_t, Record> records_;
 };
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string csv_number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string(); }
-
-std::string csv_scalar(const json& j) {
-  if (j.is_number()) return csv_number(j.get<double>());
-  if (j.is_boolean()) return j.get<bool>() ? "1" : "0";
-  if (j.is_string()) return csv_field(j.get<std::string>());
-  return csv_field(dump_line(j));
-}
 
 }  // namespace
 
@@ -672,133 +412,6 @@ Result minimize(const Objective& objective, std::size_t dims, const Options& opt
   if (!objective) throw std::invalid_argument("minimize: no objective");
   Result result = Run(objective, dims, options).run();
   return result;
-}
-
-nlohmann::ordered_json to_json(const Result& result, const SearchSpace* space) {
-  using ojson = nlohmann::ordered_json;
-  ojson out;
-  out["format"] = "hrsnn-bo-history/1";
-  out["dims"] = result.dims;
-  if (space) {
-    ojson names = ojson::array();
-    for (const auto& d : space->dimensions()) names.push_back(d.name);
-    out["dimensions"] = names;
-  }
-  out["evaluations_count"] = result.history.size();
-  if (result.best) {
-    const Record& b = result.history[*result.best];
-    out["best"] = {{"index", b.index}, {"value", b.value}, {"x", b.x}};
-    if (space) out["best"]["values"] = space->to_json(space->from_unit(b.x));
-  } else {
-    out["best"] = nullptr;
-  }
-  ojson convergence = ojson::array();
-  for (double v : result.best_so_far) convergence.push_back(std::isfinite(v) ? ojson(v) : ojson(nullptr));
-  out["convergence"] = convergence;
-  out["timing"] = {{"surrogate_seconds", result.surrogate_seconds},
-                   {"evaluation_seconds", result.evaluation_seconds},
-                   {"wall_seconds", result.wall_seconds},
-                   {"resumed_evaluations", result.resumed_evaluations}};
-  ojson rounds = ojson::array();
-  for (const auto& r : result.rounds) {
-    rounds.push_back({{"round", r.round},
-                      {"first_index", r.first_index},
-                      {"size", r.proposals.size()},
-                      {"surrogate_seconds", r.surrogate_seconds},
-                      {"fit_seconds", r.fit_seconds},
-                      {"hyper", r.hyper}});
-  }
-  out["rounds"] = rounds;
-  ojson evaluations = ojson::array();
-  for (std::size_t i = 0; i < result.history.size(); ++i) {
-    const Record& r = result.history[i];
-    ojson e = ojson::parse(dump_line(record_to_json(r)));
-    e.erase("type");
-    if (space && r.x.size() == space->size()) e["values"] = space->to_json(space->from_unit(r.x));
-    e["best_so_far"] = std::isfinite(result.best_so_far[i]) ? ojson(result.best_so_far[i]) : ojson(nullptr);
-    evaluations.push_back(std::move(e));
-  }
-  out["evaluations"] = evaluations;
-  return out;
-}
-
-std::string history_csv(const Result& result, const SearchSpace* space) {
-  const bool named = space && space->size() == result.dims;
-  std::set<std::string> metric_keys;
-  std::size_t n_constraints = 0;
-  for (const Record& r : result.history) {
-    n_constraints = std::max(n_constraints, r.constraints.size());
-    if (!r.metrics.is_object()) continue;
-    for (const auto& [key, value] : r.metrics.items()) {
-      if (value.is_primitive()) metric_keys.insert(key);
-    }
-  }
-  std::string out = "index,round,ok,feasible,value,best_so_far,eval_seconds";
-  for (std::size_t k = 0; k < result.dims; ++k) {
-    out += named ? "," + csv_field("u:" + space->dimensions()[k].name) : fmt::format(",u{}", k);
-  }
-  if (named) {
-    for (const auto& d : space->dimensions()) out += "," + csv_field(d.name);
-  }
-  for (std::size_t c = 0; c < n_constraints; ++c) out += fmt::format(",constraint{}", c);
-  for (const auto& key : metric_keys) out += "," + csv_field("metric:" + key);
-  out += ",error\n";
-  for (std::size_t i = 0; i < result.history.size(); ++i) {
-    const Record& r = result.history[i];
-    out += fmt::format("{},{},{},{},{},{},{}", r.index, r.round, r.ok ? 1 : 0, r.feasible ? 1 : 0,
-                       csv_number(r.value), csv_number(result.best_so_far[i]), r.eval_seconds);
-    for (double u : r.x) out += "," + csv_number(u);
-    if (named) {
-      for (double v : space->from_unit(r.x)) out += "," + csv_number(v);
-    }
-    for (std::size_t c = 0; c < n_constraints; ++c) {
-      out += "," + (c < r.constraints.size() ? csv_number(r.constraints[c]) : std::string());
-    }
-    for (const auto& key : metric_keys) {
-      out += ",";
-      if (r.metrics.is_object() && r.metrics.contains(key)) out += csv_scalar(r.metrics.at(key));
-    }
-    out += "," + csv_field(r.error) + "\n";
-  }
-  return out;
-}
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  static std::atomic<unsigned> counter{0};
-  std::filesystem::path tmp = path;
-  tmp += fmt::format(".tmp.{}.{}", ::getpid(), counter.fetch_add(1));
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw_errno("cannot create", tmp);
-  try {
-    write_all(fd, content, tmp);
-    if (::fsync(fd) != 0) throw_errno("cannot fsync", tmp);
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int saved = errno;
-    ::unlink(tmp.c_str());
-    errno = saved;
-    throw_errno("cannot rename a temporary file onto", path);
-  }
-  // Make the rename itself durable.
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-}
-
-void write_history_json(const Result& result, const std::filesystem::path& path, const SearchSpace* space) {
-  write_file_atomically(path, to_json(result, space).dump(1) + "\n");
-}
-
-void write_history_csv(const Result& result, const std::filesystem::path& path, const SearchSpace* space) {
-  write_file_atomically(path, history_csv(result, space));
 }
 
 }  // namespace hrsnn::opt

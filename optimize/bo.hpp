@@ -10,7 +10,8 @@
 // with exactly the indices, of an uninterrupted run with the same options, and never repeats
 // or loses a finished evaluation. The budget may be raised on resume.
 //
-// Checkpoint (JSON Lines, one object per line, appended with write + fsync):
+// Checkpoint (optimize/checkpoint.hpp; JSON Lines, one object per line, appended with write +
+// fsync):
 //   {"type":"header", "format":"hrsnn-bo-checkpoint/1", <the options that fix the run>}
 //   {"type":"round", "round":r, "first_index":i, "proposals":[[u...],...], "hyper":{...}, ...}
 //   {"type":"evaluation", "index":i, "round":r, "x":[u...], "value":v|null, "ok":b, ...}
@@ -148,12 +149,11 @@ std::string to_string(Strategy strategy);
 std::string to_string(ConstraintHandling handling);
 std::string to_string(FailureHandling handling);
 
-// Outputs. With a space, the physical values of each point are written beside the unit ones.
+// Outputs (optimize/history.cpp). With a space, the physical values of each point are written
+// beside the unit ones. The files are written durably (core/foundation/durable.hpp): a reader
+// never sees half a file.
 nlohmann::ordered_json to_json(const Result& result, const SearchSpace* space = nullptr);
 std::string history_csv(const Result& result, const SearchSpace* space = nullptr);
-// Written to a temporary file beside the target, fsynced and renamed over it, so a reader
-// never sees half a file.
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 void write_history_json(const Result& result, const std::filesystem::path& path, const SearchSpace* space = nullptr);
 void write_history_csv(const Result& result, const std::filesystem::path& path, const SearchSpace* space = nullptr);
 

@@ -1,5 +1,7 @@
 #include "optimize/space.hpp"
 
+#include "core/foundation/config.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -24,27 +26,7 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string where(std::string_view file, int64_t line) {
-  return line > 0 ? fmt::format("{}:{}", file, line) : std::string(file);
-}
-
-int64_t line_of(const toml::node& node) { return static_cast<int64_t>(node.source().begin.line); }
-
-std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::none: break;
-  }
-  return "nothing";
-}
+int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> segments;
@@ -64,14 +46,14 @@ std::string spec_label(const toml::table& spec, std::string_view spec_name) {
   return "<spec>";
 }
 
-// The numeric leaf a dimension's path names in the spec; throws SpaceError naming the spec
-// location where the walk stopped and the space entry that asked for it.
+// The numeric leaf a dimension's path names in the spec; throws SpaceError at the spec
+// location where the walk stopped, naming the space entry that asked for it.
 toml::node& resolve(toml::table& spec, const Dimension& dim, const std::string& spec_file,
                     const std::string& space_file) {
   const auto fail = [&](const toml::node& at, const std::string& key, const std::string& message) -> SpaceError {
-    return SpaceError(fmt::format("{}: {}: {} (path '{}' of dimension '{}' at {})",
-                                  where(spec_file, line_of(at)), key.empty() ? "<root>" : key, message,
-                                  dim.path, dim.name, where(space_file, dim.line)));
+    const std::string entry = dim.line > 0 ? fmt::format("{}:{}", space_file, dim.line) : space_file;
+    return SpaceError(spec_file, line_of(at), key.empty() ? "<root>" : key,
+                      fmt::format("{} (path '{}' of dimension '{}' at {})", message, dim.path, dim.name, entry));
   };
   toml::node* current = &spec;
   std::string walked;
@@ -107,13 +89,13 @@ toml::node& resolve(toml::table& spec, const Dimension& dim, const std::string& 
       }
     } else {
       throw fail(*current, walked,
-                 fmt::format("is {}, not a table or an array, so it has no '{}'", type_name(*current), segment));
+                 fmt::format("is {}, not a table or an array, so it has no '{}'", config_type_name(*current), segment));
     }
     walked += walked.empty() ? segment : "." + segment;
     current = next;
   }
   if (!current->is_number()) {
-    throw fail(*current, walked, fmt::format("is {}; a number is required", type_name(*current)));
+    throw fail(*current, walked, fmt::format("is {}; a number is required", config_type_name(*current)));
   }
   if (current->is_integer() && !dim.integer) {
     throw fail(*current, walked,
@@ -122,17 +104,22 @@ toml::node& resolve(toml::table& spec, const Dimension& dim, const std::string& 
   return *current;
 }
 
-double number_at(const toml::table& entry, std::string_view key, const std::string& file, std::size_t index) {
-  const toml::node* node = entry.get(key);
-  if (!node) {
-    throw SpaceError(fmt::format("{}: dimension[{}]: missing key '{}' (a number)", where(file, line_of(entry)),
-                                 index, key));
+// One [[dimension]] table of a space file, read through the shared configuration reader.
+Dimension read_dimension(const ConfigTable& entry) {
+  entry.only_keys(kDimensionKeys);
+  Dimension d;
+  d.line = entry.line_of_table();
+  if (!entry.has("path")) {
+    entry.fail_table(fmt::format("missing required key '{}' (a dotted key path like populations.E.tau_mem_ms.mean)",
+                                 entry.join("path")));
   }
-  if (!node->is_number()) {
-    throw SpaceError(fmt::format("{}: dimension[{}].{}: is {}; a number is required", where(file, line_of(*node)),
-                                 index, key, type_name(*node)));
-  }
-  return node->value<double>().value_or(std::nan(""));
+  d.path = entry.required_string("path");
+  d.name = entry.string("name", "");
+  d.low = entry.required_number("low", ConfigRange::any());
+  d.high = entry.required_number("high", ConfigRange::any());
+  d.scale = entry.string("scale", "linear", {"linear", "log"}) == "log" ? Scale::log : Scale::linear;
+  d.integer = entry.boolean("integer", false);
+  return d;
 }
 
 }  // namespace
@@ -145,127 +132,60 @@ SearchSpace::SearchSpace(std::vector<Dimension> dimensions, std::string source)
   for (std::size_t i = 0; i < dimensions_.size(); ++i) {
     Dimension& d = dimensions_[i];
     if (d.name.empty()) d.name = d.path;
-    const std::string at = fmt::format("{}: dimension '{}'", where(source_, d.line), d.name);
+    // At the line of the [[dimension]] table (0 for a dimension built in code).
+    const auto fail = [&](std::string_view key, const std::string& message) {
+      throw SpaceError(source_, static_cast<int>(d.line), fmt::format("dimension[{}].{}", i, key), message);
+    };
     const auto segments = split_path(d.path);
     if (d.path.empty() || std::any_of(segments.begin(), segments.end(), [](const auto& s) { return s.empty(); })) {
-      throw SpaceError(fmt::format("{}: path '{}' is not a dotted key path like populations.E.tau_mem_ms.mean",
-                                   at, d.path));
+      fail("path", fmt::format("'{}' is not a dotted key path like populations.E.tau_mem_ms.mean", d.path));
     }
     if (!std::isfinite(d.low) || !std::isfinite(d.high)) {
-      throw SpaceError(fmt::format("{}: bounds must be finite numbers (low = {}, high = {})", at, d.low, d.high));
+      fail(std::isfinite(d.low) ? "high" : "low",
+           fmt::format("bounds must be finite numbers (low = {}, high = {})", d.low, d.high));
     }
-    if (!(d.low < d.high)) {
-      throw SpaceError(fmt::format("{}: low must be below high (low = {}, high = {})", at, d.low, d.high));
-    }
+    if (!(d.low < d.high)) fail("high", fmt::format("low must be below high (low = {}, high = {})", d.low, d.high));
     if (d.scale == Scale::log && !(d.low > 0.0)) {
-      throw SpaceError(fmt::format("{}: scale = \"log\" needs low > 0 (low = {})", at, d.low));
+      fail("scale", fmt::format("scale = \"log\" needs low > 0 (low = {})", d.low));
     }
     if (d.integer) {
       if (d.low != std::floor(d.low) || d.high != std::floor(d.high)) {
-        throw SpaceError(fmt::format("{}: integer = true needs whole-number bounds (low = {}, high = {})", at,
-                                     d.low, d.high));
+        fail("integer", fmt::format("integer = true needs whole-number bounds (low = {}, high = {})", d.low, d.high));
       }
       if (d.scale == Scale::log && d.low < 1.0) {
-        throw SpaceError(fmt::format("{}: an integer log-scale dimension needs low >= 1 (low = {})", at, d.low));
+        fail("integer", fmt::format("an integer log-scale dimension needs low >= 1 (low = {})", d.low));
       }
     }
-    if (!names.insert(d.name).second) throw SpaceError(fmt::format("{}: duplicate name", at));
-    if (!paths.insert(d.path).second) throw SpaceError(fmt::format("{}: path '{}' already searched", at, d.path));
+    if (!names.insert(d.name).second) fail("name", fmt::format("duplicate name '{}'", d.name));
+    if (!paths.insert(d.path).second) fail("path", fmt::format("path '{}' already searched", d.path));
   }
 }
 
 SearchSpace SearchSpace::from_file(const std::filesystem::path& path,
                                    const std::vector<std::string>& other_top_level_keys) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path.string());
-  } catch (const toml::parse_error& e) {
-    throw SpaceError(fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line, e.source().begin.column,
-                                 e.description()));
-  }
+  const toml::table table = parse_config_file(path.string());
   return from_table(table, path.string(), other_top_level_keys);
 }
 
 SearchSpace SearchSpace::from_string(std::string_view text, std::string source,
                                      const std::vector<std::string>& other_top_level_keys) {
-  toml::table table;
-  try {
-    table = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    throw SpaceError(fmt::format("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column,
-                                 e.description()));
-  }
+  const toml::table table = parse_config_text(text, source);
   return from_table(table, std::move(source), other_top_level_keys);
 }
 
 SearchSpace SearchSpace::from_table(const toml::table& table, std::string source,
                                     const std::vector<std::string>& other_top_level_keys) {
-  for (const auto& [key, node] : table) {
-    if (key.str() == "dimension") continue;
-    if (std::find(other_top_level_keys.begin(), other_top_level_keys.end(), key.str()) != other_top_level_keys.end()) {
-      continue;
-    }
-    std::vector<std::string> allowed = {"dimension"};
-    allowed.insert(allowed.end(), other_top_level_keys.begin(), other_top_level_keys.end());
-    throw SpaceError(fmt::format("{}: unknown top-level key '{}' (allowed: {})", where(source, line_of(node)),
-                                 key.str(), join(allowed)));
-  }
-  const toml::node* list = table.get("dimension");
-  if (!list) throw SpaceError(fmt::format("{}: no [[dimension]] entries", source));
-  const toml::array* array = list->as_array();
+  const ConfigTable root(source, table, "");
+  std::vector<std::string> allowed = {"dimension"};
+  allowed.insert(allowed.end(), other_top_level_keys.begin(), other_top_level_keys.end());
+  root.only_keys(allowed);
+  const toml::array* array = root.table_array("dimension");
   if (!array || array->empty()) {
-    throw SpaceError(fmt::format("{}: dimension: must be an array of tables ([[dimension]]), got {}",
-                                 where(source, line_of(*list)), type_name(*list)));
+    root.fail(array ? root.get("dimension") : nullptr, "dimension", "missing: at least one [[dimension]] table is required");
   }
   std::vector<Dimension> dimensions;
   for (std::size_t i = 0; i < array->size(); ++i) {
-    const toml::node& node = *array->get(i);
-    const toml::table* entry = node.as_table();
-    if (!entry) {
-      throw SpaceError(fmt::format("{}: dimension[{}]: is {}; a table is required", where(source, line_of(node)), i,
-                                   type_name(node)));
-    }
-    for (const auto& [key, value] : *entry) {
-      if (std::find(kDimensionKeys.begin(), kDimensionKeys.end(), key.str()) == kDimensionKeys.end()) {
-        throw SpaceError(fmt::format("{}: dimension[{}]: unknown key '{}' (allowed: {})",
-                                     where(source, line_of(value)), i, key.str(), join(kDimensionKeys)));
-      }
-    }
-    Dimension d;
-    d.line = line_of(*entry);
-    const toml::node* path = entry->get("path");
-    if (!path || !path->is_string()) {
-      throw SpaceError(fmt::format("{}: dimension[{}].path: {}; a string like \"populations.E.tau_mem_ms.mean\" is "
-                                   "required",
-                                   where(source, path ? line_of(*path) : d.line), i,
-                                   path ? "is " + type_name(*path) : std::string("missing")));
-    }
-    d.path = path->value<std::string>().value_or("");
-    if (const toml::node* name = entry->get("name")) {
-      if (!name->is_string()) {
-        throw SpaceError(fmt::format("{}: dimension[{}].name: is {}; a string is required",
-                                     where(source, line_of(*name)), i, type_name(*name)));
-      }
-      d.name = name->value<std::string>().value_or("");
-    }
-    d.low = number_at(*entry, "low", source, i);
-    d.high = number_at(*entry, "high", source, i);
-    if (const toml::node* scale = entry->get("scale")) {
-      const auto text = scale->value<std::string>();
-      if (!text || (*text != "linear" && *text != "log")) {
-        throw SpaceError(fmt::format("{}: dimension[{}].scale: must be \"linear\" or \"log\"",
-                                     where(source, line_of(*scale)), i));
-      }
-      d.scale = *text == "log" ? Scale::log : Scale::linear;
-    }
-    if (const toml::node* integer = entry->get("integer")) {
-      if (!integer->is_boolean()) {
-        throw SpaceError(fmt::format("{}: dimension[{}].integer: is {}; true or false is required",
-                                     where(source, line_of(*integer)), i, type_name(*integer)));
-      }
-      d.integer = integer->value<bool>().value_or(false);
-    }
-    dimensions.push_back(std::move(d));
+    dimensions.push_back(read_dimension(ConfigTable(source, *array->get(i)->as_table(), fmt::format("dimension[{}]", i))));
   }
   return SearchSpace(std::move(dimensions), std::move(source));
 }

@@ -18,6 +18,7 @@
 // `projections` with name = "EE".
 #pragma once
 
+#include "core/foundation/config_error.hpp"
 #include "optimize/bo.hpp"
 
 #include <nlohmann/json.hpp>
@@ -34,12 +35,9 @@
 
 namespace hrsnn::opt {
 
-// A bad space file, or a space that does not fit a spec. The message names file, line, key
-// and the allowed range.
-class SpaceError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// A bad space file, or a space that does not fit a spec: the one configuration error
+// (core/foundation/config_error.hpp), naming file, line, key and what is allowed.
+using SpaceError = ConfigError;
 
 enum class Scale { linear, log };
 
@@ -59,8 +57,9 @@ class SearchSpace {
   // Validates the dimensions (bounds, scale, duplicate names or paths); throws SpaceError.
   explicit SearchSpace(std::vector<Dimension> dimensions, std::string source = "<space>");
 
-  // Parses a SPACE.toml. Top-level keys other than `dimension` are errors unless listed in
-  // other_top_level_keys (sections the caller reads itself, e.g. optimizer settings).
+  // Parses a SPACE.toml through the shared configuration reader (core/foundation/config.hpp).
+  // Top-level keys other than `dimension` are errors unless listed in other_top_level_keys
+  // (sections the caller reads itself, e.g. optimizer settings).
   static SearchSpace from_file(const std::filesystem::path& path,
                                const std::vector<std::string>& other_top_level_keys = {});
   static SearchSpace from_string(std::string_view text, std::string source = "<space>",

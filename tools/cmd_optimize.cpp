@@ -2,6 +2,7 @@
 // a SPACE.toml, minimizing E = S / MC or a task error plus lambda x S on the spiking network
 // (optimize/network_objective.hpp), checkpointed after every evaluation and resumable. Writes the
 // history (CSV, JSON), the convergence curve, the best spec as a ready-to-run TOML and a summary.
+#include "core/foundation/config.hpp"
 #include "core/io.hpp"
 #include "core/spec.hpp"
 #include "optimize/bo.hpp"
@@ -13,6 +14,7 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -138,19 +140,30 @@ std::string best_spec_text(const opt::SearchSpace& space, const toml::table& spe
   return head + "\n" + space.apply_to_text(values, spec, a.spec);
 }
 
-void run_optimize(const OptimizeArgs& a) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const opt::SearchSpace space = opt::SearchSpace::from_file(a.space);
-  toml::table spec_table;
-  try {
-    spec_table = toml::parse_file(a.spec);
-  } catch (const toml::parse_error& e) {
-    throw std::invalid_argument(fmt::format("{}:{}: {}", a.spec, e.source().begin.line, e.description()));
-  }
-  load_spec(a.spec);  // the base spec itself must be valid (errors name file, line and key)
-  space.check(spec_table, a.spec);
+// The search space and the base spec, both checked: the spec must load (errors name file, line
+// and key) and every dimension must name a numeric field of it.
+struct Inputs {
+  opt::SearchSpace space;
+  toml::table spec;
+};
 
-  opt::NetworkObjectiveConfig oc;
+Inputs load_inputs(const OptimizeArgs& a) {
+  Inputs in{opt::SearchSpace::from_file(a.space), parse_config_file(a.spec)};
+  load_spec(a.spec);
+  in.space.check(in.spec, a.spec);
+  return in;
+}
+
+// What an evaluation measures, and the constraint (memory capacity) it is held to.
+struct ObjectiveSetup {
+  opt::NetworkObjectiveConfig config;
+  std::vector<std::string> constraint_metrics;
+  std::vector<opt::Constraint> constraints;
+};
+
+ObjectiveSetup objective_setup(const OptimizeArgs& a) {
+  ObjectiveSetup s;
+  opt::NetworkObjectiveConfig& oc = s.config;
   oc.kind = opt::parse_objective_kind(a.objective);
   oc.task = oc.kind == opt::ObjectiveKind::task ? parse_task(a.task) : study::TaskKind::memory;
   oc.arith = parse_arith(a.arith);
@@ -159,28 +172,28 @@ void run_optimize(const OptimizeArgs& a) {
   oc.fresh_seeds = a.fresh_seeds;
   oc.activity_weight = a.lambda;
   oc.study = evaluation_config(a);
-  std::vector<std::string> constraint_metrics;
-  opt::Options o;
   if (a.mc_min) {
     if (oc.kind == opt::ObjectiveKind::task && oc.task != study::TaskKind::memory)
       throw std::invalid_argument("--mc-min needs the memory run: objective E, or task narma10");
-    constraint_metrics.push_back("mc");
-    o.constraints.push_back({"mc", *a.mc_min});
+    s.constraint_metrics.push_back("mc");
+    s.constraints.push_back({"mc", *a.mc_min});
   }
+  return s;
+}
 
-  std::unique_ptr<study::FsddData> fsdd;
-  if (oc.kind == opt::ObjectiveKind::task && oc.task == study::TaskKind::fsdd) {
-    if (!a.quiet) fmt::print(stderr, "optimize: loading FSDD from {}\n", oc.study.fsdd.data_dir);
-    fsdd = std::make_unique<study::FsddData>(study::load_fsdd_data(oc.study.fsdd));
-  }
-  const opt::NetworkMeasure measure = opt::study_measure(oc, fsdd.get());
-  const opt::Objective objective =
-      opt::spec_objective(space, spec_table, opt::network_evaluator(oc, measure, constraint_metrics, a.spec));
+// The FSDD recordings, loaded once when the task needs them (null otherwise).
+std::unique_ptr<study::FsddData> load_task_data(const OptimizeArgs& a, const opt::NetworkObjectiveConfig& oc) {
+  if (oc.kind != opt::ObjectiveKind::task || oc.task != study::TaskKind::fsdd) return nullptr;
+  if (!a.quiet) fmt::print(stderr, "optimize: loading FSDD from {}\n", oc.study.fsdd.data_dir);
+  return std::make_unique<study::FsddData>(study::load_fsdd_data(oc.study.fsdd));
+}
 
-  const fs::path out(a.out);
+// Creates the output directory and returns its checkpoint's path. A checkpoint already there is
+// continued only with --resume and only for the same objective settings (objective.json, written
+// here, records them; the engine checks its own options against the checkpoint's header).
+fs::path prepare_output(const OptimizeArgs& a, const fs::path& out, const nlohmann::ordered_json& settings) {
   fs::create_directories(out);
   const fs::path checkpoint = out / "checkpoint.jsonl";
-  const nlohmann::ordered_json settings = objective_settings(a, oc);
   if (fs::exists(checkpoint)) {
     if (!a.resume)
       throw std::invalid_argument(fmt::format(
@@ -195,29 +208,26 @@ void run_optimize(const OptimizeArgs& a) {
     }
   }
   write_text_atomic(out / "objective.json", settings.dump(2) + "\n");
+  return checkpoint;
+}
 
-  o.budget = a.budget;
-  o.batch_size = a.batch;
-  o.threads = a.threads;
-  o.seed = a.seed;
-  o.strategy = a.random ? opt::Strategy::random_search : opt::Strategy::bayesian;
-  o.log_values = true;  // E and errors are positive and span decades
-  if (a.initial) o.initial_design_size = *a.initial;
-  if (!a.no_spec_point) o.initial_points = {space.to_unit(space.read(spec_table, a.spec))};
-  o.checkpoint = checkpoint;
-  o.resume = true;
-  std::mutex progress_mutex;
-  double best_seen = std::numeric_limits<double>::infinity();
-  o.on_evaluation = [&](const opt::Record& r, std::size_t done, uint64_t budget) {
-    std::lock_guard<std::mutex> lock(progress_mutex);
-    if (r.feasible && r.value < best_seen) best_seen = r.value;
+// One line on stderr per finished evaluation (unless --quiet), with the best feasible value so far.
+opt::ProgressCallback progress_printer(const OptimizeArgs& a) {
+  struct State {
+    std::mutex mutex;
+    double best_seen = std::numeric_limits<double>::infinity();
+  };
+  auto state = std::make_shared<State>();
+  return [&a, state](const opt::Record& r, std::size_t done, uint64_t budget) {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    if (r.feasible && r.value < state->best_seen) state->best_seen = r.value;
     if (!a.quiet) {
       if (r.ok)
         fmt::print(stderr, "optimize: {:>4}/{} #{:<4} {} {:<10} S {:<10} {} {:<8}{} best {}  ({:.1f} s)\n", done, budget,
                    r.index, a.objective, number(r.value), number(metric(r.metrics, "S")),
                    a.objective == "task" ? "error" : "MC",
                    number(metric(r.metrics, a.objective == "task" ? "task_error" : "mc")),
-                   r.feasible ? "" : " infeasible", number(best_seen), r.eval_seconds);
+                   r.feasible ? "" : " infeasible", number(state->best_seen), r.eval_seconds);
       else
         fmt::print(stderr, "optimize: {:>4}/{} #{:<4} failed: {}  ({:.1f} s)\n", done, budget, r.index, r.error,
                    r.eval_seconds);
@@ -225,18 +235,75 @@ void run_optimize(const OptimizeArgs& a) {
     // Test hook: stop as a kill would, right after the n-th finished evaluation was checkpointed.
     if (a.abort_after > 0 && done >= a.abort_after) std::_Exit(3);
   };
+}
 
-  const opt::Result result = opt::minimize(objective, space.size(), o);
+opt::Options optimizer_options(const OptimizeArgs& a, const Inputs& in, const ObjectiveSetup& setup,
+                               const fs::path& checkpoint) {
+  opt::Options o;
+  o.constraints = setup.constraints;
+  o.budget = a.budget;
+  o.batch_size = a.batch;
+  o.threads = a.threads;
+  o.seed = a.seed;
+  o.strategy = a.random ? opt::Strategy::random_search : opt::Strategy::bayesian;
+  o.log_values = true;  // E and errors are positive and span decades
+  if (a.initial) o.initial_design_size = *a.initial;
+  if (!a.no_spec_point) o.initial_points = {in.space.to_unit(in.space.read(in.spec, a.spec))};
+  o.checkpoint = checkpoint;
+  o.resume = true;
+  o.on_evaluation = progress_printer(a);
+  return o;
+}
 
-  opt::write_history_csv(result, out / "history.csv", &space);
-  opt::write_history_json(result, out / "history.json", &space);
+struct Tally {
+  std::size_t failed = 0, infeasible = 0;
+  double surrogate_fraction = 0.0;  // of surrogate + evaluation time
+};
+
+Tally tally(const opt::Result& result) {
+  Tally t;
+  for (const opt::Record& r : result.history) {
+    if (!r.ok) ++t.failed;
+    else if (!r.feasible) ++t.infeasible;
+  }
+  t.surrogate_fraction =
+      result.surrogate_seconds / std::max(1e-12, result.surrogate_seconds + result.evaluation_seconds);
+  return t;
+}
+
+// Re-measures the best and the base spec on network seeds the search never saw: the search's best
+// value is the minimum of noisy estimates, biased low.
+nlohmann::ordered_json validate_best(const OptimizeArgs& a, const Inputs& in, const ObjectiveSetup& setup,
+                                     const opt::NetworkMeasure& measure, const opt::Record& best) {
+  opt::NetworkObjectiveConfig vc = setup.config;
+  vc.seeds = a.validate_seeds;
+  vc.first_seed = a.first_seed + 1000;
+  vc.fresh_seeds = false;
+  const opt::Objective validate =
+      opt::spec_objective(in.space, in.spec, opt::network_evaluator(vc, measure, setup.constraint_metrics, a.spec));
+  if (!a.quiet) fmt::print(stderr, "optimize: validating the best and the base spec on {} new seeds\n", vc.seeds);
+  const opt::Evaluation vb = validate(best.x, 0);
+  const opt::Evaluation v0 = validate(in.space.to_unit(in.space.read(in.spec, a.spec)), 0);
+  const auto as_json = [](const opt::Evaluation& e) {
+    nlohmann::ordered_json j;
+    j["value"] = std::isfinite(e.value) ? nlohmann::ordered_json(e.value) : nlohmann::ordered_json(nullptr);
+    j["ok"] = e.ok;
+    j["error"] = e.error;
+    j["metrics"] = e.metrics;
+    return j;
+  };
+  return {{"first_seed", vc.first_seed}, {"seeds", vc.seeds}, {"best", as_json(vb)}, {"base_spec", as_json(v0)}};
+}
+
+// history.csv, history.json, convergence.csv, best.toml and summary.json; returns the summary.
+nlohmann::ordered_json write_outputs(const OptimizeArgs& a, const Inputs& in, const ObjectiveSetup& setup,
+                                     const opt::NetworkMeasure& measure, const nlohmann::ordered_json& settings,
+                                     const opt::Options& o, const opt::Result& result, const Tally& t,
+                                     const fs::path& out) {
+  opt::write_history_csv(result, out / "history.csv", &in.space);
+  opt::write_history_json(result, out / "history.json", &in.space);
   write_text_atomic(out / "convergence.csv", convergence_csv(result));
 
-  std::size_t failed = 0, infeasible = 0;
-  for (const opt::Record& r : result.history) {
-    if (!r.ok) ++failed;
-    else if (!r.feasible) ++infeasible;
-  }
   nlohmann::ordered_json summary;
   summary["format"] = "hrsnn-optimize/1";
   summary["strategy"] = opt::to_string(o.strategy);
@@ -246,60 +313,41 @@ void run_optimize(const OptimizeArgs& a) {
   summary["objective"] = settings;
   summary["evaluations"] = result.history.size();
   summary["resumed_evaluations"] = result.resumed_evaluations;
-  summary["failed"] = failed;
-  summary["infeasible"] = infeasible;
-  const double overhead = result.surrogate_seconds / std::max(1e-12, result.surrogate_seconds + result.evaluation_seconds);
+  summary["failed"] = t.failed;
+  summary["infeasible"] = t.infeasible;
   summary["timings"] = {{"surrogate_seconds", result.surrogate_seconds},
                         {"evaluation_seconds", result.evaluation_seconds},
                         {"wall_seconds_this_call", result.wall_seconds},
-                        {"surrogate_fraction", overhead}};
+                        {"surrogate_fraction", t.surrogate_fraction}};
   summary["convergence"] = nlohmann::ordered_json::array();
   for (double b : result.best_so_far)
     summary["convergence"].push_back(std::isfinite(b) ? nlohmann::ordered_json(b) : nlohmann::ordered_json(nullptr));
 
   if (result.best) {
     const opt::Record& best = result.history[*result.best];
-    const std::vector<double> values = space.from_unit(best.x);
+    const std::vector<double> values = in.space.from_unit(best.x);
     summary["best"] = {{"index", best.index},
                        {"value", best.value},
-                       {"values", nlohmann::ordered_json::parse(space.to_json(values).dump())},
+                       {"values", nlohmann::ordered_json::parse(in.space.to_json(values).dump())},
                        {"metrics", best.metrics}};
-    write_text_atomic(out / "best.toml", best_spec_text(space, spec_table, best, a));
-    if (a.validate_seeds > 0) {
-      // Re-measure the best and the base spec on network seeds the search never saw: the search's
-      // best value is the minimum of noisy estimates, biased low.
-      opt::NetworkObjectiveConfig vc = oc;
-      vc.seeds = a.validate_seeds;
-      vc.first_seed = a.first_seed + 1000;
-      vc.fresh_seeds = false;
-      const opt::Objective validate =
-          opt::spec_objective(space, spec_table, opt::network_evaluator(vc, measure, constraint_metrics, a.spec));
-      if (!a.quiet) fmt::print(stderr, "optimize: validating the best and the base spec on {} new seeds\n", vc.seeds);
-      const opt::Evaluation vb = validate(best.x, 0);
-      const opt::Evaluation v0 = validate(space.to_unit(space.read(spec_table, a.spec)), 0);
-      const auto as_json = [](const opt::Evaluation& e) {
-        nlohmann::ordered_json j;
-        j["value"] = std::isfinite(e.value) ? nlohmann::ordered_json(e.value) : nlohmann::ordered_json(nullptr);
-        j["ok"] = e.ok;
-        j["error"] = e.error;
-        j["metrics"] = e.metrics;
-        return j;
-      };
-      summary["validation"] = {{"first_seed", vc.first_seed}, {"seeds", vc.seeds}, {"best", as_json(vb)},
-                               {"base_spec", as_json(v0)}};
-    }
+    write_text_atomic(out / "best.toml", best_spec_text(in.space, in.spec, best, a));
+    if (a.validate_seeds > 0) summary["validation"] = validate_best(a, in, setup, measure, best);
   } else {
     summary["best"] = nullptr;
   }
   write_text_atomic(out / "summary.json", summary.dump(2) + "\n");
+  return summary;
+}
 
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+void print_report(const OptimizeArgs& a, const opt::SearchSpace& space, const opt::NetworkObjectiveConfig& oc,
+                  const opt::Options& o, const opt::Result& result, const Tally& t,
+                  const nlohmann::ordered_json& summary, const fs::path& out, double wall) {
   fmt::print("{} of {} over {} ({} dimensions), objective {}{}, {} arithmetic, {} network seed(s) per evaluation\n",
              opt::to_string(o.strategy), a.spec, a.space, space.size(), a.objective,
              oc.kind == opt::ObjectiveKind::task ? fmt::format(" ({} error + {} S)", a.task, a.lambda) : "",
              to_string(oc.arith), oc.seeds);
   fmt::print("  evaluations {} ({} resumed), failed {}, infeasible {}\n", result.history.size(),
-             result.resumed_evaluations, failed, infeasible);
+             result.resumed_evaluations, t.failed, t.infeasible);
   if (result.best) {
     const opt::Record& best = result.history[*result.best];
     fmt::print("  best {} = {:.6g} at evaluation {} (S {}, MC {})\n", a.objective, best.value, best.index,
@@ -320,8 +368,29 @@ void run_optimize(const OptimizeArgs& a) {
     fmt::print("  no feasible evaluation\n");
   }
   fmt::print("  surrogate {:.2f} s, evaluations {:.2f} s (surrogate {:.1f}% of the two), wall {:.1f} s\n",
-             result.surrogate_seconds, result.evaluation_seconds, 100.0 * overhead, wall);
+             result.surrogate_seconds, result.evaluation_seconds, 100.0 * t.surrogate_fraction, wall);
   fmt::print("  wrote {}\n", out.string());
+}
+
+void run_optimize(const OptimizeArgs& a) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Inputs in = load_inputs(a);
+  const ObjectiveSetup setup = objective_setup(a);
+  const std::unique_ptr<study::FsddData> fsdd = load_task_data(a, setup.config);
+  const opt::NetworkMeasure measure = opt::study_measure(setup.config, fsdd.get());
+  const opt::Objective objective = opt::spec_objective(
+      in.space, in.spec, opt::network_evaluator(setup.config, measure, setup.constraint_metrics, a.spec));
+
+  const fs::path out(a.out);
+  const nlohmann::ordered_json settings = objective_settings(a, setup.config);
+  const fs::path checkpoint = prepare_output(a, out, settings);
+  const opt::Options o = optimizer_options(a, in, setup, checkpoint);
+  const opt::Result result = opt::minimize(objective, in.space.size(), o);
+
+  const Tally t = tally(result);
+  const nlohmann::ordered_json summary = write_outputs(a, in, setup, measure, settings, o, result, t, out);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  print_report(a, in.space, setup.config, o, result, t, summary, out, wall);
 }
 
 const RegisterCommand reg{[](CLI::App& app) {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <tuple>
 
 using Catch::Matchers::Contains;
 using hrsnn::opt::Scale;
@@ -134,30 +135,56 @@ TEST_CASE("Array elements are addressed by name or, failing that, by index", "[s
 
 TEST_CASE("Bad bounds, scales and keys in SPACE.toml are reported with file, line and key", "[space][errors]") {
   CHECK_THAT(space_error(dimension("path = \"a.b\"\nlow = 3.0\nhigh = 1.0\n")),
-             Contains("SPACE.toml:1") && Contains("low must be below high (low = 3, high = 1)"));
+             Contains("SPACE.toml:1: dimension[0].high: low must be below high (low = 3, high = 1)"));
   CHECK_THAT(space_error("\n\n" + dimension("path = \"a.b\"\nlow = 0.0\nhigh = 1.0\nscale = \"log\"\n")),
-             Contains("SPACE.toml:3") && Contains("scale = \"log\" needs low > 0"));
+             Contains("SPACE.toml:3: dimension[0].scale: scale = \"log\" needs low > 0"));
   CHECK_THAT(space_error(dimension("path = \"a.b\"\nlow = 0.0\nhigh = 1.0\nscale = \"cubic\"\n")),
-             Contains("SPACE.toml:5") && Contains("dimension[0].scale") && Contains("\"linear\" or \"log\""));
+             Contains("SPACE.toml:5: dimension[0].scale: 'cubic' is not one of: linear, log"));
   CHECK_THAT(space_error(dimension("path = \"a.b\"\nlow = 0.0\nhigh = 1.0\nstep = 0.1\n")),
-             Contains("SPACE.toml:5") && Contains("unknown key 'step'") && Contains("allowed: name, path"));
+             Contains("SPACE.toml:5: dimension[0].step: unknown key; allowed keys here: name, path"));
   CHECK_THAT(space_error(dimension("path = \"a.b\"\nlow = \"small\"\nhigh = 1.0\n")),
-             Contains("SPACE.toml:3") && Contains("dimension[0].low") && Contains("a number is required"));
-  CHECK_THAT(space_error(dimension("path = \"a.b\"\nhigh = 1.0\n")), Contains("missing key 'low'"));
-  CHECK_THAT(space_error(dimension("low = 0.0\nhigh = 1.0\n")), Contains("dimension[0].path: missing"));
+             Contains("SPACE.toml:3: dimension[0].low: expected a number, got a string"));
+  CHECK_THAT(space_error(dimension("path = \"a.b\"\nhigh = 1.0\n")),
+             Contains("SPACE.toml:1: dimension[0]: missing required key 'dimension[0].low'"));
+  CHECK_THAT(space_error(dimension("low = 0.0\nhigh = 1.0\n")),
+             Contains("SPACE.toml:1: dimension[0]: missing required key 'dimension[0].path'"));
   CHECK_THAT(space_error(dimension("path = \"a..b\"\nlow = 0.0\nhigh = 1.0\n")),
-             Contains("is not a dotted key path"));
+             Contains("dimension[0].path: 'a..b' is not a dotted key path"));
   CHECK_THAT(space_error(dimension("path = \"a.b\"\nlow = 0.5\nhigh = 4\ninteger = true\n")),
-             Contains("integer = true needs whole-number bounds"));
+             Contains("dimension[0].integer: integer = true needs whole-number bounds"));
   CHECK_THAT(space_error(dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n") + dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n")),
-             Contains("SPACE.toml:5") && Contains("duplicate name"));
+             Contains("SPACE.toml:5: dimension[1].name: duplicate name 'a.b'"));
   CHECK_THAT(space_error("budget = 40\n" + dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n")),
-             Contains("SPACE.toml:1") && Contains("unknown top-level key 'budget'"));
-  CHECK_THAT(space_error("# nothing yet\n"), Contains("no [[dimension]] entries"));
-  CHECK_THAT(space_error("[[dimension]\n"), Contains("SPACE.toml:1"));  // TOML syntax error
+             Contains("SPACE.toml:1: budget: unknown key; allowed keys here: dimension"));
+  CHECK_THAT(space_error("# nothing yet\n"), Contains("dimension: missing: at least one [[dimension]] table"));
+  CHECK_THAT(space_error("dimension = 3\n"),
+             Contains("SPACE.toml:1: dimension: expected an array of tables ([[dimension]]), got an integer"));
+  CHECK_THAT(space_error("[[dimension]\n"), Contains("SPACE.toml:1: <syntax>"));  // TOML syntax error
   // A caller that reads its own sections says so.
   CHECK_NOTHROW(SearchSpace::from_string("[optimizer]\nbudget = 40\n" + dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n"),
                                          "SPACE.toml", {"optimizer"}));
+}
+
+TEST_CASE("Bad input to a SPACE.toml is a ConfigError with file, line and key from the shared reader",
+          "[space][errors]") {
+  const auto error = [](const std::string& text) {
+    try {
+      SearchSpace::from_string(text, "SPACE.toml");
+    } catch (const hrsnn::ConfigError& e) {
+      return std::make_tuple(e.file(), e.line(), e.key_path(), e.message());
+    }
+    return std::make_tuple(std::string(), -1, std::string(), std::string("(no error)"));
+  };
+  const std::string ok = dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n");
+  CHECK(error(ok + "\n" + dimension("path = \"c.d\"\nlow = 0\nhigh = true\n")) ==
+        std::make_tuple(std::string("SPACE.toml"), 9, std::string("dimension[1].high"),
+                        std::string("expected a number, got a boolean (allowed: (-inf, inf))")));
+  CHECK(error(dimension("path = \"a.b\"\nlow = 0\nhigh = 1\ninteger = \"yes\"\n")) ==
+        std::make_tuple(std::string("SPACE.toml"), 5, std::string("dimension[0].integer"),
+                        std::string("expected true or false, got a string")));
+  CHECK(error("[optimizer]\nbudget = 3\n" + ok) ==
+        std::make_tuple(std::string("SPACE.toml"), 1, std::string("optimizer"),
+                        std::string("unknown key; allowed keys here: dimension")));
 }
 
 TEST_CASE("A space that does not fit the spec names the spec location and the space entry", "[space][errors]") {
