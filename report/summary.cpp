@@ -33,10 +33,11 @@ namespace {
 
 // Joules for a terminal: "u" for the micro sign.
 std::string text_joules(double j) {
-  std::string s = html::joules(j);
-  const auto mu = s.find("µ");
-  if (mu != std::string::npos) s.replace(mu, std::string("µ").size(), "u");
-  return s;
+  const std::string s = html::joules(j);
+  const std::string micro = "µ";
+  const auto mu = s.find(micro);
+  // substr rather than replace: GCC 12 at -O3 warns (-Wrestrict, falsely) on this replace.
+  return mu == std::string::npos ? s : s.substr(0, mu) + "u" + s.substr(mu + micro.size());
 }
 
 }  // namespace
