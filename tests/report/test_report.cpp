@@ -1,4 +1,4 @@
-// `hrsnn report` (tools/cmd_report.cpp) on its tiny configuration (--quick): one
+// `hrsnn report` (tools/cmd_report.cpp, report/) on its tiny configuration (--quick): one
 // self-contained page with every section, the sections without data saying so, the optional
 // study / BO / quantization / RTL inputs rendered when given, and a clear failure naming the
 // Debian package when matplotlib is missing.

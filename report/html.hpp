@@ -1,4 +1,4 @@
-// Small HTML helpers of `hrsnn report` (tools/cmd_report.cpp): escaping, base64 for embedded
+// Small HTML helpers of the report (report/page.hpp): escaping, base64 for embedded
 // figures, number formatting, and tables rendered from JSON or CSV the report did not define
 // itself (the study's and the quantization sweep's results), so the page shows whatever
 // columns those files carry, in the files' own key order (ordered_json).
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hrsnn::cli::html {
+namespace hrsnn::report::html {
 
 std::string escape(std::string_view text);
 std::string base64(std::string_view bytes);
@@ -40,4 +40,4 @@ struct Csv {
 Csv parse_csv(std::string_view text);
 std::string table_from_csv(const Csv& csv, size_t max_rows = 200);
 
-}  // namespace hrsnn::cli::html
+}  // namespace hrsnn::report::html

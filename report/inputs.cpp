@@ -1,7 +1,7 @@
-#include "tools/report_inputs.hpp"
+#include "report/inputs.hpp"
 
 #include "core/io.hpp"
-#include "tools/report_html.hpp"
+#include "report/html.hpp"
 
 #include <fmt/core.h>
 
@@ -11,7 +11,7 @@
 #include <regex>
 #include <stdexcept>
 
-namespace hrsnn::cli::report {
+namespace hrsnn::report {
 
 namespace fs = std::filesystem;
 
@@ -29,9 +29,6 @@ ojson read_json_file(const std::string& option, const std::string& path) {
   }
 }
 
-namespace {
-
-// A number in a JSON value (a number, or {"mean": number}); NaN otherwise.
 double number_of(const ojson& v) {
   if (v.is_number()) return v.get<double>();
   if (v.is_object() && v.contains("mean") && v["mean"].is_number()) return v["mean"].get<double>();
@@ -46,8 +43,6 @@ std::vector<std::string> ordered_unique(const std::vector<std::string>& xs) {
     if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
   return out;
 }
-
-}  // namespace
 
 // --- Bayesian optimization ----------------------------------------------------------------
 
@@ -227,163 +222,6 @@ QuantInput read_quant(const std::string& path) {
   return in;
 }
 
-// --- Study ----------------------------------------------------------------------------------
-
-bool is_study_v1(const ojson& doc) { return doc.is_object() && doc.value("format", "") == "hrsnn-study/1"; }
-
-namespace {
-
-// The study metrics drawn as bars, in this order, when the table has them.
-const char* const kStudyMetrics[] = {"memory.mc", "memory.S", "memory.E", "fsdd.accuracy", "mackey-glass.nrmse",
-                                     "lorenz.nrmse", "memory.narma10_nrmse"};
-
-const ojson& rows_of(const ojson& doc, const char* key) {
-  static const ojson kEmpty = ojson::array();
-  return doc.contains(key) && doc[key].is_array() ? doc[key] : kEmpty;
-}
-
-std::string verdict_span(const std::string& v) {
-  std::string cls = "v-other";
-  if (v == "holds" || v == "supported" || v == "pass") cls = "v-holds";
-  if (v == "fails" || v == "refuted" || v == "fail") cls = "v-fails";
-  if (v == "inconclusive") cls = "v-inconclusive";
-  return "<span class=\"verdict " + cls + "\">" + html::escape(v) + "</span>";
-}
-
-std::string part_html(const ojson& p) {
-  const ojson st = p.value("stats", ojson::object());
-  std::string s = "<li>" + html::escape(p.value("claim", "")) + " <span class=\"note\">(" +
-                  html::escape(p.value("comparison", "")) + ", <code>" + html::escape(p.value("metric", "")) +
-                  "</code>)</span>: ";
-  if (st.contains("mean_a") && st.contains("mean_b"))
-    s += fmt::format("{} vs {}", html::number(st["mean_a"]), html::number(st["mean_b"]));
-  if (st.contains("p_one_sided")) s += ", one-sided p " + html::number(st["p_one_sided"]);
-  if (st.contains("n")) s += ", n " + html::number(st["n"]);
-  if (p.contains("verdict") && p["verdict"].is_string()) s += " &rarr; " + verdict_span(p["verdict"].get<std::string>());
-  return s + "</li>";
-}
-
-}  // namespace
-
-ojson study_figure_data(const ojson& doc) {
-  ojson out = ojson::object();
-  ojson table = ojson::array();
-  std::vector<std::string> present;
-  for (const auto& r : rows_of(doc, "table")) {
-    if (!r.is_object() || !r.contains("metrics") || !r["metrics"].is_object()) continue;
-    ojson metrics = ojson::object();
-    for (auto it = r["metrics"].begin(); it != r["metrics"].end(); ++it) {
-      const ojson& m = it.value();
-      metrics[it.key()] = {{"mean", finite_or_null(number_of(m))},
-                           {"sd", m.is_object() && m.contains("sd") ? finite_or_null(number_of(m["sd"])) : ojson(nullptr)}};
-      if (std::isfinite(number_of(m))) present.push_back(it.key());
-    }
-    table.push_back({{"model", r.value("model", "?")}, {"arith", r.value("arith", "")}, {"metrics", metrics}});
-  }
-  ojson drawn = ojson::array();
-  for (const char* m : kStudyMetrics)
-    if (std::find(present.begin(), present.end(), m) != present.end()) drawn.push_back(m);
-  out["table"] = table;
-  out["metrics"] = drawn;
-
-  // Memory curves r^2(k), averaged over seeds per model and arithmetic.
-  std::vector<std::pair<std::string, std::string>> keys;
-  std::map<std::pair<std::string, std::string>, std::vector<std::vector<double>>> curves;
-  for (const auto& r : rows_of(doc, "records")) {
-    if (!r.is_object() || r.value("task", "") != "memory" || !r.contains("detail") || !r["detail"].is_object() ||
-        !r["detail"].contains("mc_curve") || !r["detail"]["mc_curve"].is_array())
-      continue;
-    const auto key = std::make_pair(r.value("model", "?"), r.value("arith", ""));
-    if (!curves.count(key)) keys.push_back(key);
-    std::vector<double> c;
-    for (const auto& v : r["detail"]["mc_curve"]) c.push_back(v.is_number() ? v.get<double>() : std::nan(""));
-    curves[key].push_back(std::move(c));
-  }
-  ojson mc = ojson::array();
-  for (const auto& key : keys) {
-    const auto& cs = curves[key];
-    size_t len = cs.front().size();
-    for (const auto& c : cs) len = std::min(len, c.size());
-    ojson mean = ojson::array();
-    for (size_t k = 0; k < len; ++k) {
-      double s = 0.0;
-      for (const auto& c : cs) s += c[k];
-      mean.push_back(finite_or_null(s / static_cast<double>(cs.size())));
-    }
-    mc.push_back({{"model", key.first}, {"arith", key.second}, {"seeds", cs.size()}, {"curve", mean}});
-  }
-  out["mc_curves"] = mc;
-  return out;
-}
-
-std::map<int, std::string> study_claim_verdicts(const ojson& doc) {
-  std::map<int, std::string> out;
-  for (const auto& c : rows_of(doc, "claims")) {
-    if (!c.is_object() || !c.contains("id") || !c["id"].is_string()) continue;
-    const std::string id = c["id"].get<std::string>();
-    if (id.size() != 1 || id[0] < 'a' || id[0] > 'c') continue;
-    const int n = id[0] - 'a' + 1;
-    std::string& s = out[n];
-    s += (s.empty() ? "" : "; ") + html::escape(c.value("arith", "")) + ": " + verdict_span(c.value("verdict", "?"));
-  }
-  return out;
-}
-
-std::string study_claims_html(const ojson& doc) {
-  std::string h = "<table class=\"data\"><thead><tr><th>claim</th><th>arith</th><th>as tested</th><th>verdict</th>"
-                  "<th>comparisons (paired over seeds)</th></tr></thead><tbody>\n";
-  for (const auto& c : rows_of(doc, "claims")) {
-    if (!c.is_object()) continue;
-    std::string parts = "<ul class=\"parts\">";
-    for (const auto& p : c.value("parts", ojson::array())) parts += part_html(p);
-    parts += "</ul>";
-    const ojson secondary = c.value("secondary", ojson::array());
-    if (!secondary.empty()) {
-      parts += "<div class=\"note\">secondary:</div><ul class=\"parts\">";
-      for (const auto& p : secondary) parts += part_html(p);
-      parts += "</ul>";
-    }
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     html::escape(c.value("id", "")), html::escape(c.value("arith", "")),
-                     html::escape(c.value("statement", "")), verdict_span(c.value("verdict", "?")), parts);
-  }
-  return h + "</tbody></table>\n";
-}
-
-std::string study_table_html(const ojson& doc) {
-  std::vector<std::pair<std::string, std::string>> cols;
-  std::vector<std::string> metrics;
-  std::map<std::pair<std::string, std::string>, const ojson*> cell;
-  for (const auto& r : rows_of(doc, "table")) {
-    if (!r.is_object() || !r.contains("metrics") || !r["metrics"].is_object()) continue;
-    const auto key = std::make_pair(r.value("model", "?"), r.value("arith", ""));
-    cols.push_back(key);
-    cell[key] = &r["metrics"];
-    for (auto it = r["metrics"].begin(); it != r["metrics"].end(); ++it) metrics.push_back(it.key());
-  }
-  metrics = ordered_unique(metrics);
-  std::string h = "<div class=\"scroll\"><table class=\"data\"><thead><tr><th>metric (mean &plusmn; sd over seeds)</th>";
-  for (const auto& c : cols) h += "<th>" + html::escape(c.first) + "<br><span class=\"note\">" + html::escape(c.second) + "</span></th>";
-  h += "</tr></thead><tbody>\n";
-  for (const auto& m : metrics) {
-    h += "<tr><td class=\"key\"><code>" + html::escape(m) + "</code></td>";
-    for (const auto& c : cols) {
-      const ojson& ms = *cell[c];
-      if (!ms.contains(m)) {
-        h += "<td></td>";
-        continue;
-      }
-      const ojson& v = ms[m];
-      std::string text = html::number(v.is_object() ? v.value("mean", ojson(nullptr)) : v);
-      if (v.is_object() && v.contains("sd") && v["sd"].is_number())
-        text += fmt::format(" <span class=\"sd\">&plusmn; {:.2g}</span>", v["sd"].get<double>());
-      h += "<td class=\"num\">" + text + "</td>";
-    }
-    h += "</tr>\n";
-  }
-  return h + "</tbody></table></div>\n";
-}
-
 // --- RTL traces -----------------------------------------------------------------------------
 
 std::map<std::string, RtlTrace> read_rtl(const std::vector<std::string>& specs,
@@ -422,4 +260,4 @@ std::map<std::string, RtlTrace> read_rtl(const std::vector<std::string>& specs,
   return out;
 }
 
-}  // namespace hrsnn::cli::report
+}  // namespace hrsnn::report

@@ -1,6 +1,6 @@
-// The optional inputs of `hrsnn report` (tools/cmd_report.cpp): results other commands wrote,
+// The optional inputs of the report (tools/cmd_report.cpp): results other commands wrote,
 // read into what the page and its figures need. Known formats are read by their structure
-// (hrsnn-study/1 from `hrsnn study`, hrsnn-bo-history/1 from `hrsnn optimize`, hrsnn-quant/1
+// (hrsnn-study/1 from `hrsnn study`, read by report/study_section.cpp, hrsnn-bo-history/1 from `hrsnn optimize`, hrsnn-quant/1
 // from `hrsnn quantize`); a file of another shape is still shown, as generic tables.
 #pragma once
 
@@ -11,12 +11,19 @@
 #include <string>
 #include <vector>
 
-namespace hrsnn::cli::report {
+namespace hrsnn::report {
 
 using ojson = nlohmann::ordered_json;
 
 // Parses a JSON file, keeping its key order; errors name the option and the file.
 ojson read_json_file(const std::string& option, const std::string& path);
+
+// A number in a JSON value (a number, or {"mean": number}); NaN otherwise.
+double number_of(const ojson& v);
+// The number, or null when it is not finite (JSON has no NaN).
+ojson finite_or_null(double d);
+// The strings in first-seen order, each once.
+std::vector<std::string> ordered_unique(const std::vector<std::string>& xs);
 
 // --- Bayesian optimization ----------------------------------------------------------------
 
@@ -54,21 +61,6 @@ struct QuantInput {
 // array of flat points, x the sweep's "x"/"field" key, else "value", "bits" or "k".
 QuantInput read_quant(const std::string& path);
 
-// --- Study ----------------------------------------------------------------------------------
-
-// True for the output of `hrsnn study` (format hrsnn-study/1).
-bool is_study_v1(const ojson& doc);
-// The figures' data of a hrsnn-study/1 file: {"table": [{model, arith, metrics: {name: {mean,
-// sd}}}], "metrics": [names to draw], "mc_curves": [{model, arith, curve}]} (curves averaged over
-// seeds).
-ojson study_figure_data(const ojson& doc);
-// HTML: the verdict per paper claim (1..3) and arithmetic, e.g. "float64: holds; fixed: fails".
-std::map<int, std::string> study_claim_verdicts(const ojson& doc);
-// HTML: the claims as tested (statements, verdicts, every comparison with its statistics).
-std::string study_claims_html(const ojson& doc);
-// HTML: the table pivoted, one row per metric and one column per model and arithmetic.
-std::string study_table_html(const ojson& doc);
-
 // --- RTL traces -----------------------------------------------------------------------------
 
 struct RtlTrace {
@@ -82,4 +74,4 @@ struct RtlTrace {
 std::map<std::string, RtlTrace> read_rtl(const std::vector<std::string>& specs,
                                          const std::map<std::string, uint32_t>& probes, uint64_t max_step);
 
-}  // namespace hrsnn::cli::report
+}  // namespace hrsnn::report

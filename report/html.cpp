@@ -1,4 +1,4 @@
-#include "tools/report_html.hpp"
+#include "report/html.hpp"
 
 #include <fmt/core.h>
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace hrsnn::cli::html {
+namespace hrsnn::report::html {
 
 std::string escape(std::string_view text) {
   std::string out;
@@ -241,4 +241,4 @@ std::string table_from_csv(const Csv& csv, size_t max_rows) {
   return out;
 }
 
-}  // namespace hrsnn::cli::html
+}  // namespace hrsnn::report::html

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Figures of `hrsnn report` (tools/cmd_report.cpp), drawn with matplotlib.
+"""Figures of `hrsnn report` (report/figures.cpp), drawn with matplotlib.
 
-    /usr/bin/python3 tools/report_figures.py DATA.json OUT_DIR
+    /usr/bin/python3 report/figures.py DATA.json OUT_DIR
 
 DATA.json is written by the C++ side (format "hrsnn-report-data/1"); this script only draws.
 It writes one PNG per figure into OUT_DIR, each through a temporary file and a rename, and
@@ -17,12 +17,12 @@ import tempfile
 
 
 def fail(message):
-    print(f"report_figures.py: {message}", file=sys.stderr)
+    print(f"figures.py: {message}", file=sys.stderr)
     sys.exit(2)
 
 
 if len(sys.argv) != 3:
-    fail("usage: report_figures.py DATA.json OUT_DIR")
+    fail("usage: figures.py DATA.json OUT_DIR")
 DATA_PATH, OUT_DIR = sys.argv[1], sys.argv[2]
 # matplotlib writes a font cache; keep it out of $HOME, which may be read-only under CI.
 os.environ.setdefault("MPLCONFIGDIR", os.path.join(OUT_DIR, "mplconfig"))

@@ -1,0 +1,50 @@
+// The report's page, report/index.html: one self-contained HTML file, figures embedded as
+// data URIs. page() lays out the eight sections; each section is written by its own file
+// (report/sections.hpp).
+#pragma once
+
+#include "report/fidelity.hpp"
+#include "report/html.hpp"
+#include "report/inputs.hpp"
+#include "report/runs.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hrsnn::report {
+
+// What the page names: the command line, the seed, and the result files it shows (as given,
+// or where the report wrote them).
+struct PageSources {
+  std::string command_line;
+  uint64_t seed = 1;
+  std::string study_json, study_csv, bo_dir, quant_json;
+};
+
+struct PageInputs {
+  const PageSources& args;
+  uint64_t steps;
+  const std::vector<ExampleRun>& runs;
+  const std::vector<Fidelity>& fidelity;
+  const std::map<std::string, std::string>& figs;  // figure id -> <img> src (report/figures.hpp)
+  const ojson* study = nullptr;
+  const html::Csv* study_csv = nullptr;
+  const std::vector<BoHistory>& bo;
+  size_t bo_ignored = 0;
+  const QuantInput& quant;
+  const std::map<std::string, RtlTrace>& rtl;
+  std::string generated_utc;
+};
+
+std::string page(const PageInputs& in);
+
+// A figure with its caption, or a note that it was not drawn.
+std::string figure(const std::map<std::string, std::string>& figs, const std::string& id, const std::string& alt,
+                   const std::string& caption);
+// The "No data yet." box of a section whose input was not given.
+std::string nodata(const std::string& text);
+
+}  // namespace hrsnn::report
