@@ -1,4 +1,4 @@
-// The report's page, report/index.html: one self-contained HTML file, figures embedded as
+// The report's page, index.html (out/report/ by default): one self-contained HTML file, figures embedded as
 // data URIs. page() lays out the eight sections; each section is written by its own file
 // (report/sections.hpp).
 #pragma once

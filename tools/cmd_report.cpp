@@ -1,7 +1,7 @@
 // hrsnn report: the project's main job. Simulates the two example networks (MRSNN and HRSNN)
 // on the float64 reference and on the fixed-point core, costs every run under every energy
-// model, and writes report/index.html, one self-contained page (figures embedded as base64
-// PNG, drawn by report/figures.py with Debian's matplotlib), plus report/summary.json
+// model, and writes out/report/index.html, one self-contained page (figures embedded as base64
+// PNG, drawn by report/figures.py with Debian's matplotlib), plus out/report/summary.json
 // and a short text summary on stdout. It runs the study (study/study.hpp) on `hrsnn study`'s
 // defaults (report_study_config(); about 7 minutes of the main job's 10 on 2 cores) unless
 // --study-json gives a finished one or --no-study skips it. BO convergence and quantization
@@ -53,7 +53,7 @@ constexpr uint64_t kQuickSteps = 200;        // --quick: a smoke test of the who
 
 struct ReportArgs {
   std::string examples_dir = source_dir() + "/examples";
-  std::string out = "report";
+  std::string out = "out/report";
   std::optional<uint64_t> steps;
   uint64_t seed = 1;
   bool quick = false;
@@ -157,7 +157,7 @@ void run_report(const ReportArgs& a) {
 const RegisterCommand reg{[](CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   CLI::App* sub = app.add_subcommand(
-      "report", "The main job: the example MRSNN and HRSNN (float and fixed) with their energy, the study, report/index.html");
+      "report", "The main job: the example MRSNN and HRSNN (float and fixed) with their energy, the study, out/report/index.html");
   sub->add_option("--out", a->out, "Output directory (index.html, summary.json)");
   sub->add_option("--steps", a->steps, fmt::format("Steps per run (default {}; --quick: {})", kDefaultSteps, kQuickSteps))
       ->check(CLI::PositiveNumber);

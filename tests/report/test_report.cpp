@@ -2,6 +2,9 @@
 // self-contained page with every section, the sections without data saying so, the optional
 // study / BO / quantization / RTL inputs rendered when given, and a clear failure naming the
 // Debian package when matplotlib is missing.
+#include "tests/support/cli.hpp"
+#include "tests/support/scratch_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -15,41 +18,9 @@
 
 namespace {
 
-struct Result {
-  int status = 0;
-  std::string out;
-};
-
-Result run_cli(const std::string& args) {
-  const std::string cmd = std::string(HRSNN_CLI_PATH) + " " + args + " 2>&1";
-  Result r;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  REQUIRE(pipe);
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) r.out.append(buf, n);
-  r.status = pclose(pipe.release());
-  return r;
-}
-
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& tag)
-      : path_(std::filesystem::temp_directory_path() / ("hrsnn_report_" + tag + "_" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using hrsnn::test::run_cli;
+using hrsnn::test::ScratchDir;
+using Result = hrsnn::test::CliResult;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
