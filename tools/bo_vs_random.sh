@@ -35,7 +35,7 @@ one_run() {  # strategy seed
   fi
   [[ -f "$dir/checkpoint.jsonl" ]] && flags="$flags --resume"
   # shellcheck disable=SC2086
-  "$hrsnn" optimize --spec "$spec" --space "$space" --budget "$budget" --seed "$seed" --threads 1 \
+  "$hrsnn" optimize "$spec" --space "$space" --budget "$budget" --seed "$seed" --threads 1 \
     --out "$dir" $args $flags >"$dir.log" 2>&1 || { echo "bo_vs_random: $strategy seed $seed failed, see $dir.log" >&2; return 1; }
   echo "bo_vs_random: $strategy seed $seed done ($(tail -n 2 "$dir.log" | head -n 1 | sed 's/^ *//'))" >&2
 }

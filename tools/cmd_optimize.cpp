@@ -397,7 +397,7 @@ const RegisterCommand reg{[](CLI::App& app) {
   auto a = std::make_shared<OptimizeArgs>();
   CLI::App* sub = app.add_subcommand(
       "optimize", "Bayesian optimization of a spec's heterogeneity (E = S / MC or task error + lambda S)");
-  sub->add_option("--spec", a->spec, "Network spec (TOML)")->required()->check(CLI::ExistingFile);
+  add_spec(sub, a->spec);
   sub->add_option("--space", a->space, "Search space (SPACE.toml, see examples/space_hrsnn.toml)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -422,8 +422,9 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--seeds", a->seeds, "Network seeds per evaluation, averaged")->check(CLI::Range(1, 100));
   sub->add_option("--first-seed", a->first_seed, "First network seed");
   sub->add_flag("--fresh-seeds", a->fresh_seeds, "New network seeds for every evaluation (default: the same ones)");
-  sub->add_option("--study-config", a->study_config, "Study TOML for the evaluation settings (examples/study.toml)")
+  sub->add_option("--config", a->study_config, "Study TOML for the evaluation settings (examples/study.toml)")
       ->check(CLI::ExistingFile);
+  add_alias(sub, "--study-config", "--config", a->study_config)->check(CLI::ExistingFile);
   sub->add_option("--samples", a->samples, "Input samples per evaluation (default 500)")->check(CLI::Range(20, 10000000));
   sub->add_option("--max-delay", a->max_delay, "Delays K of the memory capacity (default 30)")->check(CLI::Range(1, 10000));
   sub->add_option("--washout", a->washout, "Samples discarded before S and the readouts (default 50)");
@@ -436,7 +437,10 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_flag("--quiet", a->quiet, "No progress on stderr");
   sub->add_option("--abort-after", a->abort_after, "Testing: exit abruptly after N evaluations (simulates a kill)")
       ->group("");
-  sub->callback([a] { run_optimize(*a); });
+  sub->callback([a] {
+    require_spec(a->spec);
+    run_optimize(*a);
+  });
 }};
 
 }  // namespace

@@ -165,8 +165,9 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--seed", a->seed, "Seed of both networks");
   sub->add_option("--examples", a->examples_dir, "Directory holding mrsnn.toml and hrsnn.toml")
       ->check(CLI::ExistingDirectory);
-  sub->add_option("--probe-neuron", a->probe_neuron,
+  sub->add_option("--probe", a->probe_neuron,
                   "Neuron whose membrane is traced (default: the first excitatory neuron the input drives)");
+  add_alias(sub, "--probe-neuron", "--probe", a->probe_neuron);
   CLI::Option* study_json =
       sub->add_option("--study-json", a->study_json, "Results of `hrsnn study` (JSON): shown instead of running the study")
           ->check(CLI::ExistingFile);
@@ -175,12 +176,14 @@ const RegisterCommand reg{[](CLI::App& app) {
           ->check(CLI::ExistingFile);
   CLI::Option* no_study =
       sub->add_flag("--no-study", a->no_study, "Do not run the study (its section then says no data yet)");
-  sub->add_option("--study-config", a->study_config,
-                  "Study TOML (keys of examples/study.toml) over the report's study configuration")
-      ->check(CLI::ExistingFile)
-      ->excludes(study_json)
-      ->excludes(study_csv)
-      ->excludes(no_study);
+  for (const char* name : {"--config", "--study-config"}) {
+    CLI::Option* config =
+        name == std::string("--config")
+            ? sub->add_option(name, a->study_config,
+                              "Study TOML (keys of examples/study.toml) over the report's study configuration")
+            : add_alias(sub, name, "--config", a->study_config);
+    config->check(CLI::ExistingFile)->excludes(study_json)->excludes(study_csv)->excludes(no_study);
+  }
   no_study->excludes(study_json)->excludes(study_csv);
   sub->add_option("--bo-dir", a->bo_dir, "Directory of hrsnn-bo-history/1 JSON files (or one such file)");
   sub->add_option("--quant-json", a->quant_json, "Quantization sweep results (JSON)")->check(CLI::ExistingFile);

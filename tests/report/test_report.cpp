@@ -117,12 +117,12 @@ TEST_CASE("hrsnn report --no-study says which sections have no data", "[report][
   CHECK(summary["sections"]["study"] == false);
 
   // A study configuration with nothing to configure is refused, as is a bad one.
-  const Result both = run_cli("report --quick --no-study --study-config " + std::string(HRSNN_SOURCE_DIR) +
+  const Result both = run_cli("report --quick --no-study --config " + std::string(HRSNN_SOURCE_DIR) +
                               "/examples/study.toml --out " + (dir / "report2"));
   CHECK(both.status != 0);
   CHECK_THAT(both.out, Catch::Contains("excludes"));
   write_file(dir / "bad.toml", "[memory]\nsamples = 5\n");
-  const Result bad = run_cli("report --quick --study-config " + (dir / "bad.toml") + " --out " + (dir / "report3"));
+  const Result bad = run_cli("report --quick --config " + (dir / "bad.toml") + " --out " + (dir / "report3"));
   CHECK(bad.status != 0);
   CHECK_THAT(bad.out, Catch::Contains("bad.toml:2") && Catch::Contains("memory.samples"));
 }
@@ -176,7 +176,7 @@ TEST_CASE("hrsnn report renders the study, BO, quantization and RTL results othe
                   "/examples/mrsnn.toml --steps 200 --seed 1 --arith fixed --probe 1 --quiet --out " + (dir / "rtl"))
               .status == 0);
 
-  const Result r = run_cli("report --quick --probe-neuron 1 --out " + (dir / "report") + " --study-json " +
+  const Result r = run_cli("report --quick --probe 1 --out " + (dir / "report") + " --study-json " +
                            (dir / "study.json") + " --bo-dir " + (dir / "bo") + " --quant-json " + (dir / "quant.json") +
                            " --rtl-probes mrsnn:" + (dir / "rtl/probes.csv"));
   INFO(r.out);

@@ -117,7 +117,7 @@ Files write_inputs(const Scratch& dir) {
 
 // Small evaluations: 150 samples (300 steps), 5 MC delays, one network seed.
 std::string optimize_args(const Files& f, const fs::path& out, uint64_t budget) {
-  return "optimize --spec " + f.spec.string() + " --space " + f.space.string() + " --budget " +
+  return "optimize " + f.spec.string() + " --space " + f.space.string() + " --budget " +
          std::to_string(budget) + " --initial 3 --seeds 1 --samples 150 --max-delay 5 --washout 20 --out " +
          out.string();
 }

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <set>
 #include <string>
 #include <utility>
@@ -77,8 +78,32 @@ TEST_CASE("hrsnn mc reports the memory capacity of a spec over seeds", "[study][
       run_cli(std::string("mc ") + HRSNN_SOURCE_DIR "/examples/mrsnn.toml --quick --seeds 2 --size-scale 0.06");
   INFO(out);
   CHECK(status == 0);
-  CHECK(out.find("mc on") != std::string::npos);
+  CHECK(out.find("memory on") != std::string::npos);
   CHECK(out.find("mean") != std::string::npos);
-  const auto [bad, msg] = run_cli(std::string("task --task nope --spec ") + HRSNN_SOURCE_DIR "/examples/mrsnn.toml");
+  const auto [bad, msg] = run_cli(std::string("task --task nope ") + HRSNN_SOURCE_DIR "/examples/mrsnn.toml");
   CHECK(bad != 0);
+}
+
+TEST_CASE("old spellings of an option still work, hidden from --help, with a one-line note", "[study][cli]") {
+  const hrsnn::test::ScratchDir dir("aliases");
+  const auto [status, out] = run_cli("task --task mc --spec " + std::string(HRSNN_SOURCE_DIR) +
+                                     "/examples/mrsnn.toml --quick --seeds 1 --size-scale 0.06 --json " +
+                                     (dir / "records.json"));
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(out.find("hrsnn: note: --spec is now spelled the positional SPEC") != std::string::npos);
+  CHECK(out.find("hrsnn: note: --task mc is now spelled --task memory") != std::string::npos);
+  CHECK(out.find("hrsnn: note: --json is now spelled --out DIR") != std::string::npos);
+  CHECK(std::filesystem::exists(dir.path() / "records.json"));
+  const auto [help_status, help] = run_cli("task --help");
+  CHECK(help_status == 0);
+  CHECK(help.find("--spec") == std::string::npos);
+  CHECK(help.find("--json") == std::string::npos);
+  CHECK(help.find("--out") != std::string::npos);
+}
+
+TEST_CASE("a subcommand that needs a spec says so when none is given", "[study][cli]") {
+  const auto [status, out] = run_cli("task --task memory");
+  CHECK(status != 0);
+  CHECK(out.find("SPEC") != std::string::npos);
 }
