@@ -88,7 +88,7 @@ const RegisterCommand kRegisterEnergy{[](CLI::App& app) {
       ->allow_extra_args(false)
       ->delimiter(',');
   sub->add_option("--models-file", opts->models_file,
-                  "energy models TOML (default: " + default_models_file().string() + ")");
+                  "energy models TOML (default: " + energy::default_models_file().string() + ")");
   sub->add_option("--json", opts->json_out, "also write the report as JSON to this file");
   sub->add_option("--arith", opts->arith, "SPEC only: arithmetic of the run: float64 (float), float32, fixed")
       ->check(CLI::IsMember({"float", "float64", "float32", "fixed"}));
