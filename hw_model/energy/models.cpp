@@ -1,10 +1,13 @@
-// Energy models as data and the energy of a run from its counted events. See energy_model.hpp.
-#include "hw_model/energy/energy_model.hpp"
+// The models file: reads and validates data/energy/models.toml into a ModelLibrary, and looks
+// models up in it. See models.hpp.
+#include "hw_model/energy/models.hpp"
 
+#include "core/counters.hpp"
 #include "core/foundation/source_dir.hpp"
 
 #include <fmt/core.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <toml++/toml.h>
 
@@ -18,17 +21,6 @@
 namespace hrsnn::energy {
 
 namespace {
-
-constexpr double kJoulesPerPicojoule = 1e-12;
-
-std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += sep;
-    out += items[i];
-  }
-  return out;
-}
 
 std::string error_text(const std::string& file, int line, const std::string& key_path,
                        const std::string& message) {
@@ -68,22 +60,6 @@ std::string_view to_string(ObtainedBy o) {
   return "?";
 }
 
-namespace {
-
-std::string_view to_string(EventStatus s) {
-  switch (s) {
-    case EventStatus::Priced: return "priced";
-    case EventStatus::Included: return "included";
-    case EventStatus::NotPriced: return "not_priced";
-  }
-  return "?";
-}
-
-std::string_view to_string(ModelKind k) { return k == ModelKind::Spiking ? "spiking" : "dense"; }
-
-std::string_view to_string(SramArray a) { return a == SramArray::Weights ? "weights" : "neuron_state"; }
-
-}  // namespace
 
 bool Model::all_in() const {
   return std::any_of(terms.begin(), terms.end(),
@@ -144,7 +120,7 @@ using KeyList = std::vector<std::string_view>;
 std::string quoted_list(const KeyList& items) {
   std::vector<std::string> v;
   for (auto s : items) v.emplace_back(s);
-  return join(v);
+  return fmt::format("{}", fmt::join(v, ", "));
 }
 
 // Keys every figure (term or SRAM table) carries, appended to a table's own keys.
@@ -328,7 +304,7 @@ Term read_term(const std::string& file, const std::string& path, const toml::tab
   Term term;
   term.event = r.str("event");
   if (std::find(events.begin(), events.end(), term.event) == events.end())
-    r.fail("event", fmt::format("'{}' is not an event type here; allowed values: {}", term.event, join(events)));
+    r.fail("event", fmt::format("'{}' is not an event type here; allowed values: {}", term.event, fmt::join(events, ", ")));
   term.what = r.str("what", "what the figure is, in the source's words");
   term.provenance = read_provenance(r);
   term.charged_because = r.str("charged_because", "why this figure is charged to this event type");
@@ -355,7 +331,7 @@ Term read_term(const std::string& file, const std::string& path, const toml::tab
       std::vector<std::string> names;
       for (const auto& s : sram_tables) names.push_back(s.name);
       sr.fail("table", fmt::format("'{}' is not an SRAM table of this file; known: {}", access.table,
-                                   names.empty() ? std::string("(none)") : join(names)));
+                                   names.empty() ? std::string("(none)") : fmt::format("{}", fmt::join(names, ", "))));
     }
     access.array = sr.choice("array", {"weights", "neuron_state"}) == 0 ? SramArray::Weights
                                                                         : SramArray::NeuronState;
@@ -417,7 +393,7 @@ Model read_model(const std::string& file, const std::string& section, const std:
                       fmt::format("mixes an all-in figure (terms[{}], {}) with other terms: {}; an all-in figure "
                                   "already contains every other cost, so it must be the model's only term "
                                   "(put per-operation figures in a separate model)",
-                                  i, m.terms[i].event, join(others)));
+                                  i, m.terms[i].event, fmt::join(others, ", ")));
   }
 
   if (const toml::table* ut = r.opt_table("uncharged")) {
@@ -426,7 +402,7 @@ Model read_model(const std::string& file, const std::string& section, const std:
       const std::string kpath = r.key_path("uncharged");
       if (std::find(events.begin(), events.end(), ev) == events.end())
         throw EnergyError(file, line_of(node), kpath + "." + ev,
-                          fmt::format("'{}' is not an event type here; allowed keys: {}", ev, join(events)));
+                          fmt::format("'{}' is not an event type here; allowed keys: {}", ev, fmt::join(events, ", ")));
       const auto priced = std::find_if(m.terms.begin(), m.terms.end(), [&](const Term& x) { return x.event == ev; });
       if (priced != m.terms.end())
         throw EnergyError(file, line_of(node), kpath + "." + ev,
@@ -456,7 +432,7 @@ Model read_model(const std::string& file, const std::string& section, const std:
     throw EnergyError(file, r.line(), path,
                       fmt::format("event type(s) {} neither priced by a term nor listed in [{}.uncharged] as "
                                   "{{ status = \"included\" | \"not_priced\", reason = \"...\" }}",
-                                  join(missing), path));
+                                  fmt::join(missing, ", "), path));
   // Keep uncharged entries in counter order, whatever the file order.
   std::sort(m.uncharged.begin(), m.uncharged.end(), [&](const UnchargedEvent& a, const UnchargedEvent& b) {
     return std::find(events.begin(), events.end(), a.event) < std::find(events.begin(), events.end(), b.event);
@@ -554,7 +530,7 @@ const Model& ModelLibrary::model(std::string_view name) const {
     if (m.name == name) return m;
   throw EnergyError(source, 0, "",
                     fmt::format("unknown energy model '{}'; known models: {} (dense baselines are always reported)",
-                                name, join(model_names())));
+                                name, fmt::join(model_names(), ", ")));
 }
 
 const SramTable& ModelLibrary::sram_table(std::string_view name) const {
@@ -567,487 +543,6 @@ std::vector<std::string> ModelLibrary::model_names() const {
   std::vector<std::string> names;
   for (const auto& m : models) names.push_back(m.name);
   return names;
-}
-
-// --- Run summary ------------------------------------------------------------------------------
-
-namespace {
-
-uint64_t summary_uint(const nlohmann::json& j, const std::string& key, const std::string& file,
-                      const std::string& prefix = {}) {
-  if (!j.contains(key)) throw EnergyError(file, 0, prefix + key, "required key is missing");
-  const auto& v = j.at(key);
-  // Parsed JSON holds non-negative integers as unsigned, JSON built in memory as signed.
-  const bool ok = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
-  if (!ok) throw EnergyError(file, 0, prefix + key, fmt::format("expected a non-negative integer, got {}", v.dump()));
-  return v.get<uint64_t>();
-}
-
-// The field of `c` named `name` (for_each_count is the only list of names, so this does not
-// repeat it; `c` is non-const, so casting the visited reference back is well defined).
-uint64_t* count_field(EventCounts& c, std::string_view name) {
-  uint64_t* field = nullptr;
-  for_each_count(c, [&](std::string_view n, const uint64_t& v) {
-    if (n == name) field = const_cast<uint64_t*>(&v);
-  });
-  return field;
-}
-
-}  // namespace
-
-RunFacts run_facts_from_summary(const nlohmann::json& summary, std::string_view source_name) {
-  const std::string file(source_name);
-  if (!summary.is_object()) throw EnergyError(file, 0, "", "a run summary must be a JSON object");
-  if (!summary.contains("format") || !summary.at("format").is_string() ||
-      summary.at("format").get<std::string>() != "hrsnn-run/1")
-    throw EnergyError(file, 0, "format",
-                      fmt::format("expected \"hrsnn-run/1\", got {}",
-                                  summary.contains("format") ? summary.at("format").dump() : "nothing"));
-  RunFacts f;
-  f.workload.neurons = summary_uint(summary, "neurons", file);
-  f.workload.synapses = summary_uint(summary, "synapses", file);
-  f.workload.steps = summary_uint(summary, "steps", file);
-  f.workload.input_samples = summary_uint(summary, "input_samples", file);
-  if (!summary.contains("dt_ms") || !summary.at("dt_ms").is_number())
-    throw EnergyError(file, 0, "dt_ms", "required number is missing");
-  f.workload.dt_ms = summary.at("dt_ms").get<double>();
-  if (!(f.workload.dt_ms > 0.0) || !std::isfinite(f.workload.dt_ms))
-    throw EnergyError(file, 0, "dt_ms", fmt::format("must be > 0, got {}", f.workload.dt_ms));
-
-  if (!summary.contains("counts") || !summary.at("counts").is_object())
-    throw EnergyError(file, 0, "counts", "required object is missing");
-  const auto& counts = summary.at("counts");
-  for (auto it = counts.begin(); it != counts.end(); ++it) {
-    if (!count_field(f.counts, it.key()))
-      throw EnergyError(file, 0, "counts." + it.key(),
-                        fmt::format("not an event counter of this build; known: {}", join(spiking_event_names())));
-  }
-  for (const auto& name : spiking_event_names()) *count_field(f.counts, name) = summary_uint(counts, name, file, "counts.");
-  return f;
-}
-
-RunFacts load_run_summary(const std::filesystem::path& path) {
-  const std::filesystem::path file =
-      std::filesystem::is_directory(path) ? path / "summary.json" : path;
-  std::ifstream in(file);
-  if (!in) throw EnergyError(file.string(), 0, "", "cannot open the run summary (written by `hrsnn run`)");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw EnergyError(file.string(), 0, "", fmt::format("not valid JSON: {}", e.what()));
-  }
-  return run_facts_from_summary(j, file.string());
-}
-
-std::vector<NamedCount> dense_counts(const Workload& w) {
-  const uint64_t n = w.neurons;
-  return {{"macs", n * n * w.steps},
-          {"neuron_updates", n * w.steps},
-          {"weight_reads", n * n * w.steps},
-          {"state_reads", n * w.steps},
-          {"state_writes", n * w.steps}};
-}
-
-// --- Computing ----------------------------------------------------------------------------------
-
-namespace {
-
-std::string bytes_text(uint64_t b) {
-  if (b >= (uint64_t{1} << 20) && b % (uint64_t{1} << 20) == 0) return fmt::format("{} MiB", b >> 20);
-  if (b >= (uint64_t{1} << 10) && b % (uint64_t{1} << 10) == 0) return fmt::format("{} KiB", b >> 10);
-  if (b >= (uint64_t{1} << 20)) return fmt::format("{:.1f} MiB", static_cast<double>(b) / 1048576.0);
-  if (b >= (uint64_t{1} << 10)) return fmt::format("{:.1f} KiB", static_cast<double>(b) / 1024.0);
-  return fmt::format("{} B", b);
-}
-
-void check_workload(const Workload& w) {
-  if (w.neurons == 0) throw EnergyError("workload", 0, "neurons", "must be > 0");
-  if (w.steps == 0) throw EnergyError("workload", 0, "steps", "must be > 0");
-  if (!(w.dt_ms > 0.0) || !std::isfinite(w.dt_ms))
-    throw EnergyError("workload", 0, "dt_ms", fmt::format("must be > 0, got {}", w.dt_ms));
-}
-
-ModelEnergy compute(const ModelLibrary& lib, const Model& m, const std::vector<NamedCount>& counts,
-                    const Workload& w, const EventCounts* spiking_counts) {
-  check_workload(w);
-  ModelEnergy r;
-  r.model = m.name;
-  r.description = m.description;
-  r.kind = m.kind;
-  r.scope = m.all_in() ? Scope::AllIn : Scope::PerOp;
-  const auto count_of = [&](const std::string& ev) -> uint64_t {
-    for (const auto& c : counts)
-      if (c.event == ev) return c.count;
-    return 0;
-  };
-
-  for (const Term& t : m.terms) {
-    TermEnergy te;
-    te.event = t.event;
-    te.what = t.what;
-    te.count = count_of(t.event);
-    te.ops_per_event = t.ops_per_event;
-    te.provenance = t.provenance;
-    te.charged_because = t.charged_because;
-    if (t.energy_pj) {
-      te.energy_pj_per_op = *t.energy_pj;
-    } else {
-      const SramAccess& a = *t.sram;
-      const SramTable& table = lib.sram_table(a.table);
-      const uint64_t elements = a.array == SramArray::NeuronState ? w.neurons
-                                : m.kind == ModelKind::Dense      ? w.neurons * w.neurons
-                                                                  : w.synapses;
-      const uint64_t bytes = (elements * a.word_bits + 7) / 8;
-      const auto level = std::find_if(table.levels.begin(), table.levels.end(),
-                                      [&](const SramLevel& l) { return l.size_bytes >= bytes; });
-      const double width_fraction = static_cast<double>(a.word_bits) / 64.0;
-      if (level != table.levels.end()) {
-        te.energy_pj_per_op = level->read_pj_per_64b * width_fraction;
-        te.sram_level = bytes_text(level->size_bytes);
-      } else if (table.larger_arrays == LargerArrays::BankOfLargest) {
-        te.energy_pj_per_op = table.levels.back().read_pj_per_64b * width_fraction;
-        te.sram_level = "bank of " + bytes_text(table.levels.back().size_bytes);
-        r.warnings.push_back(fmt::format(
-            "{} ({}): the {} array ({}) is larger than the largest tabulated SRAM of '{}' ({}); priced as one "
-            "access to a {} bank (banked-SRAM assumption)",
-            t.event, t.what, to_string(a.array), bytes_text(bytes), table.name,
-            bytes_text(table.levels.back().size_bytes), bytes_text(table.levels.back().size_bytes)));
-      } else {
-        te.sram_level = "not priced";
-        if (te.count > 0) r.lower_bound = true;
-        r.warnings.push_back(fmt::format(
-            "{} ({}): the {} array ({}) is larger than the largest tabulated SRAM of '{}' ({}); this term is "
-            "not priced",
-            t.event, t.what, to_string(a.array), bytes_text(bytes), table.name,
-            bytes_text(table.levels.back().size_bytes)));
-      }
-    }
-    if (te.energy_pj_per_op)
-      te.energy_j = static_cast<double>(te.count) * static_cast<double>(te.ops_per_event) *
-                    *te.energy_pj_per_op * kJoulesPerPicojoule;
-    r.total_j += te.energy_j;
-    if (t.sram) r.sram_j += te.energy_j;
-    if (t.provenance.evidence == Evidence::Unverified)
-      r.warnings.push_back(fmt::format("{} ({}): UNVERIFIED figure (evidence U); check it against its primary source",
-                                       t.event, t.what));
-    if (t.operating_point && spiking_counts) {
-      const OperatingPoint& op = *t.operating_point;
-      const double rate_hz = static_cast<double>(spiking_counts->spikes) /
-                             (static_cast<double>(w.neurons) * w.simulated_seconds());
-      const double fan = static_cast<double>(w.synapses) / static_cast<double>(w.neurons);
-      std::vector<std::string> at;
-      if (op.rate_hz) at.push_back(fmt::format("{:g} Hz mean rate", *op.rate_hz));
-      if (op.synapses_per_neuron) at.push_back(fmt::format("{:g} synapses/neuron", *op.synapses_per_neuron));
-      r.warnings.push_back(fmt::format(
-          "the all-in figure holds only at its operating point: {}{}; this run: {:.3g} Hz mean rate, {:.3g} "
-          "synapses/neuron",
-          op.description, at.empty() ? "" : " [" + join(at) + "]", rate_hz, fan));
-    }
-    r.terms.push_back(std::move(te));
-  }
-
-  const std::vector<std::string>& events = m.kind == ModelKind::Spiking ? spiking_event_names() : dense_event_names();
-  for (const auto& ev : events) {
-    EventEnergy ee;
-    ee.event = ev;
-    ee.count = count_of(ev);
-    const bool priced = std::any_of(m.terms.begin(), m.terms.end(), [&](const Term& t) { return t.event == ev; });
-    if (priced) {
-      ee.status = EventStatus::Priced;
-      for (const auto& te : r.terms)
-        if (te.event == ev) ee.energy_j += te.energy_j;
-    } else {
-      const auto u = std::find_if(m.uncharged.begin(), m.uncharged.end(),
-                                  [&](const UnchargedEvent& x) { return x.event == ev; });
-      ee.status = u->status == UnchargedStatus::Included ? EventStatus::Included : EventStatus::NotPriced;
-      ee.reason = u->reason;
-      if (ee.status == EventStatus::NotPriced && ee.count > 0) {
-        r.lower_bound = true;
-        r.warnings.push_back(fmt::format("{} {} not priced: {}", ee.count, ev, ee.reason));
-      }
-    }
-    r.by_event.push_back(std::move(ee));
-  }
-  if (w.input_samples > 0) r.per_inference_j = r.total_j / static_cast<double>(w.input_samples);
-  r.per_simulated_second_j = r.total_j / w.simulated_seconds();
-  return r;
-}
-
-std::vector<NamedCount> named_counts(const EventCounts& c) {
-  std::vector<NamedCount> v;
-  for_each_count(c, [&](std::string_view name, uint64_t n) { v.push_back({std::string(name), n}); });
-  return v;
-}
-
-}  // namespace
-
-ModelEnergy model_energy(const ModelLibrary& lib, const Model& model, const EventCounts& counts,
-                         const Workload& w) {
-  return compute(lib, model, named_counts(counts), w, &counts);
-}
-
-ModelEnergy dense_baseline_energy(const ModelLibrary& lib, const Model& baseline, const Workload& w) {
-  return compute(lib, baseline, dense_counts(w), w, nullptr);
-}
-
-EnergyReport estimate_energy(const ModelLibrary& lib, const std::vector<std::string>& model_names,
-                             const EventCounts& counts, const Workload& w) {
-  check_workload(w);
-  EnergyReport rep;
-  rep.models_source = lib.source;
-  rep.workload = w;
-  rep.counts = counts;
-  rep.crossovers = lib.crossovers;
-  if (w.synapses > 0 && w.input_samples > 0)
-    rep.spikes_per_synapse_per_inference = static_cast<double>(counts.synaptic_events) /
-                                           static_cast<double>(w.synapses) / static_cast<double>(w.input_samples);
-  if (model_names.empty()) {
-    for (const auto& m : lib.models) rep.models.push_back(model_energy(lib, m, counts, w));
-  } else {
-    for (const auto& name : model_names) rep.models.push_back(model_energy(lib, lib.model(name), counts, w));
-  }
-  rep.dense_counts = dense_counts(w);
-  for (const auto& b : lib.baselines) rep.dense_baselines.push_back(dense_baseline_energy(lib, b, w));
-  return rep;
-}
-
-// --- Output -----------------------------------------------------------------------------------
-
-namespace {
-
-nlohmann::json provenance_json(const Provenance& p) {
-  nlohmann::json j = {{"chip", p.chip},
-                      {"node", p.node},
-                      {"voltage", p.voltage},
-                      {"scope", to_string(p.scope)},
-                      {"evidence", to_string(p.evidence)},
-                      {"obtained_by", to_string(p.obtained_by)},
-                      {"citation", p.citation}};
-  if (!p.note.empty()) j["note"] = p.note;
-  return j;
-}
-
-nlohmann::json optional_json(const std::optional<double>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
-nlohmann::json model_json(const ModelEnergy& m) {
-  nlohmann::json terms = nlohmann::json::array();
-  for (const auto& t : m.terms) {
-    nlohmann::json j = {{"model", m.model},
-                        {"event", t.event},
-                        {"what", t.what},
-                        {"count", t.count},
-                        {"ops_per_event", t.ops_per_event},
-                        {"energy_pj_per_op", optional_json(t.energy_pj_per_op)},
-                        {"energy_j", t.energy_j},
-                        {"charged_because", t.charged_because}};
-    if (!t.sram_level.empty()) j["sram_level"] = t.sram_level;
-    j.update(provenance_json(t.provenance));
-    terms.push_back(std::move(j));
-  }
-  nlohmann::json events = nlohmann::json::array();
-  for (const auto& e : m.by_event) {
-    nlohmann::json j = {{"model", m.model},
-                        {"event", e.event},
-                        {"count", e.count},
-                        {"status", to_string(e.status)},
-                        {"energy_j", e.energy_j}};
-    if (!e.reason.empty()) j["reason"] = e.reason;
-    events.push_back(std::move(j));
-  }
-  return {{"model", m.model},
-          {"description", m.description},
-          {"kind", to_string(m.kind)},
-          {"scope", to_string(m.scope)},
-          {"total_j", m.total_j},
-          {"sram_j", m.sram_j},
-          {"per_inference_j", optional_json(m.per_inference_j)},
-          {"j_per_simulated_second", m.per_simulated_second_j},
-          {"lower_bound", m.lower_bound},
-          {"by_event", std::move(events)},
-          {"terms", std::move(terms)},
-          {"warnings", m.warnings}};
-}
-
-struct Spread {
-  const ModelEnergy* low = nullptr;
-  const ModelEnergy* high = nullptr;
-};
-
-Spread spread_of(const std::vector<ModelEnergy>& models) {
-  Spread s;
-  for (const auto& m : models) {
-    if (m.total_j <= 0.0) continue;
-    if (!s.low || m.total_j < s.low->total_j) s.low = &m;
-    if (!s.high || m.total_j > s.high->total_j) s.high = &m;
-  }
-  return s;
-}
-
-}  // namespace
-
-nlohmann::json EnergyReport::to_json() const {
-  nlohmann::json counts_json = nlohmann::json::object();
-  for_each_count(counts, [&](std::string_view name, uint64_t n) { counts_json[std::string(name)] = n; });
-  nlohmann::json crossovers_json = nlohmann::json::array();
-  for (const auto& c : crossovers)
-    crossovers_json.push_back({{"name", c.name},
-                               {"spikes_per_synapse_per_inference_low", c.low},
-                               {"spikes_per_synapse_per_inference_high", c.high},
-                               {"evidence", to_string(c.evidence)},
-                               {"citation", c.citation}});
-  nlohmann::json models_json = nlohmann::json::array();
-  for (const auto& m : models) models_json.push_back(model_json(m));
-  nlohmann::json dense_counts_json = nlohmann::json::object();
-  for (const auto& c : dense_counts) dense_counts_json[c.event] = c.count;
-  nlohmann::json baselines_json = nlohmann::json::array();
-  for (const auto& b : dense_baselines) baselines_json.push_back(model_json(b));
-  nlohmann::json spread = nullptr;
-  const Spread s = spread_of(models);
-  if (s.low && s.high)
-    spread = {{"lowest_model", s.low->model},
-              {"highest_model", s.high->model},
-              {"highest_over_lowest", s.high->total_j / s.low->total_j}};
-  return {{"format", "hrsnn-energy/1"},
-          {"models_file", models_source},
-          {"workload",
-           {{"neurons", workload.neurons},
-            {"synapses", workload.synapses},
-            {"steps", workload.steps},
-            {"dt_ms", workload.dt_ms},
-            {"input_samples", workload.input_samples},
-            {"simulated_seconds", workload.simulated_seconds()}}},
-          {"counts", std::move(counts_json)},
-          {"spikes_per_synapse_per_inference", optional_json(spikes_per_synapse_per_inference)},
-          {"crossovers", std::move(crossovers_json)},
-          {"models", std::move(models_json)},
-          {"spread", std::move(spread)},
-          {"dense_baseline",
-           {{"description", "dense non-spiking RNN of the same N and steps: N*N MACs and N state updates per step"},
-            {"counts", std::move(dense_counts_json)},
-            {"models", std::move(baselines_json)}}}};
-}
-
-namespace {
-
-// An energy (or power) with an SI prefix and three significant digits, e.g. "1.22 nJ".
-std::string si(double v, std::string_view unit) {
-  if (v == 0.0) return fmt::format("0 {}", unit);
-  static constexpr std::pair<double, std::string_view> kPrefixes[] = {
-      {1e3, "k"}, {1.0, ""}, {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}};
-  for (const auto& [scale, prefix] : kPrefixes) {
-    if (std::fabs(v) >= scale * 0.9995) return fmt::format("{:.3g} {}{}", v / scale, prefix, unit);
-  }
-  return fmt::format("{:.3g} {}", v, unit);
-}
-
-std::string per_event_text(const ModelEnergy& m, const std::string& event) {
-  double pj = 0.0;
-  bool any = false;
-  for (const auto& t : m.terms) {
-    if (t.event != event || !t.energy_pj_per_op) continue;
-    pj += *t.energy_pj_per_op * static_cast<double>(t.ops_per_event);
-    any = true;
-  }
-  return any ? fmt::format("{:.4g}", pj) : "-";
-}
-
-void append_totals(std::string& out, const std::vector<ModelEnergy>& models, bool with_sram) {
-  out += fmt::format("  {:<20} {:<7} {:>11} {:>14} {:>16}", "model", "scope", "total", "per inference",
-                     "per sim. second");
-  if (with_sram) out += fmt::format(" {:>11} {:>11}", "arithmetic", "SRAM");
-  out += "  completeness\n";
-  for (const auto& m : models) {
-    out += fmt::format("  {:<20} {:<7} {:>11} {:>14} {:>16}", m.model, to_string(m.scope), si(m.total_j, "J"),
-                       m.per_inference_j ? si(*m.per_inference_j, "J") : std::string("n/a"),
-                       si(m.per_simulated_second_j, "W"));
-    if (with_sram) out += fmt::format(" {:>11} {:>11}", si(m.total_j - m.sram_j, "J"), si(m.sram_j, "J"));
-    out += m.lower_bound ? "  lower bound (unpriced events)\n" : "  all counted events priced\n";
-  }
-}
-
-void append_breakdown(std::string& out, const ModelEnergy& m) {
-  out += fmt::format("\n[{}] {}\n", m.model, m.description);
-  out += fmt::format("  {:<22} {:>14} {:>12} {:>11} {:>7}\n", "event", "count", "pJ/event", "energy", "share");
-  for (const auto& e : m.by_event) {
-    if (e.status == EventStatus::Priced) {
-      const double share = m.total_j > 0.0 ? 100.0 * e.energy_j / m.total_j : 0.0;
-      out += fmt::format("  {:<22} {:>14} {:>12} {:>11} {:>6.1f}%\n", e.event, e.count, per_event_text(m, e.event),
-                         si(e.energy_j, "J"), share);
-    } else {
-      out += fmt::format("  {:<22} {:>14} {:>12} {:>11}\n", e.event, e.count,
-                         e.status == EventStatus::Included ? "included" : "not priced", "-");
-    }
-  }
-  // Each figure with where it holds; citations numbered once per model.
-  std::vector<std::string> citations;
-  const auto citation_number = [&](const std::string& c) {
-    auto it = std::find(citations.begin(), citations.end(), c);
-    if (it == citations.end()) it = citations.insert(citations.end(), c);
-    return 1 + (it - citations.begin());
-  };
-  out += "  figures:\n";
-  for (const auto& t : m.terms) {
-    const std::string value = t.energy_pj_per_op ? fmt::format("{:g} pJ", *t.energy_pj_per_op) : "not priced";
-    const std::string ops = t.ops_per_event != 1 ? fmt::format(" x{}", t.ops_per_event) : "";
-    const std::string level = t.sram_level.empty() ? "" : fmt::format(", SRAM {}", t.sram_level);
-    out += fmt::format("    {:<22} {}{} {}{} [{}, {}, {}, {}, evidence {}, {}] [{}]\n", t.event, value, ops, t.what,
-                       level, t.provenance.chip, t.provenance.node, t.provenance.voltage,
-                       to_string(t.provenance.scope), to_string(t.provenance.evidence),
-                       to_string(t.provenance.obtained_by), citation_number(t.provenance.citation));
-  }
-  for (size_t i = 0; i < citations.size(); ++i) out += fmt::format("    [{}] {}\n", i + 1, citations[i]);
-  for (const auto& wmsg : m.warnings) out += fmt::format("  ! {}\n", wmsg);
-}
-
-}  // namespace
-
-std::string format_report(const EnergyReport& r) {
-  const Workload& w = r.workload;
-  std::string out;
-  out += fmt::format("hrsnn energy estimate (models: {})\n", r.models_source);
-  out += fmt::format("workload: {} neurons, {} synapses, {} steps x {:g} ms = {:g} s simulated, {} input samples\n",
-                     w.neurons, w.synapses, w.steps, w.dt_ms, w.simulated_seconds(), w.input_samples);
-  out += "counts:";
-  int column = 0;
-  for_each_count(r.counts, [&](std::string_view name, uint64_t n) {
-    out += fmt::format("{}{:<22}{:>12}", column % 3 == 0 ? "\n  " : "    ", name, n);
-    ++column;
-  });
-  out += "\n";
-  if (r.spikes_per_synapse_per_inference) {
-    out += fmt::format("spikes per synapse per inference: {:.4g}", *r.spikes_per_synapse_per_inference);
-  } else {
-    out += "spikes per synapse per inference: n/a (no synapses or no input samples)";
-  }
-  if (!r.crossovers.empty()) {
-    std::vector<std::string> cs;
-    for (const auto& c : r.crossovers)
-      cs.push_back(c.low == c.high ? fmt::format("{} {:g}", c.name, c.low)
-                                   : fmt::format("{} {:g}-{:g}", c.name, c.low, c.high));
-    out += fmt::format("\n  published break-even (spiking wins below): {}", join(cs, "; "));
-  }
-  out += "\n\nSpiking models, side by side (figures that disagree are shown, never averaged):\n";
-  append_totals(out, r.models, false);
-  const Spread s = spread_of(r.models);
-  if (s.low && s.high && s.low != s.high)
-    out += fmt::format("  spread: {} / {} = {:.3g}x (a lower bound omits the events its model does not price)\n",
-                       s.high->model, s.low->model, s.high->total_j / s.low->total_j);
-
-  if (!r.dense_baselines.empty()) {
-    std::vector<std::string> cs;
-    for (const auto& c : r.dense_counts) cs.push_back(fmt::format("{} {}", c.event, c.count));
-    out += "\nDense non-spiking RNN of the same N and steps (N*N MACs + N state updates per step):\n";
-    out += fmt::format("  counts: {}\n", join(cs));
-    append_totals(out, r.dense_baselines, true);
-  }
-
-  out += "\nBreakdown by event type:\n";
-  for (const auto& m : r.models) append_breakdown(out, m);
-  for (const auto& m : r.dense_baselines) append_breakdown(out, m);
-  return out;
 }
 
 }  // namespace hrsnn::energy
