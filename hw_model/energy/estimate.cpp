@@ -41,10 +41,10 @@ std::string bytes_text(uint64_t b) {
 }
 
 void check_workload(const Workload& w) {
-  if (w.neurons == 0) throw EnergyError("workload", 0, "neurons", "must be > 0");
-  if (w.steps == 0) throw EnergyError("workload", 0, "steps", "must be > 0");
+  if (w.neurons == 0) throw ConfigError("workload", 0, "neurons", "must be > 0");
+  if (w.steps == 0) throw ConfigError("workload", 0, "steps", "must be > 0");
   if (!(w.dt_ms > 0.0) || !std::isfinite(w.dt_ms))
-    throw EnergyError("workload", 0, "dt_ms", fmt::format("must be > 0, got {}", w.dt_ms));
+    throw ConfigError("workload", 0, "dt_ms", fmt::format("must be > 0, got {}", w.dt_ms));
 }
 
 ModelEnergy compute(const ModelLibrary& lib, const Model& m, const std::vector<NamedCount>& counts,

@@ -3,6 +3,7 @@
 #include "hw_model/energy/models.hpp"
 
 #include "core/counters.hpp"
+#include "core/foundation/config.hpp"
 #include "core/foundation/source_dir.hpp"
 
 #include <fmt/core.h>
@@ -13,30 +14,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <initializer_list>
 #include <limits>
-#include <sstream>
 #include <utility>
 
 namespace hrsnn::energy {
-
-namespace {
-
-std::string error_text(const std::string& file, int line, const std::string& key_path,
-                       const std::string& message) {
-  std::string where = file;
-  if (line > 0) where += fmt::format(":{}", line);
-  if (!key_path.empty()) where += ": " + key_path;
-  return where + ": " + message;
-}
-
-}  // namespace
-
-EnergyError::EnergyError(std::string file, int line, std::string key_path, const std::string& message)
-    : std::runtime_error(error_text(file, line, key_path, message)),
-      file_(std::move(file)),
-      line_(line),
-      key_path_(std::move(key_path)) {}
 
 std::string_view to_string(Scope s) { return s == Scope::PerOp ? "per_op" : "all_in"; }
 
@@ -85,8 +67,6 @@ const std::vector<std::string>& dense_event_names() {
 
 namespace {
 
-int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
-
 // The entries of a table in file order (toml++ iterates a table in key order).
 std::vector<std::pair<std::string, const toml::node*>> in_file_order(const toml::table& t) {
   std::vector<std::pair<std::string, const toml::node*>> entries;
@@ -99,154 +79,87 @@ std::vector<std::pair<std::string, const toml::node*>> in_file_order(const toml:
   return entries;
 }
 
-std::string_view type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::table: return "table";
-    case toml::node_type::array: return "array";
-    case toml::node_type::string: return "string";
-    case toml::node_type::integer: return "integer";
-    case toml::node_type::floating_point: return "float";
-    case toml::node_type::boolean: return "boolean";
-    case toml::node_type::date: return "date";
-    case toml::node_type::time: return "time";
-    case toml::node_type::date_time: return "date-time";
-    case toml::node_type::none: break;
-  }
-  return "nothing";
-}
-
-using KeyList = std::vector<std::string_view>;
-
-std::string quoted_list(const KeyList& items) {
-  std::vector<std::string> v;
-  for (auto s : items) v.emplace_back(s);
-  return fmt::format("{}", fmt::join(v, ", "));
-}
-
 // Keys every figure (term or SRAM table) carries, appended to a table's own keys.
-KeyList with_provenance_keys(KeyList keys) {
-  for (std::string_view k : {"chip", "node", "voltage", "scope", "evidence", "obtained_by", "citation", "note"})
-    keys.push_back(k);
+std::vector<std::string> with_provenance_keys(std::vector<std::string> keys) {
+  for (const char* k : {"chip", "node", "voltage", "scope", "evidence", "obtained_by", "citation", "note"})
+    keys.emplace_back(k);
   return keys;
 }
 
-// Reads one TOML table, checking its keys against an allowed list up front, so every error
-// names the file, the line, the full key path and what is allowed.
-class TableReader {
+// The models file's reader: the shared ConfigTable (its wording, its file:line: key errors)
+// with the keys of each table checked up front, required keys that say why they are required,
+// non-blank strings, finite numbers and choices returned by index.
+class TableReader : public ConfigTable {
  public:
-  TableReader(std::string file, const toml::table& table, std::string path, KeyList allowed)
-      : file_(std::move(file)), table_(table), path_(std::move(path)), allowed_(std::move(allowed)) {
-    for (auto&& [key, node] : table_) {
-      const std::string_view k = key.str();
-      if (std::find(allowed_.begin(), allowed_.end(), k) == allowed_.end()) {
-        fail_at(line_of(node), std::string(k),
-                fmt::format("unknown key; allowed keys: {}", quoted_list(allowed_)));
-      }
-    }
+  TableReader(std::string file, const toml::table& table, std::string path, const std::vector<std::string>& allowed)
+      : ConfigTable(std::move(file), table, std::move(path)) {
+    only_keys(allowed);
   }
 
-  const std::string& file() const { return file_; }
-  const std::string& path() const { return path_; }
-  int line() const { return line_of(table_); }
-  std::string key_path(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
+  using ConfigTable::fail;
+  int line() const { return line_of_table(); }
+  // At the key's line, or the table's when the key is absent.
+  [[noreturn]] void fail(std::string_view key, const std::string& message) const { fail(get(key), key, message); }
 
-  [[noreturn]] void fail_at(int line, std::string_view key, const std::string& message) const {
-    throw EnergyError(file_, line, key.empty() ? path_ : key_path(key), message);
-  }
-  [[noreturn]] void fail(std::string_view key, const std::string& message) const {
-    const toml::node* n = find(key);
-    fail_at(n ? line_of(*n) : line(), key, message);
-  }
-
-  const toml::node* find(std::string_view key) const { return table_.get(key); }
-
-  const toml::node& required(std::string_view key, std::string_view why = {}) const {
-    const toml::node* n = find(key);
-    if (!n) {
-      fail_at(line(), key,
-              why.empty() ? std::string("required key is missing") : "required key is missing: " + std::string(why));
-    }
+  const toml::node& required(std::string_view key, std::string_view allowed) const {
+    const toml::node* n = get(key);
+    if (!n) fail(nullptr, key, fmt::format("missing required key '{}' ({})", key, allowed));
     return *n;
   }
 
   std::string str(std::string_view key, std::string_view why = {}) const {
-    const toml::node& n = required(key, why);
-    return as_str(key, n);
+    return non_blank(key, required(key, why.empty() ? std::string("a string") : "a string: " + std::string(why)));
   }
   std::string opt_str(std::string_view key) const {
-    const toml::node* n = find(key);
-    return n ? as_str(key, *n) : std::string{};
+    const toml::node* n = get(key);
+    return n ? non_blank(key, *n) : std::string{};
   }
 
-  double number(std::string_view key) const { return as_number(key, required(key)); }
+  double number(std::string_view key) const { return finite(key, required(key, "a number")); }
   std::optional<double> opt_number(std::string_view key) const {
-    const toml::node* n = find(key);
+    const toml::node* n = get(key);
     if (!n) return std::nullopt;
-    return as_number(key, *n);
+    return finite(key, *n);
   }
 
-  uint64_t uint(std::string_view key, uint64_t min, uint64_t max) const {
-    return as_uint(key, required(key), min, max);
+  uint64_t uint(std::string_view key, const ConfigRange& range) const {
+    return static_cast<uint64_t>(integer_of(&required(key, range.describe()), key, range));
   }
-  uint64_t opt_uint(std::string_view key, uint64_t min, uint64_t max, uint64_t dflt) const {
-    const toml::node* n = find(key);
-    return n ? as_uint(key, *n, min, max) : dflt;
-  }
-
-  // A string that must be one of `allowed`; returns its index.
-  size_t choice(std::string_view key, const KeyList& allowed) const {
-    const std::string v = str(key);
-    size_t i = 0;
-    for (auto a : allowed) {
-      if (a == v) return i;
-      ++i;
-    }
-    fail(key, fmt::format("'{}' is not allowed; allowed values: {}", v, quoted_list(allowed)));
+  uint64_t opt_uint(std::string_view key, const ConfigRange& range, uint64_t dflt) const {
+    return static_cast<uint64_t>(integer(key, static_cast<int64_t>(dflt), range));
   }
 
-  const toml::table& table(std::string_view key) const { return as_table(key, required(key)); }
-  const toml::table* opt_table(std::string_view key) const {
-    const toml::node* n = find(key);
-    return n ? &as_table(key, *n) : nullptr;
+  // A string that must be one of `choices`; returns its index.
+  size_t choice(std::string_view key, std::initializer_list<std::string_view> choices) const {
+    const std::string v =
+        string_of(&required(key, fmt::format("one of: {}", fmt::join(choices, ", "))), key, choices);
+    return static_cast<size_t>(std::find(choices.begin(), choices.end(), v) - choices.begin());
   }
+
+  const toml::table& table(std::string_view key) const { return as_table(key, required(key, "a table")); }
+  const toml::table* opt_table(std::string_view key) const { return subtable(key); }
   const toml::table& as_table(std::string_view key, const toml::node& n) const {
-    if (!n.is_table()) fail_at(line_of(n), key, fmt::format("expected a table, got {}", type_name(n)));
+    if (!n.is_table()) fail(&n, key, fmt::format("expected a table, got {}", config_type_name(n)));
     return *n.as_table();
   }
   const toml::array& array(std::string_view key) const {
-    const toml::node& n = required(key);
-    if (!n.is_array()) fail_at(line_of(n), key, fmt::format("expected an array, got {}", type_name(n)));
+    const toml::node& n = required(key, "an array");
+    if (!n.is_array()) fail(&n, key, fmt::format("expected an array, got {}", config_type_name(n)));
     return *n.as_array();
   }
 
  private:
-  std::string as_str(std::string_view key, const toml::node& n) const {
-    if (!n.is_string()) fail_at(line_of(n), key, fmt::format("expected a string, got {}", type_name(n)));
-    std::string v = n.as_string()->get();
+  std::string non_blank(std::string_view key, const toml::node& n) const {
+    std::string v = string_of(&n, key);
     if (v.find_first_not_of(" \t") == std::string::npos)
-      fail_at(line_of(n), key, "must not be empty");
+      fail(&n, key, fmt::format("expected a non-empty string, got \"{}\"", v));
     return v;
   }
-  double as_number(std::string_view key, const toml::node& n) const {
-    if (!n.is_number()) fail_at(line_of(n), key, fmt::format("expected a number, got {}", type_name(n)));
-    const double v = n.is_integer() ? static_cast<double>(n.as_integer()->get()) : n.as_floating_point()->get();
-    if (!std::isfinite(v)) fail_at(line_of(n), key, "must be a finite number");
+  double finite(std::string_view key, const toml::node& n) const {
+    const double v = number_of(&n, key, ConfigRange::any());
+    if (!std::isfinite(v)) fail(&n, key, fmt::format("value {} out of range (allowed: a finite number)", v));
     return v;
   }
-  uint64_t as_uint(std::string_view key, const toml::node& n, uint64_t min, uint64_t max) const {
-    if (!n.is_integer()) fail_at(line_of(n), key, fmt::format("expected an integer, got {}", type_name(n)));
-    const int64_t v = n.as_integer()->get();
-    if (v < 0 || static_cast<uint64_t>(v) < min || static_cast<uint64_t>(v) > max)
-      fail_at(line_of(n), key, fmt::format("{} is out of range; allowed: {}..{}", v, min, max));
-    return static_cast<uint64_t>(v);
-  }
-
-  std::string file_;
-  const toml::table& table_;
-  std::string path_;
-  KeyList allowed_;
 };
 
 Provenance read_provenance(const TableReader& r) {
@@ -282,9 +195,9 @@ SramTable read_sram_table(const std::string& file, const std::string& name, cons
   for (size_t i = 0; i < levels.size(); ++i) {
     const std::string key = fmt::format("levels[{}]", i);
     const toml::table& lt = r.as_table(key, levels[i]);
-    TableReader lr(file, lt, r.key_path(key), {"size_bytes", "read_pj_per_64b"});
+    TableReader lr(file, lt, r.join(key), {"size_bytes", "read_pj_per_64b"});
     SramLevel level;
-    level.size_bytes = lr.uint("size_bytes", 1, static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
+    level.size_bytes = lr.uint("size_bytes", ConfigRange::integers(1, std::numeric_limits<double>::infinity()));
     level.read_pj_per_64b = lr.number("read_pj_per_64b");
     if (level.read_pj_per_64b <= 0.0)
       lr.fail("read_pj_per_64b", fmt::format("must be > 0 pJ, got {}", level.read_pj_per_64b));
@@ -304,16 +217,16 @@ Term read_term(const std::string& file, const std::string& path, const toml::tab
   Term term;
   term.event = r.str("event");
   if (std::find(events.begin(), events.end(), term.event) == events.end())
-    r.fail("event", fmt::format("'{}' is not an event type here; allowed values: {}", term.event, fmt::join(events, ", ")));
+    r.fail("event", fmt::format("'{}' is not one of the event types here: {}", term.event, fmt::join(events, ", ")));
   term.what = r.str("what", "what the figure is, in the source's words");
   term.provenance = read_provenance(r);
   term.charged_because = r.str("charged_because", "why this figure is charged to this event type");
-  term.ops_per_event = static_cast<uint32_t>(r.opt_uint("ops_per_event", 1, 1'000'000, 1));
+  term.ops_per_event = static_cast<uint32_t>(r.opt_uint("ops_per_event", ConfigRange::integers(1, 1'000'000), 1));
 
-  const bool has_energy = r.find("energy_pj") != nullptr;
-  const bool has_sram = r.find("sram") != nullptr;
+  const bool has_energy = r.get("energy_pj") != nullptr;
+  const bool has_sram = r.get("sram") != nullptr;
   if (has_energy == has_sram)
-    r.fail_at(r.line(), "", "a term needs exactly one of energy_pj (a figure in pJ) or sram (an SRAM access priced by size)");
+    r.fail_table("a term needs exactly one of energy_pj (a figure in pJ) or sram (an SRAM access priced by size)");
   if (has_energy) {
     const double e = r.number("energy_pj");
     if (e <= 0.0)
@@ -322,7 +235,7 @@ Term read_term(const std::string& file, const std::string& path, const toml::tab
     term.energy_pj = e;
   } else {
     const toml::table& st = r.table("sram");
-    TableReader sr(file, st, r.key_path("sram"), {"table", "array", "word_bits"});
+    TableReader sr(file, st, r.join("sram"), {"table", "array", "word_bits"});
     SramAccess access;
     access.table = sr.str("table");
     const bool known = std::any_of(sram_tables.begin(), sram_tables.end(),
@@ -330,25 +243,25 @@ Term read_term(const std::string& file, const std::string& path, const toml::tab
     if (!known) {
       std::vector<std::string> names;
       for (const auto& s : sram_tables) names.push_back(s.name);
-      sr.fail("table", fmt::format("'{}' is not an SRAM table of this file; known: {}", access.table,
+      sr.fail("table", fmt::format("'{}' is not one of the SRAM tables of this file: {}", access.table,
                                    names.empty() ? std::string("(none)") : fmt::format("{}", fmt::join(names, ", "))));
     }
     access.array = sr.choice("array", {"weights", "neuron_state"}) == 0 ? SramArray::Weights
                                                                         : SramArray::NeuronState;
-    access.word_bits = static_cast<uint32_t>(sr.uint("word_bits", 1, 4096));
+    access.word_bits = static_cast<uint32_t>(sr.uint("word_bits", ConfigRange::integers(1, 4096)));
     term.sram = access;
   }
 
-  const toml::node* op = r.find("operating_point");
+  const toml::node* op = r.get("operating_point");
   if (term.provenance.scope == Scope::AllIn) {
     if (!op)
-      r.fail_at(r.line(), "operating_point",
+      r.fail(nullptr, "operating_point",
                 "required key is missing: an all-in figure holds only at its operating point "
                 "(operating_point = { description, rate_hz, synapses_per_neuron })");
     if (term.sram) r.fail("sram", "an all-in figure is a fixed energy_pj, not an SRAM access");
     if (term.ops_per_event != 1) r.fail("ops_per_event", "an all-in figure is charged once per event; allowed: 1");
     const toml::table& ot = r.as_table("operating_point", *op);
-    TableReader orr(file, ot, r.key_path("operating_point"), {"description", "rate_hz", "synapses_per_neuron"});
+    TableReader orr(file, ot, r.join("operating_point"), {"description", "rate_hz", "synapses_per_neuron"});
     OperatingPoint point;
     point.description = orr.str("description");
     point.rate_hz = orr.opt_number("rate_hz");
@@ -378,8 +291,8 @@ Model read_model(const std::string& file, const std::string& section, const std:
   for (size_t i = 0; i < terms.size(); ++i) {
     const std::string key = fmt::format("terms[{}]", i);
     const toml::table& tt = r.as_table(key, terms[i]);
-    m.terms.push_back(read_term(file, r.key_path(key), tt, events, sram_tables));
-    term_lines.push_back(line_of(tt));
+    m.terms.push_back(read_term(file, r.join(key), tt, events, sram_tables));
+    term_lines.push_back(ConfigTable::line_of(tt));
   }
 
   // An all-in figure already contains every other cost: it must be the model's only term.
@@ -389,7 +302,7 @@ Model read_model(const std::string& file, const std::string& section, const std:
     for (size_t j = 0; j < m.terms.size(); ++j)
       if (j != i) others.push_back(fmt::format("terms[{}] ({}, {}, line {})", j, m.terms[j].event,
                                                to_string(m.terms[j].provenance.scope), term_lines[j]));
-    throw EnergyError(file, term_lines[i], path,
+    throw ConfigError(file, term_lines[i], path,
                       fmt::format("mixes an all-in figure (terms[{}], {}) with other terms: {}; an all-in figure "
                                   "already contains every other cost, so it must be the model's only term "
                                   "(put per-operation figures in a separate model)",
@@ -399,17 +312,18 @@ Model read_model(const std::string& file, const std::string& section, const std:
   if (const toml::table* ut = r.opt_table("uncharged")) {
     for (auto&& [key, node] : *ut) {
       const std::string ev(key.str());
-      const std::string kpath = r.key_path("uncharged");
+      const std::string kpath = r.join("uncharged");
       if (std::find(events.begin(), events.end(), ev) == events.end())
-        throw EnergyError(file, line_of(node), kpath + "." + ev,
-                          fmt::format("'{}' is not an event type here; allowed keys: {}", ev, fmt::join(events, ", ")));
+        throw ConfigError(file, ConfigTable::line_of(node), kpath + "." + ev,
+                          fmt::format("'{}' is not an event type here; allowed keys here: {}", ev,
+                                      fmt::join(events, ", ")));
       const auto priced = std::find_if(m.terms.begin(), m.terms.end(), [&](const Term& x) { return x.event == ev; });
       if (priced != m.terms.end())
-        throw EnergyError(file, line_of(node), kpath + "." + ev,
+        throw ConfigError(file, ConfigTable::line_of(node), kpath + "." + ev,
                           "this event type is priced by a term; it cannot also be uncharged");
       if (!node.is_table())
-        throw EnergyError(file, line_of(node), kpath + "." + ev,
-                          fmt::format("expected a table {{ status, reason }}, got {}", type_name(node)));
+        throw ConfigError(file, ConfigTable::line_of(node), kpath + "." + ev,
+                          fmt::format("expected a table {{ status, reason }}, got {}", config_type_name(node)));
       TableReader er(file, *node.as_table(), kpath + "." + ev, {"status", "reason"});
       UnchargedEvent u;
       u.event = ev;
@@ -429,7 +343,7 @@ Model read_model(const std::string& file, const std::string& section, const std:
     if (!priced && !declared) missing.push_back(ev);
   }
   if (!missing.empty())
-    throw EnergyError(file, r.line(), path,
+    throw ConfigError(file, r.line(), path,
                       fmt::format("event type(s) {} neither priced by a term nor listed in [{}.uncharged] as "
                                   "{{ status = \"included\" | \"not_priced\", reason = \"...\" }}",
                                   fmt::join(missing, ", "), path));
@@ -457,29 +371,17 @@ Crossover read_crossover(const std::string& file, const std::string& path, const
   return c;
 }
 
-}  // namespace
-
-ModelLibrary parse_models(std::string_view toml_text, std::string_view source_name) {
-  const std::string file(source_name);
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& e) {
-    throw EnergyError(file, static_cast<int>(e.source().begin.line), "",
-                      fmt::format("not valid TOML: {}", e.description()));
-  }
+ModelLibrary read_models(const std::string& file, const toml::table& root) {
   TableReader r(file, root, "", {"format", "models", "baselines", "sram_tables", "crossovers"});
-  const std::string format = r.str("format");
-  if (format != "hrsnn-energy-models/1")
-    r.fail("format", fmt::format("'{}' is not a known format; allowed values: hrsnn-energy-models/1", format));
+  r.choice("format", {"hrsnn-energy-models/1"});
 
   ModelLibrary lib;
   lib.source = file;
   if (const toml::table* st = r.opt_table("sram_tables")) {
     for (const auto& [name, node] : in_file_order(*st)) {
       if (!node->is_table())
-        throw EnergyError(file, line_of(*node), "sram_tables." + name,
-                          fmt::format("expected a table, got {}", type_name(*node)));
+        throw ConfigError(file, ConfigTable::line_of(*node), "sram_tables." + name,
+                          fmt::format("expected a table, got {}", config_type_name(*node)));
       lib.sram_tables.push_back(read_sram_table(file, name, *node->as_table()));
     }
   }
@@ -489,7 +391,8 @@ ModelLibrary parse_models(std::string_view toml_text, std::string_view source_na
     for (const auto& [name, node] : in_file_order(*t)) {
       const std::string path = std::string(section) + "." + name;
       if (!node->is_table())
-        throw EnergyError(file, line_of(*node), path, fmt::format("expected a table, got {}", type_name(*node)));
+        throw ConfigError(file, ConfigTable::line_of(*node), path,
+                          fmt::format("expected a table, got {}", config_type_name(*node)));
       out.push_back(read_model(file, std::string(section), name, *node->as_table(), kind, lib.sram_tables));
     }
   };
@@ -499,11 +402,12 @@ ModelLibrary parse_models(std::string_view toml_text, std::string_view source_na
   for (const auto& b : lib.baselines) {
     const bool clash = std::any_of(lib.models.begin(), lib.models.end(), [&](const Model& m) { return m.name == b.name; });
     if (clash)
-      throw EnergyError(file, r.line(), "baselines." + b.name, "a baseline cannot have the name of a model");
+      throw ConfigError(file, r.line(), "baselines." + b.name, "a baseline cannot have the name of a model");
   }
-  if (const toml::node* cn = r.find("crossovers")) {
+  if (const toml::node* cn = r.get("crossovers")) {
     if (!cn->is_array())
-      r.fail("crossovers", fmt::format("expected an array of tables [[crossovers]], got {}", type_name(*cn)));
+      r.fail(cn, "crossovers",
+             fmt::format("expected an array of tables ([[crossovers]]), got {}", config_type_name(*cn)));
     const toml::array& arr = *cn->as_array();
     for (size_t i = 0; i < arr.size(); ++i) {
       const std::string key = fmt::format("crossovers[{}]", i);
@@ -513,12 +417,15 @@ ModelLibrary parse_models(std::string_view toml_text, std::string_view source_na
   return lib;
 }
 
+}  // namespace
+
+ModelLibrary parse_models(std::string_view toml_text, std::string_view source_name) {
+  const std::string file(source_name);
+  return read_models(file, parse_config_text(toml_text, file));
+}
+
 ModelLibrary load_models(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw EnergyError(file.string(), 0, "", "cannot open the energy models file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_models(text.str(), file.string());
+  return read_models(file.string(), parse_config_file(file.string()));
 }
 
 std::filesystem::path default_models_file() {
@@ -528,7 +435,7 @@ std::filesystem::path default_models_file() {
 const Model& ModelLibrary::model(std::string_view name) const {
   for (const auto& m : models)
     if (m.name == name) return m;
-  throw EnergyError(source, 0, "",
+  throw ConfigError(source, 0, "models",
                     fmt::format("unknown energy model '{}'; known models: {} (dense baselines are always reported)",
                                 name, fmt::join(model_names(), ", ")));
 }
@@ -536,7 +443,7 @@ const Model& ModelLibrary::model(std::string_view name) const {
 const SramTable& ModelLibrary::sram_table(std::string_view name) const {
   for (const auto& s : sram_tables)
     if (s.name == name) return s;
-  throw EnergyError(source, 0, "", fmt::format("unknown SRAM table '{}'", name));
+  throw ConfigError(source, 0, "sram_tables", fmt::format("unknown SRAM table '{}'", name));
 }
 
 std::vector<std::string> ModelLibrary::model_names() const {

@@ -9,30 +9,20 @@
 // the models and caveats for users: docs/energy.md.
 #pragma once
 
+#include "core/foundation/config_error.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace hrsnn::energy {
 
-// A bad models file or run summary: names the file, the line (0 when unknown), the key path
-// and what is allowed. what() is the whole message "file:line: key: problem".
-class EnergyError : public std::runtime_error {
- public:
-  EnergyError(std::string file, int line, std::string key_path, const std::string& message);
-  const std::string& file() const { return file_; }
-  int line() const { return line_; }
-  const std::string& key_path() const { return key_path_; }
-
- private:
-  std::string file_;
-  int line_;
-  std::string key_path_;
-};
+// A bad models file or run summary: the one configuration error (file, line (0 when unknown),
+// key path, message), under the name the energy code has always used.
+using EnergyError = ConfigError;
 
 // Per-operation increment (this operation's own cost) or all-in (total chip energy divided by
 // events at one operating point, so every other cost is already inside it).

@@ -15,11 +15,12 @@ namespace {
 
 uint64_t summary_uint(const nlohmann::json& j, const std::string& key, const std::string& file,
                       const std::string& prefix = {}) {
-  if (!j.contains(key)) throw EnergyError(file, 0, prefix + key, "required key is missing");
+  if (!j.contains(key))
+    throw ConfigError(file, 0, prefix + key, fmt::format("missing required key '{}' (a non-negative integer)", key));
   const auto& v = j.at(key);
   // Parsed JSON holds non-negative integers as unsigned, JSON built in memory as signed.
   const bool ok = v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
-  if (!ok) throw EnergyError(file, 0, prefix + key, fmt::format("expected a non-negative integer, got {}", v.dump()));
+  if (!ok) throw ConfigError(file, 0, prefix + key, fmt::format("expected a non-negative integer, got {}", v.dump()));
   return v.get<uint64_t>();
 }
 
@@ -37,10 +38,10 @@ uint64_t* count_field(EventCounts& c, std::string_view name) {
 
 RunFacts run_facts_from_summary(const nlohmann::json& summary, std::string_view source_name) {
   const std::string file(source_name);
-  if (!summary.is_object()) throw EnergyError(file, 0, "", "a run summary must be a JSON object");
+  if (!summary.is_object()) throw ConfigError(file, 0, "<file>", "a run summary must be a JSON object");
   if (!summary.contains("format") || !summary.at("format").is_string() ||
       summary.at("format").get<std::string>() != "hrsnn-run/1")
-    throw EnergyError(file, 0, "format",
+    throw ConfigError(file, 0, "format",
                       fmt::format("expected \"hrsnn-run/1\", got {}",
                                   summary.contains("format") ? summary.at("format").dump() : "nothing"));
   RunFacts f;
@@ -49,18 +50,19 @@ RunFacts run_facts_from_summary(const nlohmann::json& summary, std::string_view 
   f.workload.steps = summary_uint(summary, "steps", file);
   f.workload.input_samples = summary_uint(summary, "input_samples", file);
   if (!summary.contains("dt_ms") || !summary.at("dt_ms").is_number())
-    throw EnergyError(file, 0, "dt_ms", "required number is missing");
+    throw ConfigError(file, 0, "dt_ms", "missing required key 'dt_ms' (a number)");
   f.workload.dt_ms = summary.at("dt_ms").get<double>();
   if (!(f.workload.dt_ms > 0.0) || !std::isfinite(f.workload.dt_ms))
-    throw EnergyError(file, 0, "dt_ms", fmt::format("must be > 0, got {}", f.workload.dt_ms));
+    throw ConfigError(file, 0, "dt_ms", fmt::format("must be > 0, got {}", f.workload.dt_ms));
 
   if (!summary.contains("counts") || !summary.at("counts").is_object())
-    throw EnergyError(file, 0, "counts", "required object is missing");
+    throw ConfigError(file, 0, "counts", "missing required key 'counts' (an object)");
   const auto& counts = summary.at("counts");
   for (auto it = counts.begin(); it != counts.end(); ++it) {
     if (!count_field(f.counts, it.key()))
-      throw EnergyError(file, 0, "counts." + it.key(),
-                        fmt::format("not an event counter of this build; known: {}", fmt::join(spiking_event_names(), ", ")));
+      throw ConfigError(file, 0, "counts." + it.key(),
+                        fmt::format("not an event counter of this build; known: {}",
+                                    fmt::join(spiking_event_names(), ", ")));
   }
   for (const auto& name : spiking_event_names()) *count_field(f.counts, name) = summary_uint(counts, name, file, "counts.");
   return f;
@@ -70,12 +72,12 @@ RunFacts load_run_summary(const std::filesystem::path& path) {
   const std::filesystem::path file =
       std::filesystem::is_directory(path) ? path / "summary.json" : path;
   std::ifstream in(file);
-  if (!in) throw EnergyError(file.string(), 0, "", "cannot open the run summary (written by `hrsnn run`)");
+  if (!in) throw ConfigError(file.string(), 0, "<file>", "cannot open the run summary (written by `hrsnn run`)");
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
-    throw EnergyError(file.string(), 0, "", fmt::format("not valid JSON: {}", e.what()));
+    throw ConfigError(file.string(), 0, "<file>", fmt::format("not valid JSON: {}", e.what()));
   }
   return run_facts_from_summary(j, file.string());
 }
