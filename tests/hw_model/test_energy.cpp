@@ -3,7 +3,10 @@
 // with file, line, key and allowed values; run summaries are read strictly.
 #include "hw_model/energy/energy_model.hpp"
 
+#include "core/foundation/config_error.hpp"
+
 #include <catch2/catch.hpp>
+#include <fmt/core.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -11,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 
 namespace en = hrsnn::energy;
 
@@ -446,6 +450,51 @@ TEST_CASE("the loader rejects invalid TOML and an unknown format, with the line"
   CHECK(e.key_path() == "format");
   CHECK_THAT(e.what(), Catch::Contains("is not one of: hrsnn-energy-models/1"));
   CHECK_THROWS_WITH(en::load_models("/nonexistent/models.toml"), Catch::Contains("/nonexistent/models.toml"));
+}
+
+TEST_CASE("a bad models file on disk is a file:line:key ConfigError from the shared reader", "[energy][loader]") {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("hrsnn_energy_shared_reader_" + std::to_string(::getpid()) + ".toml");
+  const std::string text =
+      replaced(replaced(kMinimal, "energy_pj = 10.0", "energy_pj = 10.0\nops_per_event = \"two\""),
+               "description = \"a test model\"", "description = \"a test model\"\nchips = 2");
+  std::ofstream(path) << text;
+
+  // The first bad key in reading order: [models.tiny]'s unknown key, in the shared wording.
+  try {
+    en::load_models(path);
+    FAIL("the loader accepted a malformed models file");
+  } catch (const hrsnn::ConfigError& e) {
+    CHECK(e.file() == path.string());
+    CHECK(e.line() == line_in(text, "chips = 2"));
+    CHECK(e.key_path() == "models.tiny.chips");
+    CHECK(e.message() == "unknown key; allowed keys here: description, terms, uncharged");
+    CHECK_THAT(e.what(), Catch::StartsWith(fmt::format("{}:{}: models.tiny.chips: ", path.string(), e.line())));
+  }
+
+  // With that fixed, the wrong type of ops_per_event, with the allowed range.
+  const std::string typed = replaced(text, "\nchips = 2", "");
+  std::ofstream(path) << typed;
+  try {
+    en::load_models(path);
+    FAIL("the loader accepted a malformed models file");
+  } catch (const hrsnn::ConfigError& e) {
+    CHECK(e.file() == path.string());
+    CHECK(e.line() == line_in(typed, "ops_per_event"));
+    CHECK(e.key_path() == "models.tiny.terms[0].ops_per_event");
+    CHECK_THAT(e.message(), Catch::StartsWith("expected an integer, got a string (allowed: integer in [1, "));
+  }
+  std::filesystem::remove(path);
+
+  // A file that cannot be read: line 0, the shared "<file>" key.
+  try {
+    en::load_models(path);
+    FAIL("the loader read a missing file");
+  } catch (const hrsnn::ConfigError& e) {
+    CHECK(e.file() == path.string());
+    CHECK(e.line() == 0);
+    CHECK(e.key_path() == "<file>");
+  }
 }
 
 TEST_CASE("an unknown model name is an error listing the known models", "[energy]") {
