@@ -2,9 +2,12 @@
 // (DESIGN.md §5; the models are data, data/energy/models.toml; docs/energy.md). A run
 // directory is read from its summary.json; a spec (.toml) is run first, on the backend of
 // --arith, and its counters are costed directly, so both paths price the same numbers.
-#include "core/io.hpp"
+#include "core/foundation/durable.hpp"
 #include "core/run.hpp"
-#include "hw_model/energy/energy_model.hpp"
+#include "hw_model/energy/estimate.hpp"
+#include "hw_model/energy/models.hpp"
+#include "hw_model/energy/report.hpp"
+#include "hw_model/energy/run_summary.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 
@@ -73,7 +76,7 @@ void run_energy(const EnergyOptions& o) {
   }
   const energy::EnergyReport report = energy::estimate_energy(lib, o.models, facts.counts, facts.workload);
   fmt::print("{}", energy::format_report(report));
-  if (!o.json_out.empty()) write_text_atomic(o.json_out, report.to_json().dump(2) + "\n");
+  if (!o.json_out.empty()) write_text_durable(o.json_out, report.to_json().dump(2) + "\n");
 }
 
 const RegisterCommand kRegisterEnergy{[](CLI::App& app) {

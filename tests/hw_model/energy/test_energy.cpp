@@ -5,11 +5,15 @@
 #include "tests/support/cli.hpp"
 #include "tests/support/scratch_dir.hpp"
 
+#include "core/foundation/config_error.hpp"
+
 #include <catch2/catch.hpp>
+#include <fmt/core.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 
 namespace en = hrsnn::energy;
 
@@ -339,7 +343,7 @@ TEST_CASE("the loader rejects a figure without a citation", "[energy][loader]") 
   CHECK(e.file() == "bad.toml");
   CHECK(e.key_path() == "models.tiny.terms[0].citation");
   CHECK(e.line() == line_in(text, "[[models.tiny.terms]]"));
-  CHECK_THAT(e.what(), Catch::Contains("required key is missing") && Catch::Contains("where it comes from"));
+  CHECK_THAT(e.what(), Catch::Contains("missing required key 'citation'") && Catch::Contains("where it comes from"));
 }
 
 TEST_CASE("the loader rejects a model mixing an all-in figure with per-operation terms", "[energy][loader]") {
@@ -393,11 +397,11 @@ TEST_CASE("the loader rejects an unknown key and lists the allowed keys", "[ener
   const auto e = load_error(text);
   CHECK(e.key_path() == "models.tiny.terms[0].energy_nj");
   CHECK(e.line() == line_in(text, "energy_nj"));
-  CHECK_THAT(e.what(), Catch::Contains("unknown key") && Catch::Contains("allowed keys: event, what, energy_pj"));
+  CHECK_THAT(e.what(), Catch::Contains("unknown key") && Catch::Contains("allowed keys here: event, what, energy_pj"));
 
   const auto top = load_error(kMinimal + "\n[modles.x]\n");
   CHECK(top.key_path() == "modles");
-  CHECK_THAT(top.what(), Catch::Contains("allowed keys: format, models, baselines, sram_tables, crossovers"));
+  CHECK_THAT(top.what(), Catch::Contains("allowed keys here: format, models, baselines, sram_tables, crossovers"));
 }
 
 TEST_CASE("the loader rejects a value of the wrong type", "[energy][loader]") {
@@ -405,24 +409,24 @@ TEST_CASE("the loader rejects a value of the wrong type", "[energy][loader]") {
   const auto e = load_error(text);
   CHECK(e.key_path() == "models.tiny.terms[0].energy_pj");
   CHECK(e.line() == line_in(text, "energy_pj"));
-  CHECK_THAT(e.what(), Catch::Contains("expected a number, got string"));
+  CHECK_THAT(e.what(), Catch::Contains("expected a number, got a string"));
 
   const auto ops = load_error(replaced(kMinimal, "energy_pj = 10.0", "energy_pj = 10.0\nops_per_event = 1.5"));
-  CHECK_THAT(ops.what(), Catch::Contains("ops_per_event: expected an integer, got float"));
+  CHECK_THAT(ops.what(), Catch::Contains("ops_per_event: expected an integer, got a floating-point number"));
 }
 
 TEST_CASE("the loader rejects a value outside its allowed set and lists the set", "[energy][loader]") {
   auto e = load_error(replaced(kMinimal, "scope = \"per_op\"", "scope = \"allin\""));
   CHECK(e.key_path() == "models.tiny.terms[0].scope");
-  CHECK_THAT(e.what(), Catch::Contains("'allin' is not allowed; allowed values: per_op, all_in"));
+  CHECK_THAT(e.what(), Catch::Contains("'allin' is not one of: per_op, all_in"));
 
   e = load_error(replaced(kMinimal, "event = \"synaptic_events\"", "event = \"synops\""));
   CHECK(e.key_path() == "models.tiny.terms[0].event");
-  CHECK_THAT(e.what(), Catch::Contains("'synops' is not an event type") && Catch::Contains("synaptic_events") &&
+  CHECK_THAT(e.what(), Catch::Contains("'synops' is not one of the event types") && Catch::Contains("synaptic_events") &&
                            Catch::Contains("state_writes"));
 
   e = load_error(replaced(kMinimal, "evidence = \"S\"", "evidence = \"A\""));
-  CHECK_THAT(e.what(), Catch::Contains("allowed values: P, S, S+, U"));
+  CHECK_THAT(e.what(), Catch::Contains("is not one of: P, S, S+, U"));
 }
 
 TEST_CASE("the loader rejects a model that leaves an event type unaccounted for", "[energy][loader]") {
@@ -440,11 +444,56 @@ TEST_CASE("the loader rejects a model that leaves an event type unaccounted for"
 TEST_CASE("the loader rejects invalid TOML and an unknown format, with the line", "[energy][loader]") {
   auto e = load_error("format = \"hrsnn-energy-models/1\"\n[models.x\n");
   CHECK(e.line() == 2);
-  CHECK_THAT(e.what(), Catch::StartsWith("bad.toml:2") && Catch::Contains("not valid TOML"));
+  CHECK_THAT(e.what(), Catch::StartsWith("bad.toml:2: <syntax>: "));
   e = load_error(replaced(kMinimal, "hrsnn-energy-models/1", "hrsnn-energy-models/9"));
   CHECK(e.key_path() == "format");
-  CHECK_THAT(e.what(), Catch::Contains("allowed values: hrsnn-energy-models/1"));
+  CHECK_THAT(e.what(), Catch::Contains("is not one of: hrsnn-energy-models/1"));
   CHECK_THROWS_WITH(en::load_models("/nonexistent/models.toml"), Catch::Contains("/nonexistent/models.toml"));
+}
+
+TEST_CASE("a bad models file on disk is a file:line:key ConfigError from the shared reader", "[energy][loader]") {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("hrsnn_energy_shared_reader_" + std::to_string(::getpid()) + ".toml");
+  const std::string text =
+      replaced(replaced(kMinimal, "energy_pj = 10.0", "energy_pj = 10.0\nops_per_event = \"two\""),
+               "description = \"a test model\"", "description = \"a test model\"\nchips = 2");
+  std::ofstream(path) << text;
+
+  // The first bad key in reading order: [models.tiny]'s unknown key, in the shared wording.
+  try {
+    en::load_models(path);
+    FAIL("the loader accepted a malformed models file");
+  } catch (const hrsnn::ConfigError& e) {
+    CHECK(e.file() == path.string());
+    CHECK(e.line() == line_in(text, "chips = 2"));
+    CHECK(e.key_path() == "models.tiny.chips");
+    CHECK(e.message() == "unknown key; allowed keys here: description, terms, uncharged");
+    CHECK_THAT(e.what(), Catch::StartsWith(fmt::format("{}:{}: models.tiny.chips: ", path.string(), e.line())));
+  }
+
+  // With that fixed, the wrong type of ops_per_event, with the allowed range.
+  const std::string typed = replaced(text, "\nchips = 2", "");
+  std::ofstream(path) << typed;
+  try {
+    en::load_models(path);
+    FAIL("the loader accepted a malformed models file");
+  } catch (const hrsnn::ConfigError& e) {
+    CHECK(e.file() == path.string());
+    CHECK(e.line() == line_in(typed, "ops_per_event"));
+    CHECK(e.key_path() == "models.tiny.terms[0].ops_per_event");
+    CHECK_THAT(e.message(), Catch::StartsWith("expected an integer, got a string (allowed: integer in [1, "));
+  }
+  std::filesystem::remove(path);
+
+  // A file that cannot be read: line 0, the shared "<file>" key.
+  try {
+    en::load_models(path);
+    FAIL("the loader read a missing file");
+  } catch (const hrsnn::ConfigError& e) {
+    CHECK(e.file() == path.string());
+    CHECK(e.line() == 0);
+    CHECK(e.key_path() == "<file>");
+  }
 }
 
 TEST_CASE("an unknown model name is an error listing the known models", "[energy]") {
@@ -472,7 +521,7 @@ TEST_CASE("a run summary is read strictly", "[energy][summary]") {
   auto missing = s;
   missing["counts"].erase("spikes");
   CHECK_THROWS_WITH(en::run_facts_from_summary(missing, "summary.json"),
-                    Catch::Contains("summary.json: counts.spikes: required key is missing"));
+                    Catch::Contains("summary.json:0: counts.spikes: missing required key 'spikes'"));
   auto unknown = s;
   unknown["counts"]["hops"] = 1;
   CHECK_THROWS_WITH(en::run_facts_from_summary(unknown, "summary.json"),
