@@ -92,14 +92,19 @@ const RegisterCommand kRegisterEnergy{[](CLI::App& app) {
       ->delimiter(',');
   sub->add_option("--models-file", opts->models_file,
                   "energy models TOML (default: " + energy::default_models_file().string() + ")");
-  sub->add_option("--json", opts->json_out, "also write the report as JSON to this file");
+  auto out_dir = std::make_shared<std::string>();
+  sub->add_option("--out", *out_dir, "also write the report as JSON to DIR/energy.json");
+  add_alias(sub, "--json", "--out DIR (DIR/energy.json)", opts->json_out);
   sub->add_option("--arith", opts->arith, "SPEC only: arithmetic of the run: float64 (float), float32, fixed")
       ->check(CLI::IsMember({"float", "float64", "float32", "fixed"}));
   sub->add_option("--steps", opts->steps, "SPEC only: number of steps (overrides simulation.steps)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--seed", opts->seed, "SPEC only: seed (overrides simulation.seed)");
   sub->add_flag("--quiet", opts->quiet, "SPEC only: no progress on stderr");
-  sub->callback([opts] { run_energy(*opts); });
+  sub->callback([opts, out_dir] {
+    if (!out_dir->empty()) opts->json_out = (std::filesystem::path(*out_dir) / "energy.json").string();
+    run_energy(*opts);
+  });
 }};
 
 }  // namespace

@@ -33,16 +33,16 @@ TEST_CASE("energy of a spec run equals the energy of the same run read back from
       const std::string opts = " --steps 40 --seed 3 --arith " + arith;
       const Result ran = run_cli("run " + kSpec + opts + " --quiet --out " + (dir / "run"));
       REQUIRE(ran.status == 0);
-      const Result from_dir = run_cli("energy " + (dir / "run") + " --json " + (dir / "from_dir.json"));
+      const Result from_dir = run_cli("energy " + (dir / "run") + " --out " + (dir / "from_dir"));
       REQUIRE(from_dir.status == 0);
-      const Result from_spec = run_cli("energy " + kSpec + opts + " --quiet --json " + (dir / "from_spec.json"));
+      const Result from_spec = run_cli("energy " + kSpec + opts + " --quiet --out " + (dir / "from_spec"));
       INFO(from_spec.out);
       REQUIRE(from_spec.status == 0);
       CHECK_THAT(from_spec.out, Catch::Contains("Spiking models, side by side") && Catch::Contains("ran ") &&
                                     Catch::Contains("(" + arith + ", 40 steps, seed 3)"));
 
-      const nlohmann::json a = read_json(dir / "from_dir.json");
-      const nlohmann::json b = read_json(dir / "from_spec.json");
+      const nlohmann::json a = read_json(dir / "from_dir/energy.json");
+      const nlohmann::json b = read_json(dir / "from_spec/energy.json");
       CHECK(a["counts"] == b["counts"]);
       CHECK(a["workload"] == b["workload"]);
       REQUIRE(a["models"].size() == b["models"].size());

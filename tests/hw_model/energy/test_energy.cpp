@@ -573,9 +573,9 @@ TEST_CASE("`hrsnn energy RUN_DIR` prints the report and writes the JSON", "[ener
   s["counts"] = counts;
   std::ofstream(dir / "summary.json") << s.dump();
 
-  const auto out_json = dir / "energy.json";
+  const auto out_json = dir / "out" / "energy.json";
   const hrsnn::test::CliResult printed =
-      hrsnn::test::run_cli("energy " + dir.string() + " --model loihi_davies2018 --model odin --json " + out_json.string());
+      hrsnn::test::run_cli("energy " + dir.string() + " --model loihi_davies2018 --model odin --out " + (dir / "out").string());
   INFO(printed.out);
   REQUIRE(printed.status == 0);
   std::ifstream in(out_json);
