@@ -8,9 +8,10 @@
 //     footprint (bits of state per neuron and per synapse) of its register image;
 //   - memory capacity, a prediction task and FSDD accuracy through a TaskEvaluator (the study's
 //     reservoir code, study/quant_tasks.hpp).
-// The configuration (the sweep file's reader, points, defaults) is study/quant_config.hpp.
-// The sweep file format and the outputs (quant.jsonl checkpoint, quant.json, quant.csv) are
-// described in docs/quantization.md.
+// The sweep is three parts: its configuration (study/quant_config.hpp), the evaluator of one
+// job (study/quant_evaluator.hpp) and the summary of the records (study/quant_summary.hpp); this
+// file runs the jobs on a checkpoint. The sweep file format and the outputs (quant.jsonl
+// checkpoint, quant.json, quant.csv) are described in docs/quantization.md.
 #pragma once
 
 #include "core/fixed/quantize.hpp"
@@ -18,41 +19,19 @@
 #include "core/run.hpp"
 #include "core/spec.hpp"
 #include "study/quant_config.hpp"
+#include "study/quant_evaluator.hpp"
+#include "study/quant_summary.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace hrsnn::study {
-
-// The register-format-dependent memory footprint of a network's register image, in bits.
-struct Footprint {
-  double neuron_state_bits = 0;   // u, v, refractory counter
-  double neuron_param_bits = 0;   // decays (or a profile index), threshold, bias, t_ref
-  double trace_bits = 0;          // x, y and their decays, averaged over all neurons
-  double dendrite_bits = 0;       // dendritic accumulators (one per ring slot)
-  double profile_table_bits = 0;  // shared (du, dv) profiles, amortized per neuron
-  double neuron_bits = 0;         // sum of the above, per neuron
-  double synapse_bits = 0;        // weight register + learning-rate mantissas, per synapse (mean)
-  double synapses_per_neuron = 0;
-  double total_bits_per_neuron = 0;  // neuron_bits + synapse_bits * synapses_per_neuron
-  uint32_t decay_profiles = 0;       // distinct (du, dv) register pairs
-};
-Footprint register_footprint(const Network& net, const fixed::RegisterImage& image);
-
-// Task scores of one network on one backend (the spec carries the seed and [hardware]).
-// Metric names are "<task>.<metric>", e.g. "memory.mc", "fsdd.accuracy".
-struct TaskOutcome {
-  std::map<std::string, double> metrics;
-  std::string error;
-};
-using TaskEvaluator = std::function<TaskOutcome(const NetworkSpec& spec, Arith arith)>;
 
 struct QuantRunOptions {
   std::filesystem::path out_dir = "out/quant";
@@ -63,20 +42,6 @@ struct QuantRunOptions {
   std::optional<NetworkSpec> baseline;           // the baseline (MRSNN) spec, already loaded
   uint64_t max_jobs = 0;                         // stop after this many new jobs (0: all); tests use it to interrupt
 };
-
-// One finished job: the float reference, the baseline on float or on the base format, or a
-// point. Metrics are flat ("fidelity.coincidence", "tasks.memory.mc", "energy.<model>.total_j").
-struct QuantRecord {
-  std::string job;    // unique key: "<kind>/<point id>/seed=<s>"
-  std::string kind;   // "reference", "baseline-float", "baseline-fixed", "point"
-  std::string point;  // point id ("" for float runs)
-  uint64_t seed = 0;
-  std::map<std::string, double> metrics;  // NaN for undefined values
-  std::string error;
-  double wall_time_s = 0;
-};
-nlohmann::json to_json(const QuantRecord& r);
-QuantRecord quant_record_from_json(const nlohmann::json& j);
 
 struct QuantResult {
   std::vector<QuantRecord> records;  // job order
@@ -91,10 +56,5 @@ struct QuantResult {
 // Throws std::runtime_error when the checkpoint exists and resume is off, or belongs to a
 // different sweep.
 QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& config, const QuantRunOptions& options);
-
-// The quant.json document and the quant.csv text from records.
-nlohmann::json quant_summary(const NetworkSpec& spec, const QuantSweepConfig& config,
-                             const std::vector<QuantRecord>& records);
-std::string quant_csv(const std::vector<QuantRecord>& records);
 
 }  // namespace hrsnn::study
