@@ -1,57 +1,22 @@
 #include "study/quant_sweep.hpp"
 
-#include "core/io.hpp"
+#include "core/foundation/durable.hpp"
+#include "core/foundation/journal.hpp"
+#include "core/foundation/parallel.hpp"
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 namespace hrsnn::study {
 
 namespace {
 
-constexpr const char* kCheckpointFormat = "hrsnn-quant-checkpoint/1";
-
 // ---- the checkpoint ----
-
-[[noreturn]] void throw_errno(const std::string& what, const std::filesystem::path& path) {
-  throw std::runtime_error(fmt::format("{} {}: {}", what, path.string(), std::strerror(errno)));
-}
-
-// Appends one line with a single write() and an fsync: a kill leaves at most a torn last line,
-// which the reader drops.
-void append_line(const std::filesystem::path& path, const std::string& line) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw_errno("cannot open checkpoint", path);
-  std::string text = line + "\n";
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      throw_errno("cannot write checkpoint", path);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    throw_errno("cannot fsync checkpoint", path);
-  }
-  ::close(fd);
-}
 
 // FNV-1a of a text (the checkpoint's record of which spec file it was run on).
 std::string fnv1a_hex(std::string_view text) {
@@ -93,60 +58,29 @@ nlohmann::json fingerprint(const NetworkSpec& spec, const QuantSweepConfig& c, c
           {"base", quant_hardware_json(c.points.front().hardware)}};
 }
 
-// Records of an existing checkpoint by job key (a torn last line is dropped).
-std::map<std::string, QuantRecord> read_checkpoint(const std::filesystem::path& path, const nlohmann::json& header) {
-  std::map<std::string, QuantRecord> out;
-  std::ifstream in(path);
-  if (!in) throw_errno("cannot read checkpoint", path);
-  std::string line;
-  size_t number = 0;
-  bool have_header = false;
-  uint64_t good_bytes = 0;  // end of the last complete line
-  bool torn = false;
-  while (std::getline(in, line)) {
-    ++number;
-    const bool complete = !in.eof();  // the line ended with a newline
-    nlohmann::json j;
-    if (!line.empty()) {
-      try {
-        j = nlohmann::json::parse(line);
-      } catch (const nlohmann::json::exception&) {
-        if (!complete) {  // torn last line (a kill during its write): cut it off, the job reruns
-          torn = true;
-          break;
-        }
-        throw std::runtime_error(fmt::format("{}:{}: not a JSON line", path.string(), number));
-      }
-    }
-    if (!complete) {  // a whole record without its newline: keep it, cut it off, and rerun the job
-      torn = true;
-      break;
-    }
-    good_bytes += line.size() + 1;
-    if (line.empty()) continue;
-    if (!have_header) {
-      if (j.value("type", "") != "header" || j.value("format", "") != kCheckpointFormat)
-        throw std::runtime_error(fmt::format("{}: not a {} file", path.string(), kCheckpointFormat));
-      if (j.at("sweep") != header) {
-        std::vector<std::string> keys;
-        for (const auto& [k, v] : header.items())
-          if (!j.at("sweep").contains(k) || j.at("sweep").at(k) != v) keys.push_back(k);
-        throw std::runtime_error(fmt::format("{} belongs to a different sweep (differs in: {}); choose another --out",
-                                             path.string(), fmt::join(keys, ", ")));
-      }
-      have_header = true;
-      continue;
-    }
-    if (j.value("type", "") == "record") {
-      QuantRecord r = quant_record_from_json(j);
-      out[r.job] = std::move(r);
-    }
+// quant.jsonl: a header {"type": "header", "format": ..., "sweep": fingerprint}, then one
+// record (to_json(QuantRecord)) per finished job, keyed by its job.
+JournalSchema checkpoint_schema() {
+  JournalSchema s;
+  s.kind = "quantization checkpoint";
+  s.format = "hrsnn-quant-checkpoint/1";
+  s.validate = check_quant_record_json;
+  s.key = [](const nlohmann::json& j) { return j.at("job").get<std::string>(); };
+  return s;
+}
+
+// Opens (or starts) the checkpoint; refuses one written by a different sweep.
+Journal open_checkpoint(const std::filesystem::path& path, const nlohmann::json& sweep) {
+  Journal journal(path, checkpoint_schema(), nlohmann::json{{"sweep", sweep}});
+  const nlohmann::json& had = journal.header();
+  if (!had.contains("sweep") || had.at("sweep") != sweep) {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : sweep.items())
+      if (!had.contains("sweep") || !had.at("sweep").contains(k) || had.at("sweep").at(k) != v) keys.push_back(k);
+    throw std::runtime_error(fmt::format("{} belongs to a different sweep (differs in: {}); choose another --out",
+                                         path.string(), fmt::join(keys, ", ")));
   }
-  in.close();
-  if (torn) std::filesystem::resize_file(path, good_bytes);
-  if (!have_header && good_bytes > 0)
-    throw std::runtime_error(fmt::format("{}: no header line; not a {} file", path.string(), kCheckpointFormat));
-  return out;
+  return journal;
 }
 
 }  // namespace
@@ -160,19 +94,16 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
   const std::vector<QuantJob> jobs = make_quant_jobs(config, options.baseline.has_value());
   std::filesystem::create_directories(options.out_dir);
   const std::filesystem::path path = options.out_dir / "quant.jsonl";
-  const nlohmann::json header = fingerprint(spec, config, options);
-  const std::filesystem::path& ckpt = path;
+  if (std::filesystem::exists(path) && !options.resume)
+    throw std::runtime_error(fmt::format("{} exists: pass --resume to continue that sweep, or choose another --out",
+                                         path.string()));
+  Journal checkpoint = open_checkpoint(path, fingerprint(spec, config, options));
 
   std::map<std::string, QuantRecord> done;
-  if (std::filesystem::exists(ckpt)) {
-    if (!options.resume)
-      throw std::runtime_error(fmt::format("{} exists: pass --resume to continue that sweep, or choose another --out",
-                                           ckpt.string()));
-    done = read_checkpoint(ckpt, header);
+  for (const nlohmann::json& j : checkpoint.records()) {
+    QuantRecord r = quant_record_from_json(j);
+    done[r.job] = std::move(r);
   }
-  if (!std::filesystem::exists(ckpt) || std::filesystem::file_size(ckpt) == 0)  // new, or only a torn header
-    append_line(ckpt, nlohmann::json{{"type", "header"}, {"format", kCheckpointFormat}, {"sweep", header}}.dump());
-
   QuantResult result;
   std::vector<size_t> pending;
   for (size_t k = 0; k < jobs.size(); ++k)
@@ -182,41 +113,21 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
 
   QuantEvaluator evaluator(spec, config, options.baseline ? &*options.baseline : nullptr, options.tasks);
   std::mutex mu;
-  std::atomic<size_t> next{0};
-  std::exception_ptr failure;
-  auto worker = [&] {
-    for (;;) {
-      const size_t i = next.fetch_add(1);
-      if (i >= pending.size()) return;
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (failure) return;
-      }
-      const QuantJob& job = jobs[pending[i]];
-      QuantRecord r = evaluator.run(job);
-      // Keep exactly what a resumed run would read back.
-      const nlohmann::json j = to_json(r);
-      r = quant_record_from_json(j);
-      std::lock_guard<std::mutex> lock(mu);
-      try {
-        append_line(ckpt, j.dump());
-      } catch (...) {
-        failure = std::current_exception();
-        return;
-      }
-      ++result.computed;
-      if (options.progress)
-        options.progress(fmt::format("[{}/{}] {}{} ({:.1f} s)", result.resumed + result.computed, jobs.size(), job.key,
-                                     r.error.empty() ? "" : "  ERROR: " + r.error, r.wall_time_s));
-      done[r.job] = std::move(r);
-    }
-  };
   const unsigned threads = std::max(1u, options.threads ? options.threads : config.threads);
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::min<size_t>(threads, pending.size()); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
+  parallel_for(pending.size(), threads, [&](size_t i) {
+    const QuantJob& job = jobs[pending[i]];
+    QuantRecord r = evaluator.run(job);
+    // Keep exactly what a resumed run would read back.
+    const nlohmann::json j = to_json(r);
+    r = quant_record_from_json(j);
+    std::lock_guard<std::mutex> lock(mu);
+    checkpoint.append(j);
+    ++result.computed;
+    if (options.progress)
+      options.progress(fmt::format("[{}/{}] {}{} ({:.1f} s)", result.resumed + result.computed, jobs.size(), job.key,
+                                   r.error.empty() ? "" : "  ERROR: " + r.error, r.wall_time_s));
+    done[r.job] = std::move(r);
+  });
 
   result.complete = true;
   for (const QuantJob& job : jobs) {
@@ -229,8 +140,8 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
   }
   if (result.complete) {
     result.summary = quant_summary(spec, config, result.records);
-    write_text_atomic(options.out_dir / "quant.json", result.summary.dump(1) + "\n");
-    write_text_atomic(options.out_dir / "quant.csv", quant_csv(result.records));
+    write_text_durable(options.out_dir / "quant.json", result.summary.dump(1) + "\n");
+    write_text_durable(options.out_dir / "quant.csv", quant_csv(result.records));
   }
   return result;
 }

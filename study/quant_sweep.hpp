@@ -52,9 +52,10 @@ struct QuantResult {
 };
 
 // Runs every job not yet in DIR/quant.jsonl on options.threads threads, appending one line per
-// finished job; then writes DIR/quant.json and DIR/quant.csv atomically (when complete).
+// finished job; then writes DIR/quant.json and DIR/quant.csv durably (when complete).
 // Throws std::runtime_error when the checkpoint exists and resume is off, or belongs to a
-// different sweep.
+// different sweep; a JournalError (file:line) when one of its records is malformed or a
+// duplicate.
 QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& config, const QuantRunOptions& options);
 
 }  // namespace hrsnn::study
