@@ -254,3 +254,39 @@ TEST_CASE("the study task evaluator scores memory capacity of a sweep point on t
   // The same call is deterministic (the sweep's resume relies on it).
   CHECK(evaluate(spec, Arith::Fixed).metrics.at("memory.mc") == fixed.metrics.at("memory.mc"));
 }
+
+TEST_CASE("a checkpoint record of the wrong shape, or a duplicated one, is refused at its line", "[study][quant]") {
+  const NetworkSpec spec = tiny_spec();
+  const QuantSweepConfig config = tiny_sweep(spec);
+  TempDir dir("quant_bad_checkpoint");
+  QuantRunOptions opt;
+  opt.threads = 1;
+  opt.tasks = fake_tasks;
+  opt.out_dir = dir.path();
+  opt.max_jobs = 2;
+  REQUIRE(run_quant_sweep(spec, config, opt).computed == 2);
+  const std::filesystem::path ckpt = dir.path() / "quant.jsonl";
+  const std::string good = read_text_file(ckpt);  // the header and two records
+  const std::string first_record = good.substr(good.find('\n') + 1, good.find('\n', good.find('\n') + 1) - good.find('\n'));
+  opt.resume = true;
+  opt.max_jobs = 0;
+
+  // Valid JSON, but a seed that is not a number.
+  write_text_atomic(ckpt, good + R"({"type":"record","job":"point/base/seed=2","kind":"point","point":"base","seed":"two","metrics":{}})" "\n");
+  CHECK_THROWS_WITH(run_quant_sweep(spec, config, opt),
+                    Catch::Contains("quant.jsonl:4: malformed quantization checkpoint record: \"seed\" must be a "
+                                    "non-negative integer, got \"two\""));
+  // A record without its metrics.
+  write_text_atomic(ckpt, good + R"({"type":"record","job":"point/base/seed=2","kind":"point","point":"base","seed":2})" "\n");
+  CHECK_THROWS_WITH(run_quant_sweep(spec, config, opt),
+                    Catch::Contains("quant.jsonl:4: malformed quantization checkpoint record: no \"metrics\" field"));
+  // The first record again.
+  write_text_atomic(ckpt, good + first_record);
+  CHECK_THROWS_WITH(run_quant_sweep(spec, config, opt),
+                    Catch::Contains("quant.jsonl:4: duplicate quantization checkpoint record 'reference/seed=1'"));
+  // Restored, it resumes.
+  write_text_atomic(ckpt, good);
+  const QuantResult resumed = run_quant_sweep(spec, config, opt);
+  CHECK(resumed.complete);
+  CHECK(resumed.resumed == 2);
+}
