@@ -76,14 +76,20 @@ const RegisterCommand reg{[](CLI::App& app) {
   auto args = std::make_shared<QuantizeArgs>();
   CLI::App* sub = app.add_subcommand(
       "quantize", "Quantization sweep: fidelity, MC, tasks, energy and memory of register formats and K profiles");
-  sub->add_option("--spec", args->spec, "Network spec (TOML)")->required()->check(CLI::ExistingFile);
-  sub->add_option("--sweep", args->sweep, "Sweep file (TOML, see docs/quantization.md)")->required()->check(CLI::ExistingFile);
+  add_spec(sub, args->spec);
+  sub->add_option("--config", args->sweep, "Sweep file (TOML, see docs/quantization.md)")->check(CLI::ExistingFile);
+  add_alias(sub, "--sweep", "--config", args->sweep)->check(CLI::ExistingFile);
   sub->add_option("--out", args->out, "Output directory (default out/quant)");
   sub->add_flag("--resume", args->resume, "Continue the checkpoint DIR/quant.jsonl, skipping finished points");
-  sub->add_option("--jobs", args->jobs, "Points evaluated in parallel (default: the sweep's run.threads)")
+  sub->add_option("--threads", args->jobs, "Points evaluated in parallel (default: the sweep's run.threads)")
       ->check(CLI::Range(1, 256));
+  add_alias(sub, "--jobs", "--threads", args->jobs)->check(CLI::Range(1, 256));
   sub->add_flag("--no-tasks", args->no_tasks, "Fidelity, activity, energy and footprint only (no MC, prediction, FSDD)");
-  sub->callback([args] { run_quantize(*args); });
+  sub->callback([args] {
+    require_spec(args->spec);
+    if (args->sweep.empty()) throw CLI::RequiredError("--config (the sweep file, a TOML file)");
+    run_quantize(*args);
+  });
 }};
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 using namespace hrsnn::study;
+using hrsnn::Rng;
 
 TEST_CASE("Ridge on one feature equals the hand-computed closed form", "[study][readout]") {
   // x = (1, 2, 3), y = (2, 4, 6): centred Sxx = 2, Sxy = 4, T = 3.

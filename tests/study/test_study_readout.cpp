@@ -10,6 +10,7 @@
 #include <cmath>
 
 using namespace hrsnn::study;
+using hrsnn::Rng;
 
 namespace {
 

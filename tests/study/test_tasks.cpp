@@ -9,6 +9,7 @@
 #include <cmath>
 
 using namespace hrsnn::study;
+using hrsnn::Rng;
 
 TEST_CASE("The study RNG is deterministic, uniform in 0..1 and unbiased in below()",
           "[study][random]") {

@@ -20,8 +20,8 @@ TEST_CASE("hrsnn quantize runs a sweep end to end", "[study][quant][cli]") {
   write_text_atomic(dir.path() / "tiny.toml", hrsnn::test::kSweepSpec);
   write_text_atomic(dir.path() / "sweep.toml", "[run]\nfidelity_steps = 100\n[[axis]]\nfield = \"trace_bits\"\nvalues = [6]\n");
   const std::string out = (dir.path() / "out").string();
-  const auto r = run_cli("quantize --spec " + (dir.path() / "tiny.toml").string() + " --sweep " +
-                         (dir.path() / "sweep.toml").string() + " --out " + out + " --no-tasks --jobs 1");
+  const auto r = run_cli("quantize " + (dir.path() / "tiny.toml").string() + " --config " +
+                         (dir.path() / "sweep.toml").string() + " --out " + out + " --no-tasks --threads 1");
   INFO(r.out);
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(read_text_file(dir.path() / "out" / "quant.json"));
