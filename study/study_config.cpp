@@ -1,18 +1,15 @@
 #include "study/study_config.hpp"
 
-#include "core/spec.hpp"
+#include "core/foundation/config.hpp"
 #include "core/foundation/source_dir.hpp"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
-#include <vector>
 
 namespace hrsnn::study {
 
@@ -63,137 +60,70 @@ StudyConfig quick_study_config() {
 
 namespace {
 
-// Walks one table of the study TOML; errors name the file, the line and the key path.
-class ConfigReader {
+// The study file's reader: the shared ConfigTable plus the kinds of value only this file has
+// (unsigned integers of several widths, non-empty lists, lists of names parsed into enums).
+class Reader : public ConfigTable {
  public:
-  ConfigReader(std::string file, const toml::table& table, std::string path)
-      : file_(std::move(file)), table_(table), path_(std::move(path)) {}
+  using ConfigTable::ConfigTable;
+  explicit Reader(const ConfigTable& t) : ConfigTable(t) {}
 
-  [[noreturn]] void fail(const toml::node* node, std::string_view key, const std::string& msg) const {
-    const int line = node ? static_cast<int>(node->source().begin.line) : static_cast<int>(table_.source().begin.line);
-    throw SpecError(file_, line, key.empty() ? path_ : path_ + "." + std::string(key), msg);
+  Reader sub(const toml::table& t, std::string_view key) const { return Reader(ConfigTable::sub(t, key)); }
+  // The sub-table `key` if present (an error if `key` is not a table).
+  std::optional<Reader> section(std::string_view key) const {
+    const toml::table* t = subtable(key);
+    if (!t) return std::nullopt;
+    return sub(*t, key);
   }
-  void only_keys(std::initializer_list<std::string_view> allowed) const {
-    for (const auto& [k, v] : table_) {
-      if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end()) {
-        std::vector<std::string> names(allowed.begin(), allowed.end());
-        std::string list;
-        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-        fail(&v, k.str(), fmt::format("unknown key; allowed keys here: {}", list));
-      }
-    }
-  }
-  void number(std::string_view key, double& out, double low, double high, bool open_low = false) const {
-    const toml::node* n = table_.get(key);
-    if (!n) return;
-    double x = 0;
-    if (auto i = n->value_exact<int64_t>()) {
-      x = static_cast<double>(*i);
-    } else if (auto d = n->value_exact<double>()) {
-      x = *d;
-    } else {
-      fail(n, key, fmt::format("expected a number, got {} (allowed: {})", type_name(*n), range(low, high, open_low)));
-    }
-    if (std::isnan(x) || (open_low ? !(x > low) : !(x >= low)) || x > high)
-      fail(n, key, fmt::format("value {} out of range (allowed: {})", x, range(low, high, open_low)));
-    out = x;
-  }
+
   template <typename Int>
-  void integer(std::string_view key, Int& out, int64_t low, int64_t high) const {
-    const toml::node* n = table_.get(key);
-    if (!n) return;
-    auto i = n->value_exact<int64_t>();
-    if (!i) fail(n, key, fmt::format("expected an integer, got {} (allowed: [{}, {}])", type_name(*n), low, high));
-    if (*i < low || *i > high) fail(n, key, fmt::format("value {} out of range (allowed: [{}, {}])", *i, low, high));
-    out = static_cast<Int>(*i);
+  Int integer(std::string_view key, Int fallback, const ConfigRange& range) const {
+    return static_cast<Int>(ConfigTable::integer(key, static_cast<int64_t>(fallback), range));
   }
-  void boolean(std::string_view key, bool& out) const {
-    const toml::node* n = table_.get(key);
-    if (!n) return;
-    auto b = n->value_exact<bool>();
-    if (!b) fail(n, key, fmt::format("expected true or false, got {}", type_name(*n)));
-    out = *b;
-  }
-  void string(std::string_view key, std::string& out, std::initializer_list<std::string_view> allowed = {}) const {
-    const toml::node* n = table_.get(key);
-    if (!n) return;
-    auto s = n->value_exact<std::string>();
-    if (!s) fail(n, key, fmt::format("expected a string, got {}", type_name(*n)));
-    if (allowed.size() && std::find(allowed.begin(), allowed.end(), *s) == allowed.end()) {
-      std::string list;
-      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      fail(n, key, fmt::format("'{}' is not allowed (allowed: {})", *s, list));
-    }
-    out = *s;
-  }
-  // An array of strings, each mapped through `parse` (which throws std::invalid_argument).
+
+  // A non-empty array of names, each mapped through `parse` (which throws std::invalid_argument
+  // for an unknown name; the error then points at that element).
   template <typename T, typename Parse>
-  void string_list(std::string_view key, std::vector<T>& out, Parse parse) const {
-    const toml::node* n = table_.get(key);
-    if (!n) return;
-    const toml::array* arr = n->as_array();
-    if (!arr || arr->empty()) fail(n, key, "expected a non-empty array of strings");
-    std::vector<T> values;
-    for (const auto& e : *arr) {
-      auto s = e.value_exact<std::string>();
-      if (!s) fail(&e, key, fmt::format("expected a string, got {}", type_name(e)));
+  std::vector<T> names(std::string_view key, std::vector<T> fallback, Parse parse) const {
+    const toml::array* a = non_empty_array(key, "strings");
+    if (!a) return fallback;
+    std::vector<T> out;
+    for (const toml::node& e : *a) {
+      const std::string name = string_of(&e, key);
       try {
-        values.push_back(parse(*s));
+        out.push_back(parse(name));
       } catch (const std::invalid_argument& ex) {
         fail(&e, key, ex.what());
       }
     }
-    out = std::move(values);
+    return out;
   }
+
+  // A non-empty array of numbers (of integers when T is integral), every element in `range`.
   template <typename T>
-  void number_list(std::string_view key, std::vector<T>& out, double low, double high, bool open_low = false) const {
-    const toml::node* n = table_.get(key);
-    if (!n) return;
-    const toml::array* arr = n->as_array();
-    if (!arr || arr->empty()) fail(n, key, "expected a non-empty array of numbers");
-    std::vector<T> values;
-    for (const auto& e : *arr) {
-      double x = 0;
-      if (auto i = e.value_exact<int64_t>()) {
-        x = static_cast<double>(*i);
-      } else if (auto d = e.value_exact<double>(); d && !std::is_integral_v<T>) {
-        x = *d;
-      } else {
-        fail(&e, key, fmt::format("expected {}, got {}", std::is_integral_v<T> ? "an integer" : "a number", type_name(e)));
-      }
-      if (std::isnan(x) || (open_low ? !(x > low) : !(x >= low)) || x > high)
-        fail(&e, key, fmt::format("value {} out of range (allowed: {})", x, range(low, high, open_low)));
-      values.push_back(static_cast<T>(x));
+  std::vector<T> numbers(std::string_view key, std::vector<T> fallback, const ConfigRange& range) const {
+    if (!non_empty_array(key, std::is_integral_v<T> ? "integers" : "numbers")) return fallback;
+    std::vector<T> out;
+    if constexpr (std::is_integral_v<T>) {
+      for (int64_t x : integer_array(key, range)) out.push_back(static_cast<T>(x));
+    } else {
+      for (double x : number_array(key, range)) out.push_back(static_cast<T>(x));
     }
-    out = std::move(values);
-  }
-  const toml::table* subtable(std::string_view key) const {
-    const toml::node* n = table_.get(key);
-    if (!n) return nullptr;
-    if (!n->is_table()) fail(n, key, fmt::format("expected a table, got {}", type_name(*n)));
-    return n->as_table();
+    return out;
   }
 
  private:
-  static std::string range(double low, double high, bool open_low) {
-    return fmt::format("{}{}, {}", open_low ? "(" : "[", low, std::isfinite(high) ? fmt::format("{}]", high) : "inf)");
+  const toml::array* non_empty_array(std::string_view key, const char* what) const {
+    const toml::node* n = get(key);
+    if (!n) return nullptr;
+    const toml::array* a = n->as_array();
+    if (!a || a->empty())
+      fail(n, key, fmt::format("expected a non-empty array of {}, got {}", what,
+                               a ? std::string("an empty array") : config_type_name(*n)));
+    return a;
   }
-  static std::string type_name(const toml::node& n) {
-    switch (n.type()) {
-      case toml::node_type::string: return "a string";
-      case toml::node_type::integer: return "an integer";
-      case toml::node_type::floating_point: return "a float";
-      case toml::node_type::boolean: return "a boolean";
-      case toml::node_type::array: return "an array";
-      case toml::node_type::table: return "a table";
-      default: return "a date/time";
-    }
-  }
-
-  std::string file_;
-  const toml::table& table_;
-  std::string path_;
 };
+
+ConfigRange open_low(double low, double high) { return {low, high, true}; }
 
 std::string resolve(const std::filesystem::path& base_dir, const std::string& p) {
   const std::filesystem::path path(p);
@@ -203,98 +133,86 @@ std::string resolve(const std::filesystem::path& base_dir, const std::string& p)
 }  // namespace
 
 StudyConfig load_study_config(const std::string& path, const StudyConfig& base) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    throw SpecError(path, static_cast<int>(e.source().begin.line), "<toml>", std::string(e.description()));
-  }
+  const toml::table root = parse_config_file(path);
   StudyConfig c = base;
   c.source = path;
   const std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
-  const ConfigReader top(path, root, "");
+  const Reader top(path, root, "");
   top.only_keys({"study", "features", "memory", "prediction", "fsdd", "baselines", "claims"});
-  if (const toml::table* t = top.subtable("study")) {
-    const ConfigReader r(path, *t, "study");
-    r.only_keys({"homogeneous", "heterogeneous", "models", "arith", "tasks", "seeds", "first_seed", "threads",
-                 "size_scale", "input_gain"});
-    std::string hom, het;
-    r.string("homogeneous", hom);
-    r.string("heterogeneous", het);
+  if (const auto r = top.section("study")) {
+    r->only_keys({"homogeneous", "heterogeneous", "models", "arith", "tasks", "seeds", "first_seed", "threads",
+                  "size_scale", "input_gain"});
+    const std::string hom = r->string("homogeneous", "");
+    const std::string het = r->string("heterogeneous", "");
     if (!hom.empty()) c.homogeneous_spec = resolve(dir, hom);
     if (!het.empty()) c.heterogeneous_spec = resolve(dir, het);
-    r.string_list("models", c.models, parse_variant);
-    r.string_list("arith", c.arithmetics, parse_arith);
-    r.string_list("tasks", c.tasks, parse_task_kind);
-    r.integer("seeds", c.seeds, 1, 1000);
-    r.integer("first_seed", c.first_seed, 0, INT64_MAX);
-    r.integer("threads", c.threads, 1, 256);
-    r.number("size_scale", c.size_scale, 0.0, 100.0, true);
-    r.number("input_gain", c.input_gain, 0.0, 1e6);
+    c.models = r->names("models", c.models, parse_variant);
+    c.arithmetics = r->names("arith", c.arithmetics, parse_arith);
+    c.tasks = r->names("tasks", c.tasks, parse_task_kind);
+    c.seeds = r->integer("seeds", c.seeds, ConfigRange::integers(1, 1000));
+    c.first_seed = r->integer("first_seed", c.first_seed, ConfigRange::integers(0, static_cast<double>(INT64_MAX)));
+    c.threads = r->integer("threads", c.threads, ConfigRange::integers(1, 256));
+    c.size_scale = r->number("size_scale", c.size_scale, open_low(0.0, 100.0));
+    c.input_gain = r->number("input_gain", c.input_gain, ConfigRange::closed(0.0, 1e6));
   }
-  if (const toml::table* t = top.subtable("features")) {
-    const ConfigReader r(path, *t, "features");
-    r.only_keys({"kind", "filter_tau_ms", "washout_samples", "standardize"});
-    r.boolean("standardize", c.standardize);
-    std::string kind = to_string(c.reservoir.kind);
-    r.string("kind", kind, {"filtered", "counts"});
-    c.reservoir.kind = parse_feature_kind(kind);
-    r.number("filter_tau_ms", c.reservoir.filter_tau_ms, 0.0, 1e6, true);
-    r.integer("washout_samples", c.reservoir.washout_samples, 0, 1000000);
+  if (const auto r = top.section("features")) {
+    r->only_keys({"kind", "filter_tau_ms", "washout_samples", "standardize"});
+    c.standardize = r->boolean("standardize", c.standardize);
+    c.reservoir.kind = parse_feature_kind(r->string("kind", to_string(c.reservoir.kind), {"filtered", "counts"}));
+    c.reservoir.filter_tau_ms = r->number("filter_tau_ms", c.reservoir.filter_tau_ms, open_low(0.0, 1e6));
+    c.reservoir.washout_samples =
+        r->integer("washout_samples", c.reservoir.washout_samples, ConfigRange::integers(0, 1000000));
   }
-  if (const toml::table* t = top.subtable("memory")) {
-    const ConfigReader r(path, *t, "memory");
-    r.only_keys({"samples", "max_delay"});
-    r.integer("samples", c.memory.samples, 20, 10000000);
-    r.integer("max_delay", c.memory.max_delay, 1, 100000);
+  if (const auto r = top.section("memory")) {
+    r->only_keys({"samples", "max_delay"});
+    c.memory.samples = r->integer("samples", c.memory.samples, ConfigRange::integers(20, 10000000));
+    c.memory.max_delay = r->integer("max_delay", c.memory.max_delay, ConfigRange::integers(1, 100000));
   }
-  if (const toml::table* t = top.subtable("prediction")) {
-    const ConfigReader r(path, *t, "prediction");
-    r.only_keys({"samples", "horizon"});
-    r.integer("samples", c.prediction.samples, 20, 10000000);
-    r.integer("horizon", c.prediction.horizon, 1, 10000);
+  if (const auto r = top.section("prediction")) {
+    r->only_keys({"samples", "horizon"});
+    c.prediction.samples = r->integer("samples", c.prediction.samples, ConfigRange::integers(20, 10000000));
+    c.prediction.horizon = r->integer("horizon", c.prediction.horizon, ConfigRange::integers(1, 10000));
   }
-  if (const toml::table* t = top.subtable("fsdd")) {
-    const ConfigReader r(path, *t, "fsdd");
-    r.only_keys({"data", "hop_ms", "steps_per_frame", "bins", "gap_frames", "warmup_utterances", "encoder",
-                 "delta_threshold", "input_gain", "input_weight", "test_per_group", "val_per_group", "fit_per_group",
-                 "filter_tau_ms", "esn_leak_rate"});
-    r.number("filter_tau_ms", c.fsdd.filter_tau_ms, 0.0, 1e6, true);
-    std::string data;
-    r.string("data", data);
-    if (!data.empty()) c.fsdd.data_dir = resolve(dir, data);
-    r.number("hop_ms", c.fsdd.hop_ms, 1.0, 100.0);
-    r.integer("steps_per_frame", c.fsdd.steps_per_frame, 1, 1000);
-    r.integer("bins", c.fsdd.bins, 1, 64);
-    r.integer("gap_frames", c.fsdd.gap_frames, 0, 10000);
-    r.integer("warmup_utterances", c.fsdd.warmup_utterances, 0, 2700);
-    r.string("encoder", c.fsdd.encoder, {"current", "delta"});
-    r.number("delta_threshold", c.fsdd.delta_threshold, 0.0, 1e6, true);
-    r.number("input_gain", c.fsdd.input_gain, 0.0, 1e6);
-    r.number("input_weight", c.fsdd.input_weight, 0.0, 1e6);
-    r.integer("test_per_group", c.fsdd.test_per_group, 1, 5);
-    r.integer("val_per_group", c.fsdd.val_per_group, 1, 5);
-    r.integer("fit_per_group", c.fsdd.fit_per_group, 1, 40);
-    r.number("esn_leak_rate", c.fsdd.esn_leak_rate, 0.0, 1.0, true);
+  if (const auto r = top.section("fsdd")) {
+    FsddTaskConfig& f = c.fsdd;
+    r->only_keys({"data", "hop_ms", "steps_per_frame", "bins", "gap_frames", "warmup_utterances", "encoder",
+                  "delta_threshold", "input_gain", "input_weight", "test_per_group", "val_per_group", "fit_per_group",
+                  "filter_tau_ms", "esn_leak_rate"});
+    f.filter_tau_ms = r->number("filter_tau_ms", f.filter_tau_ms, open_low(0.0, 1e6));
+    const std::string data = r->string("data", "");
+    if (!data.empty()) f.data_dir = resolve(dir, data);
+    f.hop_ms = r->number("hop_ms", f.hop_ms, ConfigRange::closed(1.0, 100.0));
+    f.steps_per_frame = r->integer("steps_per_frame", f.steps_per_frame, ConfigRange::integers(1, 1000));
+    f.bins = r->integer("bins", f.bins, ConfigRange::integers(1, 64));
+    f.gap_frames = r->integer("gap_frames", f.gap_frames, ConfigRange::integers(0, 10000));
+    f.warmup_utterances = r->integer("warmup_utterances", f.warmup_utterances, ConfigRange::integers(0, 2700));
+    f.encoder = r->string("encoder", f.encoder, {"current", "delta"});
+    f.delta_threshold = r->number("delta_threshold", f.delta_threshold, open_low(0.0, 1e6));
+    f.input_gain = r->number("input_gain", f.input_gain, ConfigRange::closed(0.0, 1e6));
+    f.input_weight = r->number("input_weight", f.input_weight, ConfigRange::closed(0.0, 1e6));
+    f.test_per_group = r->integer("test_per_group", f.test_per_group, ConfigRange::integers(1, 5));
+    f.val_per_group = r->integer("val_per_group", f.val_per_group, ConfigRange::integers(1, 5));
+    f.fit_per_group = r->integer("fit_per_group", f.fit_per_group, ConfigRange::integers(1, 40));
+    f.esn_leak_rate = r->number("esn_leak_rate", f.esn_leak_rate, open_low(0.0, 1.0));
   }
-  if (const toml::table* t = top.subtable("baselines")) {
-    const ConfigReader r(path, *t, "baselines");
-    r.only_keys({"esn", "linear", "spectral_radii", "input_scalings", "fsdd_input_scalings", "taps"});
-    r.boolean("esn", c.baselines.esn);
-    r.boolean("linear", c.baselines.linear);
-    r.number_list("spectral_radii", c.baselines.spectral_radii, 0.0, 10.0);
-    r.number_list("input_scalings", c.baselines.input_scalings, 0.0, 1e3);
-    r.number_list("fsdd_input_scalings", c.baselines.fsdd_input_scalings, 0.0, 1e3);
-    r.number_list("taps", c.baselines.taps, 1.0, 10000.0);
+  if (const auto r = top.section("baselines")) {
+    BaselineConfig& b = c.baselines;
+    r->only_keys({"esn", "linear", "spectral_radii", "input_scalings", "fsdd_input_scalings", "taps"});
+    b.esn = r->boolean("esn", b.esn);
+    b.linear = r->boolean("linear", b.linear);
+    b.spectral_radii = r->numbers("spectral_radii", b.spectral_radii, ConfigRange::closed(0.0, 10.0));
+    b.input_scalings = r->numbers("input_scalings", b.input_scalings, ConfigRange::closed(0.0, 1e3));
+    b.fsdd_input_scalings = r->numbers("fsdd_input_scalings", b.fsdd_input_scalings, ConfigRange::closed(0.0, 1e3));
+    b.taps = r->numbers("taps", b.taps, ConfigRange::integers(1, 10000));
   }
-  if (const toml::table* t = top.subtable("claims")) {
-    const ConfigReader r(path, *t, "claims");
-    r.only_keys({"alpha", "mc_margin"});
-    r.number("alpha", c.claims.alpha, 0.0, 0.5, true);
-    r.number("mc_margin", c.claims.mc_margin, 0.0, 1.0);
+  if (const auto r = top.section("claims")) {
+    r->only_keys({"alpha", "mc_margin"});
+    c.claims.alpha = r->number("alpha", c.claims.alpha, open_low(0.0, 0.5));
+    c.claims.mc_margin = r->number("mc_margin", c.claims.mc_margin, ConfigRange::closed(0.0, 1.0));
   }
   return c;
 }
+
 nlohmann::json to_json(const StudyConfig& c) {
   std::vector<std::string> models, ariths, tasks;
   for (Variant v : c.models) models.emplace_back(to_string(v));
