@@ -1,15 +1,15 @@
 #include "study/study.hpp"
 
+#include "core/foundation/parallel.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <numeric>
-#include <thread>
 #include <vector>
 
 #include <sys/resource.h>
@@ -102,46 +102,38 @@ StudyResult run_study(const StudyConfig& config, const std::function<void(const 
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return jobs[a].cost > jobs[b].cost; });
   std::vector<std::vector<Record>> done(jobs.size());
-  std::atomic<size_t> next{0};
   std::mutex mu;
   size_t finished = 0;
   double total_cost = 0, finished_cost = 0;
   for (const Job& j : jobs) total_cost += j.cost;
-  const auto worker = [&] {
-    for (;;) {
-      const size_t i = next.fetch_add(1);
-      if (i >= order.size()) return;
-      const Job& job = jobs[order[i]];
-      const auto tj = std::chrono::steady_clock::now();
-      std::vector<Record> recs;
-      try {
-        recs = job.run();
-      } catch (const std::exception& e) {
-        Record r;
-        r.model = job.label;
-        r.error = e.what();
-        recs.push_back(r);
-      }
-      const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - tj).count();
-      std::lock_guard<std::mutex> lock(mu);
-      ++finished;
-      finished_cost += job.cost;
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      const double eta = finished_cost > 0 ? elapsed * (total_cost - finished_cost) / finished_cost : 0.0;
-      std::string line = fmt::format("[{}/{}] {} ({:.1f} s):", finished, jobs.size(), job.label, took);
-      if (recs.size() == 1) line += short_metrics(recs.front());
-      else
-        for (const Record& r : recs)
-          if (!r.error.empty()) line += " seed " + std::to_string(r.seed) + " ERROR: " + r.error;
-      line += fmt::format("  [elapsed {:.0f} s, ~{:.0f} s left]", elapsed, eta);
-      say(line);
-      done[order[i]] = std::move(recs);
+  parallel_for(order.size(), std::max(1U, config.threads), [&](size_t i) {
+    const Job& job = jobs[order[i]];
+    const auto tj = std::chrono::steady_clock::now();
+    std::vector<Record> recs;
+    try {
+      recs = job.run();
+    } catch (const std::exception& e) {
+      // A failed job is a record with its error; the rest of the study goes on.
+      Record r;
+      r.model = job.label;
+      r.error = e.what();
+      recs.push_back(r);
     }
-  };
-  const unsigned n_threads = std::max(1U, std::min<unsigned>(config.threads, static_cast<unsigned>(jobs.size())));
-  std::vector<std::thread> threads;
-  for (unsigned t = 0; t < n_threads; ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - tj).count();
+    const std::lock_guard<std::mutex> lock(mu);
+    ++finished;
+    finished_cost += job.cost;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double eta = finished_cost > 0 ? elapsed * (total_cost - finished_cost) / finished_cost : 0.0;
+    std::string line = fmt::format("[{}/{}] {} ({:.1f} s):", finished, jobs.size(), job.label, took);
+    if (recs.size() == 1) line += short_metrics(recs.front());
+    else
+      for (const Record& r : recs)
+        if (!r.error.empty()) line += " seed " + std::to_string(r.seed) + " ERROR: " + r.error;
+    line += fmt::format("  [elapsed {:.0f} s, ~{:.0f} s left]", elapsed, eta);
+    say(line);
+    done[order[i]] = std::move(recs);
+  });
   for (auto& recs : done)
     for (auto& r : recs) result.records.push_back(std::move(r));
 

@@ -1,5 +1,6 @@
 #include "study/task_runs.hpp"
 
+#include "core/foundation/parallel.hpp"
 #include "core/foundation/random.hpp"
 #include "core/network.hpp"
 #include "study/audio.hpp"
@@ -11,14 +12,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
-#include <thread>
 
 namespace hrsnn::study {
 
@@ -301,20 +300,15 @@ std::vector<Record> run_spec_task(const NetworkSpec& spec_in, TaskKind task, Ari
                                   const FsddData* fsdd, const std::function<void(const Record&)>& progress) {
   const NetworkSpec spec = scale_network(spec_in, config.size_scale);
   std::vector<Record> out(config.seeds);
-  std::atomic<uint32_t> next{0};
   std::mutex mu;
-  const auto worker = [&] {
-    for (uint32_t k = next.fetch_add(1); k < config.seeds; k = next.fetch_add(1)) {
-      NetworkSpec s = spec;
-      s.simulation.seed = config.first_seed + k;
-      out[k] = run_snn_task(s, std::filesystem::path(spec.source).stem().string(), task, arith, config, fsdd);
-      std::lock_guard<std::mutex> lock(mu);
-      if (progress) progress(out[k]);
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned t = 0; t < std::max(1U, std::min(config.threads, config.seeds)); ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+  // One seed per index, stored by seed; progress is reported under the lock, in finishing order.
+  parallel_for(config.seeds, std::max(1U, config.threads), [&](size_t k) {
+    NetworkSpec s = spec;
+    s.simulation.seed = config.first_seed + k;
+    out[k] = run_snn_task(s, std::filesystem::path(spec.source).stem().string(), task, arith, config, fsdd);
+    const std::lock_guard<std::mutex> lock(mu);
+    if (progress) progress(out[k]);
+  });
   return out;
 }
 
