@@ -1,5 +1,7 @@
 #include "study/study_output.hpp"
 
+#include "core/foundation/durable.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -114,6 +116,11 @@ std::string format_claims(const StudyResult& r) {
       for (const auto& p : c["secondary"]) print_part(p, "  (secondary) ");
   }
   return out;
+}
+
+void write_study_files(const StudyResult& result, const std::filesystem::path& dir) {
+  write_text_durable(dir / "study.json", to_json(result).dump(2) + "\n");
+  write_text_durable(dir / "study.csv", to_csv(result));
 }
 
 }  // namespace hrsnn::study
