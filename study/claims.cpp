@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <stdexcept>
+#include <utility>
 
 namespace hrsnn::study {
 namespace {
@@ -142,6 +144,149 @@ std::string directional_verdict(const PairedStats& s, double alpha) {
   // The opposite direction's one-sided p is 1 - p (continuous t); significant when p > 1 - alpha.
   if (s.p_one_sided > 1.0 - alpha && s.mean_diff != 0.0) return "fails";
   return "inconclusive";
+}
+
+// ---------------------------------------------------------------------------------------------
+// The paper's three claims
+
+namespace {
+
+// Per-seed values of task.metric for (model, arith), in seed order; seeds missing in either
+// model are dropped so the pairs stay paired.
+std::pair<std::vector<double>, std::vector<double>> paired(const std::vector<Record>& records, const std::string& a,
+                                                           const std::string& b, const std::string& arith,
+                                                           TaskKind task, const std::string& metric) {
+  std::map<uint64_t, double> va, vb;
+  for (const Record& r : records) {
+    if (!r.error.empty() || r.arith != arith || r.task != task) continue;
+    auto it = r.metrics.find(metric);
+    if (it == r.metrics.end()) continue;
+    if (r.model == a) va[r.seed] = it->second;
+    if (r.model == b) vb[r.seed] = it->second;
+  }
+  std::pair<std::vector<double>, std::vector<double>> out;
+  for (const auto& [seed, x] : va) {
+    auto it = vb.find(seed);
+    if (it == vb.end()) continue;
+    out.first.push_back(x);
+    out.second.push_back(it->second);
+  }
+  return out;
+}
+
+nlohmann::json part(const std::vector<Record>& records, const std::string& arith, const std::string& a,
+                    const std::string& b, TaskKind task, const std::string& metric, Direction dir, double alpha,
+                    const std::string& claim_text) {
+  const auto [va, vb] = paired(records, a, b, arith, task, metric);
+  const PairedStats s = paired_stats(va, vb, dir);
+  return {{"comparison", fmt::format("{} vs {}", a, b)},
+          {"metric", std::string(to_string(task)) + "." + metric},
+          {"claim", claim_text},
+          {"direction", dir == Direction::greater ? "greater" : "less"},
+          {"stats", to_json(s)},
+          {"verdict", s.n < 2 ? "not run" : directional_verdict(s, alpha)}};
+}
+
+// Non-inferiority: a >= b - margin * mean(b), tested as (a - b + margin * mean(b)) > 0.
+nlohmann::json preserved_part(const std::vector<Record>& records, const std::string& arith, const std::string& a,
+                              const std::string& b, TaskKind task, const std::string& metric, double margin,
+                              double alpha) {
+  auto [va, vb] = paired(records, a, b, arith, task, metric);
+  double mean_b = 0;
+  for (double x : vb) mean_b += x / static_cast<double>(std::max<size_t>(1, vb.size()));
+  std::vector<double> shifted = va;
+  for (double& x : shifted) x += margin * mean_b;
+  const PairedStats s = paired_stats(shifted, vb, Direction::greater);
+  const PairedStats raw = paired_stats(va, vb, Direction::greater);
+  nlohmann::json j = {{"comparison", fmt::format("{} vs {}", a, b)},
+                      {"metric", std::string(to_string(task)) + "." + metric},
+                      {"claim", fmt::format("preserved: mean paired loss below {:.0f}% of {}'s mean", margin * 100, b)},
+                      {"direction", "non-inferior"},
+                      {"margin", margin * mean_b},
+                      {"stats", to_json(raw)},
+                      {"shifted_stats", to_json(s)},
+                      {"verdict", s.n < 2 ? "not run" : directional_verdict(s, alpha)}};
+  return j;
+}
+
+std::string combine(const nlohmann::json& parts) {
+  bool all_hold = !parts.empty(), any_fail = false, any_missing = false;
+  for (const auto& p : parts) {
+    const std::string v = p["verdict"];
+    all_hold = all_hold && v == "holds";
+    any_fail = any_fail || v == "fails";
+    any_missing = any_missing || v == "not run";
+  }
+  if (all_hold) return "holds";
+  if (any_fail) return "fails";
+  return any_missing ? "not run" : "inconclusive";
+}
+
+}  // namespace
+
+nlohmann::json evaluate_claims(const std::vector<Record>& records, const StudyConfig& config) {
+  nlohmann::json claims = nlohmann::json::array();
+  const double alpha = config.claims.alpha;
+  for (Arith arith_kind : config.arithmetics) {
+    const std::string arith = to_string(arith_kind);
+    {
+      nlohmann::json parts = nlohmann::json::array();
+      parts.push_back(part(records, arith, "het-neurons", "mrsnn", TaskKind::memory, "mc", Direction::greater, alpha,
+                           "MC higher"));
+      nlohmann::json secondary = part(records, arith, "hrsnn", "het-stdp", TaskKind::memory, "mc", Direction::greater,
+                                      alpha, "MC higher (with heterogeneous STDP on both sides)");
+      claims.push_back({{"id", "a"},
+                        {"arith", arith},
+                        {"statement", "heterogeneous membrane time constants raise the memory capacity"},
+                        {"parts", parts},
+                        {"secondary", nlohmann::json::array({secondary})},
+                        {"verdict", combine(parts)}});
+    }
+    {
+      nlohmann::json parts = nlohmann::json::array();
+      parts.push_back(part(records, arith, "het-stdp", "mrsnn", TaskKind::memory, "S", Direction::less, alpha,
+                           "spiking activity lower"));
+      parts.push_back(preserved_part(records, arith, "het-stdp", "mrsnn", TaskKind::memory, "mc",
+                                     config.claims.mc_margin, alpha));
+      nlohmann::json secondary = nlohmann::json::array();
+      secondary.push_back(part(records, arith, "hrsnn", "het-neurons", TaskKind::memory, "S", Direction::less, alpha,
+                               "spiking activity lower (with heterogeneous neurons on both sides)"));
+      secondary.push_back(preserved_part(records, arith, "hrsnn", "het-neurons", TaskKind::memory, "mc",
+                                         config.claims.mc_margin, alpha));
+      claims.push_back({{"id", "b"},
+                        {"arith", arith},
+                        {"statement", "heterogeneous STDP lowers spiking activity while preserving memory capacity"},
+                        {"parts", parts},
+                        {"secondary", secondary},
+                        {"verdict", combine(parts)}});
+    }
+    {
+      nlohmann::json parts = nlohmann::json::array();
+      nlohmann::json per_task = nlohmann::json::object();
+      for (TaskKind t : config.tasks) {
+        nlohmann::json tp = nlohmann::json::array();
+        if (t == TaskKind::memory) {
+          tp.push_back(part(records, arith, "hrsnn", "mrsnn", t, "narma10_nrmse", Direction::less, alpha,
+                            "NARMA-10 NRMSE lower"));
+        } else if (t == TaskKind::fsdd) {
+          tp.push_back(part(records, arith, "hrsnn", "mrsnn", t, "accuracy", Direction::greater, alpha,
+                            "test accuracy higher"));
+        } else {
+          tp.push_back(part(records, arith, "hrsnn", "mrsnn", t, "nrmse", Direction::less, alpha, "NRMSE lower"));
+        }
+        tp.push_back(part(records, arith, "hrsnn", "mrsnn", t, "S", Direction::less, alpha, "spiking activity lower"));
+        per_task[t == TaskKind::memory ? "narma10" : to_string(t)] = combine(tp);
+        for (auto& p : tp) parts.push_back(std::move(p));
+      }
+      claims.push_back({{"id", "c"},
+                        {"arith", arith},
+                        {"statement", "HRSNN beats MRSNN on prediction and classification with fewer spikes"},
+                        {"parts", parts},
+                        {"per_task", per_task},
+                        {"verdict", combine(parts)}});
+    }
+  }
+  return claims;
 }
 
 }  // namespace hrsnn::study

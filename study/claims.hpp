@@ -1,4 +1,4 @@
-// Paired statistics across seeds, and the verdicts on the paper's three claims.
+// The paper's three claims, tested on paired seeds, and the paired statistics they rest on.
 //
 // Seeds pair the models: the same seed gives the same connectivity, input wiring and task
 // data in every variant (core/network.cpp draws each population parameter and projection from
@@ -8,6 +8,9 @@
 //   and the exact one-sided sign test (ties dropped). With 5 seeds the sign test cannot go
 //   below p = 1/32 = 0.031, so it is reported, not used for the verdict.
 #pragma once
+
+#include "study/study_config.hpp"
+#include "study/study_results.hpp"
 
 #include <cstddef>
 #include <span>
@@ -49,5 +52,17 @@ nlohmann::json to_json(const PairedStats& s);
 // "holds" when the claimed direction is significant (one-sided p < alpha), "fails" when the
 // opposite direction is, else "inconclusive".
 std::string directional_verdict(const PairedStats& s, double alpha = 0.05);
+
+// The claims, for each arithmetic of `config`, from the study's records (failed ones left out):
+//   (a) heterogeneous membrane time constants raise the memory capacity (het-neurons vs mrsnn;
+//       secondary: hrsnn vs het-stdp);
+//   (b) heterogeneous STDP lowers the spiking activity while preserving the memory capacity
+//       (het-stdp vs mrsnn, MC non-inferior within config.claims.mc_margin; secondary: hrsnn vs
+//       het-neurons);
+//   (c) HRSNN beats MRSNN on every task of the study with fewer spikes.
+// Each claim is a JSON object {id, arith, statement, parts, secondary or per_task, verdict}; it
+// holds when every part holds, fails when one fails, is "not run" when a part lacks pairs, and
+// is inconclusive otherwise.
+nlohmann::json evaluate_claims(const std::vector<Record>& records, const StudyConfig& config);
 
 }  // namespace hrsnn::study

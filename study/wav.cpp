@@ -1,10 +1,13 @@
 #include "study/wav.hpp"
 
+#include "core/foundation/durable.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 
 namespace hrsnn::study {
 
@@ -227,15 +230,9 @@ void write_wav(const std::filesystem::path& path, std::uint32_t sample_rate_hz,
   put_u32(data_bytes);
   for (const std::int16_t s : samples) put_u16(static_cast<std::uint16_t>(s));
 
-  // Write to a sibling temporary and rename, so an interrupted write leaves no partial file.
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(fmt::format("{}: cannot open for writing", tmp.string()));
-    f.write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
-    if (!f) throw std::runtime_error(fmt::format("{}: write failed", tmp.string()));
-  }
-  std::filesystem::rename(tmp, path);
+  // Durably (a temporary name unique to the process, fsync, rename): an interrupted or
+  // concurrent write never leaves a partial file.
+  write_text_durable(path, std::string_view(reinterpret_cast<const char*>(out.data()), out.size()));
 }
 
 }  // namespace hrsnn::study

@@ -135,8 +135,7 @@ void run_study_command(const CommonArgs& common, const std::string& out_dir) {
              config.arithmetics.size(), config.seeds, config.tasks.size(), config.threads, config.source);
   const study::StudyResult result = study::run_study(config, [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   const std::filesystem::path out(out_dir);
-  write_text_atomic(out / "study.json", study::to_json(result).dump(2) + "\n");
-  write_text_atomic(out / "study.csv", study::to_csv(result));
+  study::write_study_files(result, out);
   fmt::print("{}\n{}", study::format_table(result), study::format_claims(result));
   size_t errors = 0;
   for (const Record& r : result.records) errors += r.error.empty() ? 0U : 1U;

@@ -1,0 +1,265 @@
+#include "study/study_config.hpp"
+
+#include "core/foundation/config.hpp"
+#include "core/foundation/source_dir.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+
+namespace hrsnn::study {
+
+const char* to_string(TaskKind t) {
+  switch (t) {
+    case TaskKind::memory: return "memory";
+    case TaskKind::mackey_glass: return "mackey-glass";
+    case TaskKind::lorenz: return "lorenz";
+    case TaskKind::fsdd: return "fsdd";
+  }
+  return "?";
+}
+
+TaskKind parse_task_kind(const std::string& name) {
+  for (TaskKind t : kAllTasks)
+    if (name == to_string(t)) return t;
+  throw std::invalid_argument(fmt::format("unknown task '{}' (allowed: memory, mackey-glass, lorenz, fsdd)", name));
+}
+
+StudyConfig default_study_config() {
+  StudyConfig c;
+  c.homogeneous_spec = source_dir() + "/examples/mrsnn.toml";
+  c.heterogeneous_spec = source_dir() + "/examples/hrsnn.toml";
+  c.fsdd.data_dir = source_dir() + "/../shared/data/fsdd/recordings";
+  return c;
+}
+
+StudyConfig quick_study_config() {
+  StudyConfig c = default_study_config();
+  c.source = "<quick>";
+  c.seeds = 3;
+  c.size_scale = 0.1;
+  c.reservoir.washout_samples = 50;
+  c.memory.samples = 400;
+  c.memory.max_delay = 20;
+  c.prediction.samples = 400;
+  c.fsdd.test_per_group = 1;
+  c.fsdd.val_per_group = 1;
+  c.fsdd.fit_per_group = 2;
+  c.fsdd.warmup_utterances = 2;
+  c.fsdd.hop_ms = 20.0;
+  c.baselines.spectral_radii = {0.95};
+  c.baselines.input_scalings = {0.1};
+  c.baselines.fsdd_input_scalings = {0.3};
+  c.baselines.taps = {5, 10};
+  return c;
+}
+
+namespace {
+
+// The study file's reader: the shared ConfigTable plus the kinds of value only this file has
+// (unsigned integers of several widths, non-empty lists, lists of names parsed into enums).
+class Reader : public ConfigTable {
+ public:
+  using ConfigTable::ConfigTable;
+  explicit Reader(const ConfigTable& t) : ConfigTable(t) {}
+
+  Reader sub(const toml::table& t, std::string_view key) const { return Reader(ConfigTable::sub(t, key)); }
+  // The sub-table `key` if present (an error if `key` is not a table).
+  std::optional<Reader> section(std::string_view key) const {
+    const toml::table* t = subtable(key);
+    if (!t) return std::nullopt;
+    return sub(*t, key);
+  }
+
+  template <typename Int>
+  Int integer(std::string_view key, Int fallback, const ConfigRange& range) const {
+    return static_cast<Int>(ConfigTable::integer(key, static_cast<int64_t>(fallback), range));
+  }
+
+  // A non-empty array of names, each mapped through `parse` (which throws std::invalid_argument
+  // for an unknown name; the error then points at that element).
+  template <typename T, typename Parse>
+  std::vector<T> names(std::string_view key, std::vector<T> fallback, Parse parse) const {
+    const toml::array* a = non_empty_array(key, "strings");
+    if (!a) return fallback;
+    std::vector<T> out;
+    for (const toml::node& e : *a) {
+      const std::string name = string_of(&e, key);
+      try {
+        out.push_back(parse(name));
+      } catch (const std::invalid_argument& ex) {
+        fail(&e, key, ex.what());
+      }
+    }
+    return out;
+  }
+
+  // A non-empty array of numbers (of integers when T is integral), every element in `range`.
+  template <typename T>
+  std::vector<T> numbers(std::string_view key, std::vector<T> fallback, const ConfigRange& range) const {
+    if (!non_empty_array(key, std::is_integral_v<T> ? "integers" : "numbers")) return fallback;
+    std::vector<T> out;
+    if constexpr (std::is_integral_v<T>) {
+      for (int64_t x : integer_array(key, range)) out.push_back(static_cast<T>(x));
+    } else {
+      for (double x : number_array(key, range)) out.push_back(static_cast<T>(x));
+    }
+    return out;
+  }
+
+ private:
+  const toml::array* non_empty_array(std::string_view key, const char* what) const {
+    const toml::node* n = get(key);
+    if (!n) return nullptr;
+    const toml::array* a = n->as_array();
+    if (!a || a->empty())
+      fail(n, key, fmt::format("expected a non-empty array of {}, got {}", what,
+                               a ? std::string("an empty array") : config_type_name(*n)));
+    return a;
+  }
+};
+
+ConfigRange open_low(double low, double high) { return {low, high, true}; }
+
+std::string resolve(const std::filesystem::path& base_dir, const std::string& p) {
+  const std::filesystem::path path(p);
+  return path.is_absolute() ? p : (base_dir / path).lexically_normal().string();
+}
+
+}  // namespace
+
+StudyConfig load_study_config(const std::string& path, const StudyConfig& base) {
+  const toml::table root = parse_config_file(path);
+  StudyConfig c = base;
+  c.source = path;
+  const std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
+  const Reader top(path, root, "");
+  top.only_keys({"study", "features", "memory", "prediction", "fsdd", "baselines", "claims"});
+  if (const auto r = top.section("study")) {
+    r->only_keys({"homogeneous", "heterogeneous", "models", "arith", "tasks", "seeds", "first_seed", "threads",
+                  "size_scale", "input_gain"});
+    const std::string hom = r->string("homogeneous", "");
+    const std::string het = r->string("heterogeneous", "");
+    if (!hom.empty()) c.homogeneous_spec = resolve(dir, hom);
+    if (!het.empty()) c.heterogeneous_spec = resolve(dir, het);
+    c.models = r->names("models", c.models, parse_variant);
+    c.arithmetics = r->names("arith", c.arithmetics, parse_arith);
+    c.tasks = r->names("tasks", c.tasks, parse_task_kind);
+    c.seeds = r->integer("seeds", c.seeds, ConfigRange::integers(1, 1000));
+    c.first_seed = r->integer("first_seed", c.first_seed, ConfigRange::integers(0, static_cast<double>(INT64_MAX)));
+    c.threads = r->integer("threads", c.threads, ConfigRange::integers(1, 256));
+    c.size_scale = r->number("size_scale", c.size_scale, open_low(0.0, 100.0));
+    c.input_gain = r->number("input_gain", c.input_gain, ConfigRange::closed(0.0, 1e6));
+  }
+  if (const auto r = top.section("features")) {
+    r->only_keys({"kind", "filter_tau_ms", "washout_samples", "standardize"});
+    c.standardize = r->boolean("standardize", c.standardize);
+    c.reservoir.kind = parse_feature_kind(r->string("kind", to_string(c.reservoir.kind), {"filtered", "counts"}));
+    c.reservoir.filter_tau_ms = r->number("filter_tau_ms", c.reservoir.filter_tau_ms, open_low(0.0, 1e6));
+    c.reservoir.washout_samples =
+        r->integer("washout_samples", c.reservoir.washout_samples, ConfigRange::integers(0, 1000000));
+  }
+  if (const auto r = top.section("memory")) {
+    r->only_keys({"samples", "max_delay"});
+    c.memory.samples = r->integer("samples", c.memory.samples, ConfigRange::integers(20, 10000000));
+    c.memory.max_delay = r->integer("max_delay", c.memory.max_delay, ConfigRange::integers(1, 100000));
+  }
+  if (const auto r = top.section("prediction")) {
+    r->only_keys({"samples", "horizon"});
+    c.prediction.samples = r->integer("samples", c.prediction.samples, ConfigRange::integers(20, 10000000));
+    c.prediction.horizon = r->integer("horizon", c.prediction.horizon, ConfigRange::integers(1, 10000));
+  }
+  if (const auto r = top.section("fsdd")) {
+    FsddTaskConfig& f = c.fsdd;
+    r->only_keys({"data", "hop_ms", "steps_per_frame", "bins", "gap_frames", "warmup_utterances", "encoder",
+                  "delta_threshold", "input_gain", "input_weight", "test_per_group", "val_per_group", "fit_per_group",
+                  "filter_tau_ms", "esn_leak_rate"});
+    f.filter_tau_ms = r->number("filter_tau_ms", f.filter_tau_ms, open_low(0.0, 1e6));
+    const std::string data = r->string("data", "");
+    if (!data.empty()) f.data_dir = resolve(dir, data);
+    f.hop_ms = r->number("hop_ms", f.hop_ms, ConfigRange::closed(1.0, 100.0));
+    f.steps_per_frame = r->integer("steps_per_frame", f.steps_per_frame, ConfigRange::integers(1, 1000));
+    f.bins = r->integer("bins", f.bins, ConfigRange::integers(1, 64));
+    f.gap_frames = r->integer("gap_frames", f.gap_frames, ConfigRange::integers(0, 10000));
+    f.warmup_utterances = r->integer("warmup_utterances", f.warmup_utterances, ConfigRange::integers(0, 2700));
+    f.encoder = r->string("encoder", f.encoder, {"current", "delta"});
+    f.delta_threshold = r->number("delta_threshold", f.delta_threshold, open_low(0.0, 1e6));
+    f.input_gain = r->number("input_gain", f.input_gain, ConfigRange::closed(0.0, 1e6));
+    f.input_weight = r->number("input_weight", f.input_weight, ConfigRange::closed(0.0, 1e6));
+    f.test_per_group = r->integer("test_per_group", f.test_per_group, ConfigRange::integers(1, 5));
+    f.val_per_group = r->integer("val_per_group", f.val_per_group, ConfigRange::integers(1, 5));
+    f.fit_per_group = r->integer("fit_per_group", f.fit_per_group, ConfigRange::integers(1, 40));
+    f.esn_leak_rate = r->number("esn_leak_rate", f.esn_leak_rate, open_low(0.0, 1.0));
+  }
+  if (const auto r = top.section("baselines")) {
+    BaselineConfig& b = c.baselines;
+    r->only_keys({"esn", "linear", "spectral_radii", "input_scalings", "fsdd_input_scalings", "taps"});
+    b.esn = r->boolean("esn", b.esn);
+    b.linear = r->boolean("linear", b.linear);
+    b.spectral_radii = r->numbers("spectral_radii", b.spectral_radii, ConfigRange::closed(0.0, 10.0));
+    b.input_scalings = r->numbers("input_scalings", b.input_scalings, ConfigRange::closed(0.0, 1e3));
+    b.fsdd_input_scalings = r->numbers("fsdd_input_scalings", b.fsdd_input_scalings, ConfigRange::closed(0.0, 1e3));
+    b.taps = r->numbers("taps", b.taps, ConfigRange::integers(1, 10000));
+  }
+  if (const auto r = top.section("claims")) {
+    r->only_keys({"alpha", "mc_margin"});
+    c.claims.alpha = r->number("alpha", c.claims.alpha, open_low(0.0, 0.5));
+    c.claims.mc_margin = r->number("mc_margin", c.claims.mc_margin, ConfigRange::closed(0.0, 1.0));
+  }
+  return c;
+}
+
+nlohmann::json to_json(const StudyConfig& c) {
+  std::vector<std::string> models, ariths, tasks;
+  for (Variant v : c.models) models.emplace_back(to_string(v));
+  for (Arith a : c.arithmetics) ariths.emplace_back(to_string(a));
+  for (TaskKind t : c.tasks) tasks.emplace_back(to_string(t));
+  return {{"source", c.source},
+          {"homogeneous_spec", c.homogeneous_spec},
+          {"heterogeneous_spec", c.heterogeneous_spec},
+          {"models", models},
+          {"arith", ariths},
+          {"tasks", tasks},
+          {"seeds", c.seeds},
+          {"first_seed", c.first_seed},
+          {"threads", c.threads},
+          {"size_scale", c.size_scale},
+          {"input_gain", c.input_gain},
+          {"features",
+           {{"kind", to_string(c.reservoir.kind)},
+            {"filter_tau_ms", c.reservoir.filter_tau_ms},
+            {"washout_samples", c.reservoir.washout_samples},
+            {"standardize", c.standardize}}},
+          {"memory", {{"samples", c.memory.samples}, {"max_delay", c.memory.max_delay}}},
+          {"prediction", {{"samples", c.prediction.samples}, {"horizon", c.prediction.horizon}}},
+          {"fsdd",
+           {{"data", c.fsdd.data_dir},
+            {"hop_ms", c.fsdd.hop_ms},
+            {"steps_per_frame", c.fsdd.steps_per_frame},
+            {"bins", c.fsdd.bins},
+            {"gap_frames", c.fsdd.gap_frames},
+            {"warmup_utterances", c.fsdd.warmup_utterances},
+            {"encoder", c.fsdd.encoder},
+            {"delta_threshold", c.fsdd.delta_threshold},
+            {"input_gain", c.fsdd.input_gain},
+            {"input_weight", c.fsdd.input_weight},
+            {"test_per_group", c.fsdd.test_per_group},
+            {"val_per_group", c.fsdd.val_per_group},
+            {"fit_per_group", c.fsdd.fit_per_group},
+            {"filter_tau_ms", c.fsdd.filter_tau_ms},
+            {"esn_leak_rate", c.fsdd.esn_leak_rate}}},
+          {"baselines",
+           {{"esn", c.baselines.esn},
+            {"linear", c.baselines.linear},
+            {"spectral_radii", c.baselines.spectral_radii},
+            {"input_scalings", c.baselines.input_scalings},
+            {"fsdd_input_scalings", c.baselines.fsdd_input_scalings},
+            {"taps", c.baselines.taps}}},
+          {"claims", {{"alpha", c.claims.alpha}, {"mc_margin", c.claims.mc_margin}}}};
+}
+
+}  // namespace hrsnn::study

@@ -1,0 +1,55 @@
+// What a study produces: one Record per (model, arith, seed, task) cell, the per-cell summaries
+// of every metric over the seeds, and the whole StudyResult (study/study_output.hpp writes it).
+#pragma once
+
+#include "study/study_config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hrsnn::study {
+
+// One model on one task with one seed.
+struct Record {
+  std::string model;  // a variant name, "esn" or "linear"
+  std::string arith;  // "float64", "float32", "fixed" ("float64" for the baselines)
+  uint64_t seed = 0;
+  TaskKind task = TaskKind::memory;
+  std::map<std::string, double> metrics;  // e.g. mc, S, E, mc_per_S, narma10_nrmse, nrmse, accuracy
+  nlohmann::json detail = nlohmann::json::object();  // MC curve, chosen hyper-parameters, counts
+  std::string error;  // set when the cell failed (the rest of the study goes on)
+  double wall_time_s = 0.0;
+};
+nlohmann::json to_json(const Record& r);
+
+// A number for the JSON files: finite values as they are, NaN and infinities as "nan", "inf",
+// "-inf" (JSON has no such numbers).
+nlohmann::json finite_or_string(double x);
+
+// Mean, sample standard deviation and count of one metric of one (model, arith) cell.
+struct Summary {
+  double mean = 0, sd = 0;
+  std::size_t n = 0;
+};
+// (model, arith) -> "task.metric" -> summary
+using SummaryTable = std::map<std::pair<std::string, std::string>, std::map<std::string, Summary>>;
+
+// The summaries of the records that did not fail.
+SummaryTable summarize(const std::vector<Record>& records);
+
+struct StudyResult {
+  StudyConfig config;
+  std::vector<Record> records;
+  SummaryTable table;
+  nlohmann::json claims = nlohmann::json::array();  // study/claims.hpp: evaluate_claims
+  double wall_time_s = 0.0;
+  double cpu_time_s = 0.0;  // user + system time of the process over the study (all threads)
+};
+
+}  // namespace hrsnn::study

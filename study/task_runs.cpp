@@ -1,0 +1,529 @@
+#include "study/task_runs.hpp"
+
+#include "core/foundation/parallel.hpp"
+#include "core/foundation/random.hpp"
+#include "core/network.hpp"
+#include "study/audio.hpp"
+#include "study/fsdd.hpp"
+#include "study/gram_ridge.hpp"
+#include "study/metrics.hpp"
+#include "study/tasks.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace hrsnn::study {
+
+namespace {
+
+Eigen::Index idx(std::size_t i) { return static_cast<Eigen::Index>(i); }
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// FSDD data
+
+FsddData load_fsdd_data(const FsddTaskConfig& config) {
+  const FsddSplit split = load_fsdd_split(config.data_dir);
+  // Roles by take index: test 0..4, validation 5..9, fit 10..49, each limited per group.
+  std::vector<FsddRecording> chosen;
+  std::vector<int> role;
+  const auto take = [&](const std::vector<FsddRecording>& from, int lo, uint32_t count, int r) {
+    for (const auto& rec : from)
+      if (rec.index >= lo && rec.index < lo + static_cast<int>(count)) {
+        chosen.push_back(rec);
+        role.push_back(r);
+      }
+  };
+  take(split.test, 0, config.test_per_group, 2);
+  take(split.train, 5, config.val_per_group, 1);
+  take(split.train, 10, config.fit_per_group, 0);
+  if (chosen.empty()) throw FsddError(fmt::format("{}: no recordings selected", config.data_dir));
+
+  // One fixed order for every model and seed (so seeds pair on the network only): a
+  // Fisher-Yates shuffle with a constant seed, mixing roles so that slow drift of the network
+  // (STDP stays on) affects training and test utterances alike.
+  std::vector<size_t> order(chosen.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  Rng rng(20230222);
+  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[static_cast<size_t>(rng.below_by_rejection(i))]);
+
+  FrontEndConfig fe;
+  fe.hop_ms = config.hop_ms;
+  const MelFrontEnd front_end(fe);
+  std::vector<FsddRecording> ordered;
+  FsddData d;
+  for (size_t i : order) {
+    ordered.push_back(chosen[i]);
+    d.role.push_back(role[i]);
+  }
+  FsddFeatures f = compute_fsdd_features(ordered, front_end);
+  for (auto& u : f.utterances) normalize_per_utterance(u);
+  d.utterances = std::move(f.utterances);
+  d.labels = std::move(f.labels);
+  d.bands = static_cast<uint32_t>(fe.n_mels);
+
+  // The stream: warm-up utterances (the first fit utterances of the order), then every
+  // utterance followed by gap_frames of zero input.
+  std::vector<size_t> warm;
+  for (size_t u = 0; u < d.utterances.size() && warm.size() < config.warmup_utterances; ++u)
+    if (d.role[u] == 0) warm.push_back(u);
+  const uint32_t bands = d.bands;
+  std::vector<double>& v = d.stream.values;
+  d.stream.channels = bands;
+  const auto append = [&](const Eigen::MatrixXd& m, int64_t id) {
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+      for (uint32_t b = 0; b < bands; ++b) v.push_back(config.input_gain * m(r, static_cast<Eigen::Index>(b)));
+      d.utterance_of_frame.push_back(id);
+    }
+    for (uint32_t g = 0; g < config.gap_frames; ++g) {
+      for (uint32_t b = 0; b < bands; ++b) v.push_back(0.0);
+      d.utterance_of_frame.push_back(-1);
+    }
+  };
+  for (size_t u : warm) append(d.utterances[u], -1);
+  d.warmup_frames = d.utterance_of_frame.size();
+  for (size_t u = 0; u < d.utterances.size(); ++u) append(d.utterances[u], static_cast<int64_t>(u));
+  return d;
+}
+
+NetworkSpec task_spec(const NetworkSpec& spec, TaskKind task, const StudyConfig& config, const FsddData* fsdd) {
+  NetworkSpec s = spec;
+  if (task == TaskKind::fsdd) {
+    if (!fsdd) throw std::invalid_argument("task_spec: the FSDD task needs its data");
+    s.input.channels = fsdd->bands;
+    s.input.weight = Distribution::uniform(-config.fsdd.input_weight, config.fsdd.input_weight);
+    s.input.steps_per_sample = config.fsdd.steps_per_frame;
+    s.input.encoder = config.fsdd.encoder == "delta" ? EncoderKind::Delta : EncoderKind::Current;
+    s.input.delta_threshold = config.fsdd.delta_threshold;
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spiking models
+
+namespace {
+
+std::vector<double> to_unit_range(const std::vector<double>& x) {
+  const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
+  const double span = *hi - *lo;
+  std::vector<double> out(x.size());
+  for (size_t i = 0; i < x.size(); ++i) out[i] = span > 0 ? (x[i] - *lo) / span : 0.0;
+  return out;
+}
+
+// The series of a time-series task for one seed: network input (in [0, 1]) and target.
+struct SeriesTask {
+  std::vector<double> input;         // what the network is fed
+  std::vector<double> mc_input;      // memory: the MC reference input (= input)
+  std::vector<double> target;        // prediction target (memory: NARMA-10)
+};
+
+SeriesTask make_series(TaskKind task, const StudyConfig& c, uint64_t seed) {
+  SeriesTask s;
+  switch (task) {
+    case TaskKind::memory: {
+      const TaskSeries narma = narma10_task(c.memory.samples, seed);
+      s.input.resize(narma.input.size());
+      for (size_t i = 0; i < s.input.size(); ++i) s.input[i] = 2.0 * narma.input[i];  // U[0, 0.5) -> U[0, 1)
+      s.mc_input = s.input;
+      s.target = narma.target;
+      break;
+    }
+    case TaskKind::mackey_glass: {
+      const TaskSeries t = mackey_glass_task(c.prediction.samples, seed, c.prediction.horizon);
+      s.input = to_unit_range(t.input);
+      s.target = t.target;
+      break;
+    }
+    case TaskKind::lorenz: {
+      const TaskSeries t = lorenz_task(c.prediction.samples, seed, c.prediction.horizon);
+      s.input = to_unit_range(t.input);
+      s.target = t.target;
+      break;
+    }
+    case TaskKind::fsdd: throw std::logic_error("make_series: FSDD is not a series");
+  }
+  return s;
+}
+
+// The validation series of a seed (for hyper-parameters of the baselines): a different seed's
+// task data, never the test series.
+constexpr uint64_t kValidationSeedOffset = 1000003;
+
+void add_activity(Record& r, const Activity& a, double dt_ms) {
+  const double s = a.spiking_activity();
+  r.metrics["S"] = s;
+  r.metrics["rate_hz"] = s * 1000.0 / dt_ms;
+  r.metrics["spikes"] = static_cast<double>(a.spikes);
+  r.metrics["sim_time_s"] = a.wall_time_s;
+  r.detail["counts_window"] = counts_to_json(a.counts);
+  r.detail["window_steps"] = a.steps;
+}
+
+void add_memory_metrics(Record& r, const MemoryCapacityResult& m) {
+  r.metrics["mc"] = m.capacity;
+  double tail = 0.0;  // r^2 summed over the second half of the delays: the check that K is large enough
+  for (size_t k = m.r2_by_delay.size() / 2; k < m.r2_by_delay.size(); ++k) tail += m.r2_by_delay[k];
+  r.metrics["mc_tail"] = tail;
+  r.detail["mc_curve"] = m.r2_by_delay;
+}
+
+MemoryCapacityConfig memory_config(const StudyConfig& config) {
+  MemoryCapacityConfig mc;
+  mc.max_delay = config.memory.max_delay;
+  mc.washout = config.reservoir.washout_samples;
+  mc.standardize = config.standardize;
+  return mc;
+}
+
+// Per-utterance pooled features of a stream: the sink's rows, pooled over each utterance's frames.
+class UtterancePooler {
+ public:
+  UtterancePooler(const FsddData& d, uint32_t neurons, uint32_t bins) : d_(d), bins_(bins) {
+    frames_.assign(d.utterances.size(), 0);
+    for (int64_t u : d.utterance_of_frame)
+      if (u >= 0) ++frames_[static_cast<size_t>(u)];
+    size_t longest = 0;
+    for (size_t f : frames_) longest = std::max(longest, f);
+    buffer_.resize(idx(longest), neurons);
+    pooled_.resize(idx(d.utterances.size()), idx(size_t{bins} * neurons));
+  }
+  void operator()(uint64_t k, std::span<const double> row) {
+    const int64_t u = d_.utterance_of_frame[k];
+    if (u < 0) return;
+    for (size_t i = 0; i < row.size(); ++i) buffer_(fill_, idx(i)) = row[i];
+    ++fill_;
+    if (static_cast<size_t>(fill_) == frames_[static_cast<size_t>(u)]) {
+      pooled_.row(u) = pool_frames(buffer_.topRows(fill_), bins_);
+      fill_ = 0;
+    }
+  }
+  const Eigen::MatrixXd& pooled() const { return pooled_; }
+
+ private:
+  const FsddData& d_;
+  uint32_t bins_;
+  std::vector<size_t> frames_;
+  Eigen::MatrixXd buffer_;
+  Eigen::Index fill_ = 0;
+  Eigen::MatrixXd pooled_;
+};
+
+// Fit on role 0, lambda on role 1, score on role 2.
+double classify(const Eigen::MatrixXd& x, const FsddData& d, bool standardize, Record& r) {
+  std::vector<Eigen::Index> rows[3];
+  std::vector<int> labels[3];
+  for (size_t u = 0; u < d.role.size(); ++u) {
+    rows[d.role[u]].push_back(idx(u));
+    labels[d.role[u]].push_back(d.labels[u]);
+  }
+  const auto pick = [&](int role) {
+    Eigen::MatrixXd m(idx(rows[role].size()), x.cols());
+    for (size_t i = 0; i < rows[role].size(); ++i) m.row(idx(i)) = x.row(rows[role][i]);
+    return m;
+  };
+  RidgeSelectConfig rc;
+  rc.standardize = standardize;
+  const RidgeClassifier c = fit_ridge_classifier_gram(pick(0), labels[0], pick(1), labels[1], 10, rc);
+  const std::vector<int> predicted = c.predict(pick(2));
+  r.detail["lambda"] = c.lambda;
+  r.detail["test_utterances"] = labels[2].size();
+  r.detail["fit_utterances"] = labels[0].size();
+  r.detail["validation_utterances"] = labels[1].size();
+  return accuracy(labels[2], predicted);
+}
+
+}  // namespace
+
+Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKind task, Arith arith,
+                    const StudyConfig& config, const FsddData* fsdd) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Record r;
+  r.model = model;
+  r.arith = to_string(arith);
+  r.seed = spec_in.simulation.seed;
+  r.task = task;
+  try {
+    const NetworkSpec spec = task_spec(spec_in, task, config, fsdd);
+    const Network net = build_network(spec);
+    const Backend backend{arith, spec.hardware};
+    r.detail["neurons"] = net.size();
+    r.detail["synapses"] = net.synapse_count();
+    if (task == TaskKind::fsdd) {
+      ReservoirConfig rc = config.reservoir;
+      rc.washout_samples = fsdd->warmup_frames;
+      rc.filter_tau_ms = config.fsdd.filter_tau_ms;
+      UtterancePooler pooler(*fsdd, net.size(), config.fsdd.bins);
+      const Activity a = run_reservoir(net, fsdd->stream, backend, rc,
+                                       [&](uint64_t k, std::span<const double> row) { pooler(k, row); });
+      add_activity(r, a, net.dt_ms);
+      r.metrics["accuracy"] = classify(pooler.pooled(), *fsdd, config.standardize, r);
+    } else {
+      const SeriesTask s = make_series(task, config, r.seed);
+      const InputSignal signal = scalar_signal(s.input, config.input_gain, 0.0, net.input.channels);
+      const ReservoirFeatures f = collect_features(net, signal, backend, config.reservoir);
+      add_activity(r, f.activity, net.dt_ms);
+      PredictionConfig pc;
+      pc.washout = config.reservoir.washout_samples;
+      pc.standardize = config.standardize;
+      if (task == TaskKind::memory) {
+        const MemoryAndPrediction mp =
+            memory_and_prediction_gram(f.features, s.mc_input, s.target, memory_config(config), pc);
+        add_memory_metrics(r, mp.memory);
+        const SpikeEfficiency e = spike_efficiency(r.metrics["S"], r.metrics["mc"]);
+        r.metrics["E"] = e.e;
+        r.metrics["mc_per_S"] = e.mc_per_activity;
+        r.metrics["narma10_nrmse"] = mp.prediction.test_nrmse;
+      } else {
+        r.metrics["nrmse"] = evaluate_prediction_gram(f.features, s.target, pc).test_nrmse;
+      }
+    }
+  } catch (const std::exception& e) {
+    r.error = e.what();
+  }
+  r.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+std::vector<Record> run_spec_task(const NetworkSpec& spec_in, TaskKind task, Arith arith, const StudyConfig& config,
+                                  const FsddData* fsdd, const std::function<void(const Record&)>& progress) {
+  const NetworkSpec spec = scale_network(spec_in, config.size_scale);
+  std::vector<Record> out(config.seeds);
+  std::mutex mu;
+  // One seed per index, stored by seed; progress is reported under the lock, in finishing order.
+  parallel_for(config.seeds, std::max(1U, config.threads), [&](size_t k) {
+    NetworkSpec s = spec;
+    s.simulation.seed = config.first_seed + k;
+    out[k] = run_snn_task(s, std::filesystem::path(spec.source).stem().string(), task, arith, config, fsdd);
+    const std::lock_guard<std::mutex> lock(mu);
+    if (progress) progress(out[k]);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Baselines
+
+namespace {
+
+// An ESN drawn once with spectral radius 1 and input scaling 1; a grid point rescales it
+// (the draws do not depend on the scalings, study/esn.hpp).
+Eigen::MatrixXd esn_states(const EchoStateNetwork& base, double rho, double in_scale, double leak,
+                           const Eigen::MatrixXd& inputs) {
+  const Eigen::SparseMatrix<double, Eigen::RowMajor> w = base.recurrent_weights() * rho;
+  const Eigen::MatrixXd drive = inputs * (base.input_weights() * in_scale).transpose();  // T x N
+  const Eigen::Index n = w.rows();
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(n), pre(n);
+  Eigen::MatrixXd states(inputs.rows(), n);
+  for (Eigen::Index t = 0; t < inputs.rows(); ++t) {
+    pre.noalias() = w * x;
+    pre += drive.row(t).transpose();
+    x = (1.0 - leak) * x + leak * pre.array().tanh().matrix();
+    states.row(t) = x.transpose();
+  }
+  return states;
+}
+
+Eigen::MatrixXd column(const std::vector<double>& v) {
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), idx(v.size()));
+}
+
+Eigen::MatrixXd esn_pooled(const EchoStateNetwork& base, double rho, double in_scale, double leak, const FsddData& d,
+                           uint32_t bins) {
+  Eigen::MatrixXd out(idx(d.utterances.size()), idx(size_t{bins} * base.config().units));
+  for (size_t u = 0; u < d.utterances.size(); ++u)
+    out.row(idx(u)) = pool_frames(esn_states(base, rho, in_scale, leak, d.utterances[u]), bins);
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const EchoStateNetwork> EsnBank::get(uint64_t seed, std::size_t inputs) {
+  std::shared_ptr<Entry> e;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& slot = entries_[{seed, inputs}];
+    if (!slot) slot = std::make_shared<Entry>();
+    e = slot;
+  }
+  std::call_once(e->built, [&] {
+    EsnConfig c;
+    c.units = units_;
+    c.inputs = inputs;
+    c.spectral_radius = 1.0;
+    c.input_scaling = 1.0;
+    c.seed = seed;
+    e->esn = std::make_shared<const EchoStateNetwork>(c);
+  });
+  return e->esn;
+}
+
+std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig& config, const FsddData* fsdd) {
+  const std::size_t units = bank.units();
+  std::vector<Record> out;
+  const auto& grid_in = task == TaskKind::fsdd ? config.baselines.fsdd_input_scalings : config.baselines.input_scalings;
+  const double leak = task == TaskKind::fsdd ? config.fsdd.esn_leak_rate : 1.0;
+  const std::size_t inputs = task == TaskKind::fsdd ? fsdd->bands : 1;
+  PredictionConfig pc;
+  pc.washout = config.reservoir.washout_samples;
+  pc.standardize = config.standardize;
+  const MemoryCapacityConfig mc = memory_config(config);
+
+  // Tuning on the first seed's network with validation data (validation series of another
+  // seed; for FSDD the validation utterances).
+  struct Choice {
+    double rho = 0, in = 0, loss = kInf;
+  };
+  Choice best_a, best_b;  // memory: a = MC, b = NARMA; others: a only
+  nlohmann::json trials = nlohmann::json::array();
+  const auto t_tune = std::chrono::steady_clock::now();
+  {
+    const auto base = bank.get(config.first_seed, inputs);
+    SeriesTask val;
+    if (task != TaskKind::fsdd) val = make_series(task, config, config.first_seed + kValidationSeedOffset);
+    for (double rho : config.baselines.spectral_radii) {
+      for (double in : grid_in) {
+        double la = kInf, lb = kInf;
+        if (task == TaskKind::fsdd) {
+          // Validation accuracy of a readout fitted on the fit utterances.
+          const Eigen::MatrixXd x = esn_pooled(*base, rho, in, leak, *fsdd, config.fsdd.bins);
+          Record scratch;
+          std::vector<Eigen::Index> fit, vl;
+          std::vector<int> lf, lv;
+          for (size_t u = 0; u < fsdd->role.size(); ++u) {
+            if (fsdd->role[u] == 0) fit.push_back(idx(u)), lf.push_back(fsdd->labels[u]);
+            if (fsdd->role[u] == 1) vl.push_back(idx(u)), lv.push_back(fsdd->labels[u]);
+          }
+          Eigen::MatrixXd xf(idx(fit.size()), x.cols()), xv(idx(vl.size()), x.cols());
+          for (size_t i = 0; i < fit.size(); ++i) xf.row(idx(i)) = x.row(fit[i]);
+          for (size_t i = 0; i < vl.size(); ++i) xv.row(idx(i)) = x.row(vl[i]);
+          RidgeSelectConfig fsdd_ridge;
+          fsdd_ridge.standardize = config.standardize;
+          // Lambda on the last fifth of the fit utterances, scored on the validation ones.
+          const auto n_in = static_cast<Eigen::Index>(std::llround(0.8 * static_cast<double>(fit.size())));
+          const RidgeClassifier c = fit_ridge_classifier_gram(
+              xf.topRows(n_in), std::span<const int>(lf).first(static_cast<size_t>(n_in)), xf.bottomRows(xf.rows() - n_in),
+              std::span<const int>(lf).subspan(static_cast<size_t>(n_in)), 10, fsdd_ridge);
+          la = -accuracy(lv, c.predict(xv));
+        } else {
+          const Eigen::MatrixXd states = esn_states(*base, rho, in, leak, column(val.input));
+          if (task == TaskKind::memory) {
+            const MemoryAndPrediction mp = memory_and_prediction_gram(states, val.mc_input, val.target, mc, pc);
+            la = -mp.memory.capacity;
+            lb = mp.prediction.test_nrmse;
+          } else {
+            la = lb = evaluate_prediction_gram(states, val.target, pc).test_nrmse;
+          }
+        }
+        trials.push_back({{"spectral_radius", rho}, {"input_scaling", in}, {"loss", finite_or_string(la)}});
+        if (la < best_a.loss) best_a = {rho, in, la};
+        if (lb < best_b.loss) best_b = {rho, in, lb};
+      }
+    }
+  }
+  const double tune_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_tune).count();
+
+  for (uint32_t k = 0; k < config.seeds; ++k) {
+    const uint64_t seed = config.first_seed + k;
+    const auto t0 = std::chrono::steady_clock::now();
+    Record r;
+    r.model = "esn";
+    r.arith = "float64";
+    r.seed = seed;
+    r.task = task;
+    try {
+      const auto base = bank.get(seed, inputs);
+      r.detail = {{"units", units},
+                  {"leak_rate", leak},
+                  {"spectral_radius", best_a.rho},
+                  {"input_scaling", best_a.in},
+                  {"tuned_on_seed", config.first_seed},
+                  {"tuning_trials", trials},
+                  {"tuning_time_s", tune_s}};
+      if (task == TaskKind::fsdd) {
+        r.metrics["accuracy"] = classify(esn_pooled(*base, best_a.rho, best_a.in, leak, *fsdd, config.fsdd.bins), *fsdd, config.standardize, r);
+      } else {
+        const SeriesTask s = make_series(task, config, seed);
+        const Eigen::MatrixXd states = esn_states(*base, best_a.rho, best_a.in, leak, column(s.input));
+        if (task == TaskKind::memory) {
+          add_memory_metrics(r, memory_capacity_gram(states, s.mc_input, mc));
+          const Eigen::MatrixXd states_b = esn_states(*base, best_b.rho, best_b.in, leak, column(s.input));
+          r.metrics["narma10_nrmse"] = evaluate_prediction_gram(states_b, s.target, pc).test_nrmse;
+          r.detail["narma10_spectral_radius"] = best_b.rho;
+          r.detail["narma10_input_scaling"] = best_b.in;
+        } else {
+          r.metrics["nrmse"] = evaluate_prediction_gram(states, s.target, pc).test_nrmse;
+        }
+      }
+    } catch (const std::exception& e) {
+      r.error = e.what();
+    }
+    r.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<Record> run_linear_task(TaskKind task, const StudyConfig& config, const FsddData* fsdd) {
+  std::vector<Record> out;
+  if (task == TaskKind::fsdd) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Record r;
+    r.model = "linear";
+    r.arith = "float64";
+    r.seed = config.first_seed;
+    r.task = task;
+    try {
+      r.detail["features"] = fmt::format("log-mel pooled into {} bins", config.fsdd.bins);
+      r.metrics["accuracy"] = classify(pool_utterances(fsdd->utterances, config.fsdd.bins), *fsdd, config.standardize, r);
+    } catch (const std::exception& e) {
+      r.error = e.what();
+    }
+    r.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.push_back(std::move(r));
+    return out;
+  }
+  PredictionConfig pc;
+  pc.washout = config.reservoir.washout_samples;
+  pc.standardize = config.standardize;
+  // Taps chosen on the validation series of the first seed.
+  const SeriesTask val = make_series(task, config, config.first_seed + kValidationSeedOffset);
+  std::size_t best_taps = config.baselines.taps.front();
+  double best = kInf;
+  for (std::size_t taps : config.baselines.taps) {
+    const double loss = evaluate_prediction_gram(delay_embedding(val.input, taps), val.target, pc).test_nrmse;
+    if (loss < best) best = loss, best_taps = taps;
+  }
+  for (uint32_t k = 0; k < config.seeds; ++k) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Record r;
+    r.model = "linear";
+    r.arith = "float64";
+    r.seed = config.first_seed + k;
+    r.task = task;
+    try {
+      const SeriesTask s = make_series(task, config, r.seed);
+      const double e = evaluate_prediction_gram(delay_embedding(s.input, best_taps), s.target, pc).test_nrmse;
+      r.metrics[task == TaskKind::memory ? "narma10_nrmse" : "nrmse"] = e;
+      r.detail["taps"] = best_taps;
+    } catch (const std::exception& e) {
+      r.error = e.what();
+    }
+    r.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace hrsnn::study

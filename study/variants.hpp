@@ -1,0 +1,34 @@
+// The study's network variants: the 2 x 2 ablation of the paper (MRSNN, heterogeneous neurons
+// only, heterogeneous STDP only, HRSNN) derived from one homogeneous and one heterogeneous spec,
+// and the scaling of a network's size.
+#pragma once
+
+#include "core/spec.hpp"
+
+#include <array>
+#include <string>
+
+namespace hrsnn::study {
+
+// Neurons homogeneous or heterogeneous (the LIF parameter distributions of every population) x
+// STDP homogeneous or heterogeneous (the STDP tables of every projection).
+enum class Variant { mrsnn, het_neurons, het_stdp, hrsnn };
+inline constexpr std::array<Variant, 4> kAllVariants{Variant::mrsnn, Variant::het_neurons, Variant::het_stdp,
+                                                     Variant::hrsnn};
+const char* to_string(Variant v);  // "mrsnn", "het-neurons", "het-stdp", "hrsnn"
+Variant parse_variant(const std::string& name);
+
+// The variant built from the homogeneous (MRSNN) and heterogeneous (HRSNN) specs: everything
+// from `homogeneous` except the populations' LIF distributions (het_neurons, hrsnn) and the
+// projections' STDP tables (het_stdp, hrsnn), taken from `heterogeneous`. The two specs must
+// have the same populations (names, sizes, kinds) and projections (names, pre, post); since
+// core/network.cpp draws every parameter from its own named stream, the same seed then gives
+// the same connectivity, weights and input wiring in all four variants.
+NetworkSpec make_variant(const NetworkSpec& homogeneous, const NetworkSpec& heterogeneous, Variant v);
+
+// Scales every population by `scale` (rounded, at least 1 neuron) and divides connection
+// probabilities by it (capped at 1), so the expected in-degree, and with it the recurrent drive,
+// stays the same. In-degree projections keep their in-degree (capped at the new pre size).
+NetworkSpec scale_network(const NetworkSpec& spec, double scale);
+
+}  // namespace hrsnn::study
