@@ -258,7 +258,7 @@ TEST_CASE("the study task evaluator scores memory capacity of a sweep point on t
 TEST_CASE("a checkpoint record of the wrong shape, or a duplicated one, is refused at its line", "[study][quant]") {
   const NetworkSpec spec = tiny_spec();
   const QuantSweepConfig config = tiny_sweep(spec);
-  TempDir dir("quant_bad_checkpoint");
+  ScratchDir dir("quant_bad_checkpoint");
   QuantRunOptions opt;
   opt.threads = 1;
   opt.tasks = fake_tasks;
