@@ -1,6 +1,6 @@
 // Generated tasks of the study: the memory-capacity input, and the prediction benchmarks
 // Mackey-Glass (tau = 17), Lorenz-63 and NARMA-10. Every series is a deterministic function
-// of its configuration and seed (study/random.hpp; no std:: distributions).
+// of its configuration and seed (core/foundation/random.hpp; no std:: distributions).
 #pragma once
 
 #include <array>
