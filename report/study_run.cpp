@@ -27,8 +27,7 @@ study::StudyResult run_study_into(const study::StudyConfig& c, const std::filesy
              c.arithmetics.size(), c.seeds, c.tasks.size(), c.threads, c.source);
   study::StudyResult result =
       study::run_study(c, [](const std::string& line) { fmt::print(stderr, "study {}\n", line); });
-  write_text_atomic(dir / "study.json", study::to_json(result).dump(2) + "\n");
-  write_text_atomic(dir / "study.csv", study::to_csv(result));
+  study::write_study_files(result, dir);
   return result;
 }
 
