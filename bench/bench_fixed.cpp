@@ -59,9 +59,8 @@ void run_fixed_bench(benchmark::State& state, const FixedCase& c, uint64_t warmu
 // The example networks on the fixed core (compare BM_ExampleNetwork in bench_float.cpp).
 void BM_ExampleNetworkFixed(benchmark::State& state) {
   const std::string which = state.range(0) == 0 ? "mrsnn" : "hrsnn";
-  const FixedCase& c = fixed_case("example/" + which, [&] {
-    return load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/" + which + ".toml");
-  });
+  const FixedCase& c = fixed_case(
+      "example/" + which, [&] { return load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/" + which + ".toml"); });
   state.SetLabel(which);
   run_fixed_bench(state, c, 500);
 }

@@ -97,9 +97,8 @@ BENCHMARK_TEMPLATE(BM_PropagationStdp, double)->Unit(benchmark::kMillisecond);
 template <typename Real>
 void BM_ExampleNetwork(benchmark::State& state) {
   const std::string which = state.range(0) == 0 ? "mrsnn" : "hrsnn";
-  const Case& c = cached("example/" + which, [&] {
-    return load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/" + which + ".toml");
-  });
+  const Case& c = cached("example/" + which,
+                         [&] { return load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/" + which + ".toml"); });
   state.SetLabel(which);
   run_network_bench<Real>(state, c, 500);
 }

@@ -35,9 +35,9 @@ double Distribution::sample(Rng& rng) const {
     }
     if (x >= min && x <= max) return x;
   }
-  throw std::runtime_error(fmt::format(
-      "distribution {} rejected 10^6 draws in a row: its truncation window [{}, {}] holds almost no mass",
-      describe(), min, max));
+  throw std::runtime_error(
+      fmt::format("distribution {} rejected 10^6 draws in a row: its truncation window [{}, {}] holds almost no mass",
+                  describe(), min, max));
 }
 
 double Distribution::lower_bound() const {

@@ -14,9 +14,9 @@ nlohmann::json export_network(const Network& net, const InputSignal* signal, uin
                     {"size", p.size},
                     {"kind", p.kind == PopulationKind::Inhibitory ? "inhibitory" : "excitatory"}});
   j["populations"] = pops;
-  j["neurons"] = {{"du", net.du},         {"dv", net.dv},     {"v_thresh", net.v_thresh},
+  j["neurons"] = {{"du", net.du},           {"dv", net.dv},     {"v_thresh", net.v_thresh},
                   {"v_reset", net.v_reset}, {"bias", net.bias}, {"t_ref_steps", net.t_ref_steps},
-                  {"dx", net.dx},         {"dy", net.dy}};
+                  {"dx", net.dx},           {"dy", net.dy}};
   std::vector<uint32_t> pre, post, delay;
   std::vector<double> weight, eta_plus, eta_minus, w_min, w_max;
   std::vector<bool> plastic;
@@ -41,9 +41,9 @@ nlohmann::json export_network(const Network& net, const InputSignal* signal, uin
     }
   }
   j["projections"] = projections;
-  j["synapses"] = {{"pre", pre},         {"post", post},           {"weight", weight},
-                   {"delay_steps", delay}, {"plastic", plastic},     {"eta_plus", eta_plus},
-                   {"eta_minus", eta_minus}, {"w_min", w_min},       {"w_max", w_max}};
+  j["synapses"] = {{"pre", pre},         {"post", post},         {"weight", weight},       {"delay_steps", delay},
+                   {"plastic", plastic}, {"eta_plus", eta_plus}, {"eta_minus", eta_minus}, {"w_min", w_min},
+                   {"w_max", w_max}};
   j["stdp"] = {{"impulse_x", net.impulse_x}, {"impulse_y", net.impulse_y}};
   if (signal && !signal->values.empty() && net.input.encoder == EncoderKind::Current) {
     nlohmann::json events = nlohmann::json::array();

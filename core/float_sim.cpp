@@ -55,7 +55,8 @@ FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* sign
       pr.eta_plus.assign(src.eta_plus.begin(), src.eta_plus.end());
       pr.eta_minus.assign(src.eta_minus.begin(), src.eta_minus.end());
       pr.eta_plus_col.resize(src.col_synapse.size());
-      for (size_t c = 0; c < src.col_synapse.size(); ++c) pr.eta_plus_col[c] = static_cast<Real>(src.eta_plus[src.col_synapse[c]]);
+      for (size_t c = 0; c < src.col_synapse.size(); ++c)
+        pr.eta_plus_col[c] = static_cast<Real>(src.eta_plus[src.col_synapse[c]]);
       pr.w_min = static_cast<Real>(src.w_min);
       pr.w_max = static_cast<Real>(src.w_max);
     }
@@ -92,7 +93,8 @@ double FloatSimulator<Real>::neuron_bytes() const {
     bytes += static_cast<double>((p.src->row_offset.size() + p.src->col_offset.size()) * sizeof(uint64_t));
   // State and parameters: u, v, x, y, the four kept fractions, vth, vreset, bias, the external
   // input and the delay ring (Real); refractory counter and period (int32); spike flag (byte).
-  bytes += static_cast<double>(n_) * (static_cast<double>((12 + ring_slots_) * sizeof(Real)) + 2.0 * sizeof(int32_t) + 1.0);
+  bytes +=
+      static_cast<double>(n_) * (static_cast<double>((12 + ring_slots_) * sizeof(Real)) + 2.0 * sizeof(int32_t) + 1.0);
   return n_ ? bytes / n_ : 0.0;
 }
 
@@ -280,11 +282,11 @@ void FloatSimulator<Real>::step() {
   Real* a = &ring_[static_cast<size_t>(t % ring_slots_) * n_];
   EventCounts step_counts;
 
-  gather_input(a, step_counts);                     // 1. a = spikes due now + external input
-  update_neurons(a, step_counts);                   // 2. u, v, refractory, threshold, reset
+  gather_input(a, step_counts);    // 1. a = spikes due now + external input
+  update_neurons(a, step_counts);  // 2. u, v, refractory, threshold, reset
   for (uint32_t i : spiked_) is_spiking_[i] = 1;
-  update_traces(step_counts);                       // 3. trace decay, then impulses
-  plasticity_and_emission(step_counts);             // 4 + 5. weight updates, then emission
+  update_traces(step_counts);            // 3. trace decay, then impulses
+  plasticity_and_emission(step_counts);  // 4 + 5. weight updates, then emission
   // 6. monitors and counters.
   recorder_.record(
       t, spiked_, [this](uint32_t id) { return u_[id]; }, [this](uint32_t id) { return v_[id]; }, step_counts, counts_);

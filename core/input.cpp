@@ -20,8 +20,9 @@ InputSignal make_spec_signal(const NetworkSpec& spec, uint64_t steps) {
       switch (in.signal) {
         case SignalKind::Uniform: x = rng.uniform(in.signal_low, in.signal_high); break;
         case SignalKind::Sine: {
-          const double phase = 2.0 * std::numbers::pi * (static_cast<double>(k) / in.signal_period_samples +
-                                                          static_cast<double>(c) / in.channels);
+          const double phase =
+              2.0 * std::numbers::pi *
+              (static_cast<double>(k) / in.signal_period_samples + static_cast<double>(c) / in.channels);
           x = in.signal_low + (in.signal_high - in.signal_low) * 0.5 * (1.0 + std::sin(phase));
           break;
         }

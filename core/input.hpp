@@ -2,8 +2,8 @@
 // it into the per-step drive of each input channel (current, Poisson/rate, send-on-delta).
 #pragma once
 
-#include "core/network.hpp"
 #include "core/foundation/random.hpp"
+#include "core/network.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -4,12 +4,12 @@
 
 #include <fmt/core.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
-#include <unistd.h>
 
 namespace hrsnn {
 
@@ -38,11 +38,13 @@ void write_npy(const std::filesystem::path& path, const char* descr, const void*
 }
 }  // namespace
 
-void write_npy_u64_2d(const std::filesystem::path& path, const std::vector<uint64_t>& data, uint64_t rows, uint64_t cols) {
+void write_npy_u64_2d(const std::filesystem::path& path, const std::vector<uint64_t>& data, uint64_t rows,
+                      uint64_t cols) {
   write_npy(path, "<u8", data.data(), data.size() * sizeof(uint64_t), rows, cols);
 }
 
-void write_npy_f64_2d(const std::filesystem::path& path, const std::vector<double>& data, uint64_t rows, uint64_t cols) {
+void write_npy_f64_2d(const std::filesystem::path& path, const std::vector<double>& data, uint64_t rows,
+                      uint64_t cols) {
   write_npy(path, "<f8", data.data(), data.size() * sizeof(double), rows, cols);
 }
 

@@ -19,8 +19,8 @@ void write_file_atomic(const std::filesystem::path& path, const std::function<vo
 void write_text_atomic(const std::filesystem::path& path, const std::string& text);
 
 // NumPy .npy (format 1.0), little-endian, C order.
-void write_npy_u64_2d(const std::filesystem::path& path, const std::vector<uint64_t>& data, uint64_t rows, uint64_t cols);
+void write_npy_u64_2d(const std::filesystem::path& path, const std::vector<uint64_t>& data, uint64_t rows,
+                      uint64_t cols);
 void write_npy_f64_2d(const std::filesystem::path& path, const std::vector<double>& data, uint64_t rows, uint64_t cols);
-
 
 }  // namespace hrsnn

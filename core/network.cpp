@@ -167,7 +167,8 @@ Network build_network(const NetworkSpec& spec) {
     pr.first_synapse = next_synapse;
     connect(spec, ps, pr);
     if (pr.post.size() > UINT32_MAX)
-      throw std::runtime_error(fmt::format("projection '{}' has {} synapses; at most 2^32 - 1 per projection", ps.name, pr.post.size()));
+      throw std::runtime_error(
+          fmt::format("projection '{}' has {} synapses; at most 2^32 - 1 per projection", ps.name, pr.post.size()));
     const double sign = pre.kind == PopulationKind::Inhibitory ? -1.0 : 1.0;
     Rng wrng(seed, "weight/" + ps.name);
     pr.weight.resize(pr.post.size());

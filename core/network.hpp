@@ -37,9 +37,9 @@ struct Projection {
   // Plastic projections only.
   std::vector<double> eta_plus, eta_minus;  // per synapse
   double w_min = 0.0, w_max = 0.0;
-  std::vector<uint64_t> col_offset;  // post_size + 1 entries
-  std::vector<uint32_t> col_synapse; // projection-local synapse ids, grouped by postsynaptic neuron
-  std::vector<uint32_t> col_pre;     // global id of the presynaptic neuron, per col_synapse entry
+  std::vector<uint64_t> col_offset;   // post_size + 1 entries
+  std::vector<uint32_t> col_synapse;  // projection-local synapse ids, grouped by postsynaptic neuron
+  std::vector<uint32_t> col_pre;      // global id of the presynaptic neuron, per col_synapse entry
 
   uint64_t synapse_count() const { return post.size(); }
 };

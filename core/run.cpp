@@ -42,23 +42,23 @@ RunResult drive(Sim& sim, uint64_t steps, const RunOptions& options) {
 
 RunResult run_network(const Network& net, const InputSignal& signal, uint64_t steps, const RunOptions& options) {
   const HardwareSpec hw = options.hardware.value_or(HardwareSpec{});
-  RunResult r = with_simulator(options.arith, net, &signal, hw, options.sim,
-                               [&](auto& sim, const fixed::RegisterImage* image) {
-                                 RunResult run = drive(sim, steps, options);
-                                 if (image) {
-                                   run.voltage_scale = image->voltage_scale;
-                                   run.quantization = {{"profile", hw.profile},
-                                                       {"voltage_scale", image->voltage_scale},
-                                                       {"trace_scale", image->trace_scale},
-                                                       {"decay_profiles", image->decay_profiles},
-                                                       {"fields", image->errors_json()}};
-                                 }
-                                 return run;
-                               });
+  RunResult r =
+      with_simulator(options.arith, net, &signal, hw, options.sim, [&](auto& sim, const fixed::RegisterImage* image) {
+        RunResult run = drive(sim, steps, options);
+        if (image) {
+          run.voltage_scale = image->voltage_scale;
+          run.quantization = {{"profile", hw.profile},
+                              {"voltage_scale", image->voltage_scale},
+                              {"trace_scale", image->trace_scale},
+                              {"decay_profiles", image->decay_profiles},
+                              {"fields", image->errors_json()}};
+        }
+        return run;
+      });
   r.arith = options.arith;
   const uint64_t sps = net.input.steps_per_sample;
-  r.input_samples = signal.values.empty() ? (steps + sps - 1) / sps
-                                          : std::min<uint64_t>(signal.samples(), (steps + sps - 1) / sps);
+  r.input_samples =
+      signal.values.empty() ? (steps + sps - 1) / sps : std::min<uint64_t>(signal.samples(), (steps + sps - 1) / sps);
   return r;
 }
 

@@ -58,8 +58,10 @@ class Reader : public ConfigTable {
     if (n->is_number()) return Distribution::constant(number_of(n, key, range));
     const toml::table* t = n->as_table();
     if (!t)
-      fail(n, key, fmt::format("expected a number or a distribution table {{dist = \"uniform\"|\"normal\"|"
-                               "\"lognormal\"|\"gamma\", ...}}, got {}", config_type_name(*n)));
+      fail(n, key,
+           fmt::format("expected a number or a distribution table {{dist = \"uniform\"|\"normal\"|"
+                       "\"lognormal\"|\"gamma\", ...}}, got {}",
+                       config_type_name(*n)));
     Reader r = sub(*t, key);
     const std::string kind = r.string("dist", "", {"constant", "uniform", "normal", "lognormal", "gamma"});
     if (kind.empty()) r.fail_table("missing key 'dist' (one of: constant, uniform, normal, lognormal, gamma)");
@@ -98,18 +100,19 @@ class Reader : public ConfigTable {
       if (!(d.max > d.min)) r.fail(r.get("max"), "max", fmt::format("max ({}) must exceed min ({})", d.max, d.min));
     }
     const double lo = d.lower_bound(), hi = d.upper_bound();
-    const bool lo_ok = range.open_low ? lo > range.low || (lo == range.low && !d.is_constant() &&
-                                                           (d.kind == Distribution::Kind::Gamma ||
-                                                            d.kind == Distribution::Kind::LogNormal) &&
-                                                           !std::isfinite(d.min))
-                                      : lo >= range.low;
+    const bool lo_ok =
+        range.open_low
+            ? lo > range.low || (lo == range.low && !d.is_constant() &&
+                                 (d.kind == Distribution::Kind::Gamma || d.kind == Distribution::Kind::LogNormal) &&
+                                 !std::isfinite(d.min))
+            : lo >= range.low;
     if (!lo_ok || hi > range.high)
-      fail(n, key, fmt::format("distribution {} has support [{}, {}] outside the allowed range {}; "
-                               "add min/max bounds to truncate it",
-                               d.describe(), lo, hi, range.describe()));
+      fail(n, key,
+           fmt::format("distribution {} has support [{}, {}] outside the allowed range {}; "
+                       "add min/max bounds to truncate it",
+                       d.describe(), lo, hi, range.describe()));
     return d;
   }
-
 };
 
 const toml::table& table_at(const Reader& parent, const toml::node* n, std::string_view key) {
@@ -165,8 +168,9 @@ void read_hardware(const Reader& r, NetworkSpec& spec) {
     auto name = pn->value_exact<std::string>();
     const fixed::HardwareProfile* prof = name ? fixed::find_hardware_profile(*name) : nullptr;
     if (!prof)
-      r.fail(pn, "profile", fmt::format("unknown hardware profile{} (allowed: {})", name ? " '" + *name + "'" : "",
-                                        fmt::join(profiles, ", ")));
+      r.fail(pn, "profile",
+             fmt::format("unknown hardware profile{} (allowed: {})", name ? " '" + *name + "'" : "",
+                         fmt::join(profiles, ", ")));
     hw.profile = *name;
     hw.format = prof->format;
   }
@@ -189,7 +193,8 @@ void read_hardware(const Reader& r, NetworkSpec& spec) {
       for (const auto& [pk, pv] : *t) {
         auto mode = pv.value_exact<std::string>();
         if (!mode || (*mode != "excitatory" && *mode != "inhibitory" && *mode != "mixed" && *mode != "auto"))
-          r.fail(&pv, std::string(k) + "." + std::string(pk.str()), "expected one of: excitatory, inhibitory, mixed, auto");
+          r.fail(&pv, std::string(k) + "." + std::string(pk.str()),
+                 "expected one of: excitatory, inhibitory, mixed, auto");
         bool known = false;
         for (const auto& pr : spec.projections) known = known || pr.name == pk.str();
         if (!known) r.fail(&pv, std::string(k) + "." + std::string(pk.str()), "not a projection name");
@@ -198,7 +203,8 @@ void read_hardware(const Reader& r, NetworkSpec& spec) {
     } else if (const fixed::FormatField* field = fixed::find_format_field(k)) {
       int64_t value = 0;
       if (field->kind == fixed::FieldKind::integer) {
-        value = static_cast<int64_t>(r.integer(k, 0, Range{static_cast<double>(field->min), static_cast<double>(field->max)}));
+        value = static_cast<int64_t>(
+            r.integer(k, 0, Range{static_cast<double>(field->min), static_cast<double>(field->max)}));
         if (auto i = node.value_exact<int64_t>(); i && *i < 0) value = *i;
       } else {
         auto text = node.value_exact<std::string>();
@@ -213,7 +219,7 @@ void read_hardware(const Reader& r, NetworkSpec& spec) {
       }
       fixed::set_field_value(hw.format, *field, value);
     } else {
-      std::vector<std::string> names = {"profile", "tau_profiles", "profile_method", "voltage_headroom_bits",
+      std::vector<std::string> names = {"profile",     "tau_profiles", "profile_method", "voltage_headroom_bits",
                                         "trace_scale", "sign_modes"};
       for (const auto& f : fixed::format_fields()) names.emplace_back(f.name);
       r.fail(&node, k, fmt::format("unknown key; allowed keys here: {}", fmt::join(names, ", ")));
@@ -254,11 +260,12 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
     r.only_keys({"name", "size", "kind", "tau_mem_ms", "tau_syn_ms", "v_thresh", "v_reset", "bias", "t_ref_steps"});
     PopulationSpec p;
     p.name = r.required_string("name");
-    if (spec.population_index(p.name) >= 0) r.fail(r.get("name"), "name", fmt::format("duplicate population '{}'", p.name));
+    if (spec.population_index(p.name) >= 0)
+      r.fail(r.get("name"), "name", fmt::format("duplicate population '{}'", p.name));
     p.size = static_cast<uint32_t>(r.integer("size", 0, Range{1, 1e8}));
     if (!r.has("size")) r.fail_table("missing required key 'size' (integer in [1, 1e8])");
     p.kind = r.string("kind", "excitatory", {"excitatory", "inhibitory"}) == "inhibitory" ? PopulationKind::Inhibitory
-                                                                                         : PopulationKind::Excitatory;
+                                                                                          : PopulationKind::Excitatory;
     p.lif = read_lif(r);
     total += p.size;
     spec.populations.push_back(std::move(p));
@@ -278,18 +285,21 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
       pr.pre = r.required_string("pre");
       pr.post = r.required_string("post");
       pr.name = r.has("name") ? r.required_string("name") : pr.pre + pr.post;
-      if (!names.insert(pr.name).second) r.fail(r.get("name"), "name", fmt::format("duplicate projection '{}'", pr.name));
+      if (!names.insert(pr.name).second)
+        r.fail(r.get("name"), "name", fmt::format("duplicate projection '{}'", pr.name));
       for (auto [field, value] : {std::pair{"pre", pr.pre}, std::pair{"post", pr.post}}) {
         if (spec.population_index(value) < 0) {
           std::vector<std::string> known;
           for (const auto& p : spec.populations) known.push_back(p.name);
-          r.fail(r.get(field), field, fmt::format("unknown population '{}' (known: {})", value, fmt::join(known, ", ")));
+          r.fail(r.get(field), field,
+                 fmt::format("unknown population '{}' (known: {})", value, fmt::join(known, ", ")));
         }
       }
       const auto& pre_pop = spec.populations[static_cast<size_t>(spec.population_index(pr.pre))];
       const auto& post_pop = spec.populations[static_cast<size_t>(spec.population_index(pr.post))];
-      pr.rule = r.string("connect", "probability", {"probability", "in_degree"}) == "in_degree" ? ConnectRule::InDegree
-                                                                                              : ConnectRule::Probability;
+      pr.rule = r.string("connect", "probability", {"probability", "in_degree"}) == "in_degree"
+                    ? ConnectRule::InDegree
+                    : ConnectRule::Probability;
       if (pr.rule == ConnectRule::Probability) {
         if (r.has("in_degree")) r.fail(r.get("in_degree"), "in_degree", "in_degree needs connect = \"in_degree\"");
         pr.p = r.number("p", pr.p, kProbability);
@@ -335,12 +345,14 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
         };
         const toml::node* node = projs[i].as_table()->get("stdp");
         if (a.pre == b.pre && !same(a.stdp->tau_plus_ms, b.stdp->tau_plus_ms))
-          throw SpecError(file, static_cast<int>(node->source().begin.line), fmt::format("projections[{}].stdp.tau_plus_ms", i),
+          throw SpecError(file, static_cast<int>(node->source().begin.line),
+                          fmt::format("projections[{}].stdp.tau_plus_ms", i),
                           fmt::format("plastic projections '{}' and '{}' share presynaptic population '{}' but give "
                                       "different tau_plus_ms; the trace x is per neuron, so they must be equal",
                                       a.name, b.name, a.pre));
         if (a.post == b.post && !same(a.stdp->tau_minus_ms, b.stdp->tau_minus_ms))
-          throw SpecError(file, static_cast<int>(node->source().begin.line), fmt::format("projections[{}].stdp.tau_minus_ms", i),
+          throw SpecError(file, static_cast<int>(node->source().begin.line),
+                          fmt::format("projections[{}].stdp.tau_minus_ms", i),
                           fmt::format("plastic projections '{}' and '{}' share postsynaptic population '{}' but give "
                                       "different tau_minus_ms; the trace y is per neuron, so they must be equal",
                                       a.name, b.name, a.post));
@@ -376,8 +388,8 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
              fmt::format("rate_max_hz * dt = {} spikes per step exceeds 1 (allowed: rate_max_hz <= {})",
                          in.rate_max_hz * spec.simulation.dt_ms / 1000.0, 1000.0 / spec.simulation.dt_ms));
     const std::string sig = r.string("signal", "none", {"none", "uniform", "sine", "constant"});
-    in.signal = sig == "uniform" ? SignalKind::Uniform
-                : sig == "sine"  ? SignalKind::Sine
+    in.signal = sig == "uniform"    ? SignalKind::Uniform
+                : sig == "sine"     ? SignalKind::Sine
                 : sig == "constant" ? SignalKind::Constant
                                     : SignalKind::None;
     in.signal_low = r.number("signal_low", in.signal_low, kAny);
@@ -386,7 +398,8 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
       r.fail(r.get("signal_high"), "signal_high", "signal_high must be >= signal_low");
     in.signal_period_samples = r.number("signal_period_samples", in.signal_period_samples, kPositive);
   }
-  if (const toml::node* n = root.get("hardware")) read_hardware(root.sub(table_at(root, n, "hardware"), "hardware"), spec);
+  if (const toml::node* n = root.get("hardware"))
+    read_hardware(root.sub(table_at(root, n, "hardware"), "hardware"), spec);
   return spec;
 }
 

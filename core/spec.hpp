@@ -40,11 +40,11 @@ struct PopulationSpec {
 };
 
 struct StdpSpec {
-  Distribution eta_plus = Distribution::constant(1e-3);   // per synapse, potentiation rate
-  Distribution eta_minus = Distribution::constant(1e-3);  // per synapse, depression rate
+  Distribution eta_plus = Distribution::constant(1e-3);      // per synapse, potentiation rate
+  Distribution eta_minus = Distribution::constant(1e-3);     // per synapse, depression rate
   Distribution tau_plus_ms = Distribution::constant(20.0);   // per presynaptic neuron
   Distribution tau_minus_ms = Distribution::constant(20.0);  // per postsynaptic neuron
-  double w_min = 0.0;  // signed weight bounds
+  double w_min = 0.0;                                        // signed weight bounds
   double w_max = 1.0;
 };
 
@@ -69,12 +69,12 @@ enum class SignalKind { None, Uniform, Sine, Constant };
 struct InputSpec {
   EncoderKind encoder = EncoderKind::Current;
   uint32_t channels = 1;
-  std::vector<std::string> populations;  // driven populations; empty = all
-  double fraction = 1.0;                 // fraction of neurons of those populations driven
+  std::vector<std::string> populations;               // driven populations; empty = all
+  double fraction = 1.0;                              // fraction of neurons of those populations driven
   Distribution weight = Distribution::constant(1.0);  // input weight per (driven neuron, channel), signed
   uint32_t steps_per_sample = 1;
-  double rate_max_hz = 100.0;   // poisson: rate at input value 1
-  double delta_threshold = 0.1; // delta: send-on-delta step
+  double rate_max_hz = 100.0;    // poisson: rate at input value 1
+  double delta_threshold = 0.1;  // delta: send-on-delta step
   // The signal `hrsnn run` feeds when no task supplies one.
   SignalKind signal = SignalKind::None;
   double signal_low = 0.0;
@@ -99,11 +99,11 @@ enum class ProfileMethod { KMeans, Quantile };
 // overrides) and how quantize() maps the physical spec onto it.
 struct HardwareSpec {
   std::string profile = "loihi";
-  fixed::HardwareFormat format;      // the profile's preset with the table's overrides applied
-  uint32_t tau_profiles = 0;         // K shared decay values per decay register (0 = per-neuron registers)
+  fixed::HardwareFormat format;  // the profile's preset with the table's overrides applied
+  uint32_t tau_profiles = 0;     // K shared decay values per decay register (0 = per-neuron registers)
   ProfileMethod profile_method = ProfileMethod::KMeans;
-  int voltage_headroom_bits = 3;     // v register range above the largest threshold, in bits
-  double trace_scale = 32.0;         // trace register units per unit of physical trace (impulse 1 -> 32)
+  int voltage_headroom_bits = 3;  // v register range above the largest threshold, in bits
+  double trace_scale = 32.0;      // trace register units per unit of physical trace (impulse 1 -> 32)
   std::vector<std::pair<std::string, std::string>> sign_modes;  // projection name -> sign mode override
 };
 

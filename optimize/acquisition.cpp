@@ -100,14 +100,14 @@ double log_acquisition(const AcquisitionState& state, const Eigen::VectorXd& x) 
   return value;
 }
 
-Eigen::VectorXd maximize_acquisition(const AcquisitionState& state, const AcquisitionOptions& options,
-                                     uint64_t seed, uint64_t stream) {
+Eigen::VectorXd maximize_acquisition(const AcquisitionState& state, const AcquisitionOptions& options, uint64_t seed,
+                                     uint64_t stream) {
   const auto dims = static_cast<std::size_t>(state.objective.dims());
-  const std::size_t n_sobol =
-      options.candidates > 0 ? options.candidates : std::min<std::size_t>(4000, std::max<std::size_t>(1000, 200 * dims));
-  const std::size_t n_local = state.anchors.empty()
-                                  ? 0
-                                  : (options.local_candidates > 0 ? options.local_candidates : n_sobol / 4);
+  const std::size_t n_sobol = options.candidates > 0
+                                  ? options.candidates
+                                  : std::min<std::size_t>(4000, std::max<std::size_t>(1000, 200 * dims));
+  const std::size_t n_local =
+      state.anchors.empty() ? 0 : (options.local_candidates > 0 ? options.local_candidates : n_sobol / 4);
   Rng rng(seed, stream);
   const SobolSequence sobol(dims, rng.next_u64());
 
@@ -183,9 +183,8 @@ Eigen::VectorXd maximize_acquisition(const AcquisitionState& state, const Acquis
   return best_x;
 }
 
-std::vector<Eigen::VectorXd> propose_batch(AcquisitionState state, std::size_t q,
-                                           const AcquisitionOptions& options, uint64_t seed,
-                                           uint64_t round) {
+std::vector<Eigen::VectorXd> propose_batch(AcquisitionState state, std::size_t q, const AcquisitionOptions& options,
+                                           uint64_t seed, uint64_t round) {
   std::vector<Eigen::VectorXd> batch;
   batch.reserve(q);
   for (std::size_t j = 0; j < q; ++j) {

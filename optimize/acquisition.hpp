@@ -64,15 +64,14 @@ struct AcquisitionState {
 double log_acquisition(const AcquisitionState& state, const Eigen::VectorXd& x);
 
 // The maximizer of log_acquisition in the unit cube. All randomness from Rng(seed, stream).
-Eigen::VectorXd maximize_acquisition(const AcquisitionState& state, const AcquisitionOptions& options,
-                                     uint64_t seed, uint64_t stream);
+Eigen::VectorXd maximize_acquisition(const AcquisitionState& state, const AcquisitionOptions& options, uint64_t seed,
+                                     uint64_t stream);
 
 // q points by the kriging believer: after each choice, every model is conditioned on its own
 // posterior mean there (hyper-parameters fixed), and the incumbent updated if that mean is
 // feasible. Point j draws its candidates from derive_stream("acquisition", round, j), so the
 // first j points of a batch do not depend on q.
-std::vector<Eigen::VectorXd> propose_batch(AcquisitionState state, std::size_t q,
-                                           const AcquisitionOptions& options, uint64_t seed,
-                                           uint64_t round);
+std::vector<Eigen::VectorXd> propose_batch(AcquisitionState state, std::size_t q, const AcquisitionOptions& options,
+                                           uint64_t seed, uint64_t round);
 
 }  // namespace hrsnn::opt

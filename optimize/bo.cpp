@@ -27,9 +27,7 @@ using json = nlohmann::json;
 
 constexpr int kAnchors = 3;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // The GP hyper-parameters as a round records them (warm starts of the next round read them back).
 json hyper_to_json(const GpHyper& h) {
@@ -64,7 +62,8 @@ class Run {
     }
     for (const auto& p : options.initial_points) {
       if (p.size() != dims || std::any_of(p.begin(), p.end(), [](double u) { return !(u >= 0.0 && u <= 1.0); })) {
-        throw std::invalid_argument(fmt::format("minimize: an initial point is not a point of the unit cube [0, 1]^{}", dims));
+        throw std::invalid_argument(
+            fmt::format("minimize: an initial point is not a point of the unit cube [0, 1]^{}", dims));
       }
     }
     n_initial_ = options.initial_design_size > 0 ? options.initial_design_size : 2 * (dims + 1);
@@ -117,7 +116,8 @@ class Run {
     info.hyper = nullptr;
     if (r == 0) {
       info.proposals = options_.initial_points;
-      for (auto& p : initial_design(options_.design, dims_, n_initial_, options_.seed)) info.proposals.push_back(std::move(p));
+      for (auto& p : initial_design(options_.design, dims_, n_initial_, options_.seed))
+        info.proposals.push_back(std::move(p));
     } else if (options_.strategy == Strategy::random_search) {
       info.proposals = uniform_points(dims_, options_.batch_size, options_.seed, derive_stream("random-search", r));
     } else {
@@ -184,8 +184,8 @@ class Run {
       double violation = 0.0;
       for (std::size_t c = 0; c < options_.constraints.size(); ++c) {
         const double value = record.constraints[c];
-        const double excess = std::max(options_.constraints[c].lower - value, 0.0) +
-                              std::max(value - options_.constraints[c].upper, 0.0);
+        const double excess =
+            std::max(options_.constraints[c].lower - value, 0.0) + std::max(value - options_.constraints[c].upper, 0.0);
         violation += excess / constraint_spread[c];
       }
       return v + options_.penalty_weight * range * violation;
@@ -195,7 +195,8 @@ class Run {
     const auto d = static_cast<Eigen::Index>(dims_);
     Eigen::MatrixXd x_all(n, d);
     for (Eigen::Index i = 0; i < n; ++i) {
-      for (Eigen::Index k = 0; k < d; ++k) x_all(i, k) = data[static_cast<std::size_t>(i)]->x[static_cast<std::size_t>(k)];
+      for (Eigen::Index k = 0; k < d; ++k)
+        x_all(i, k) = data[static_cast<std::size_t>(i)]->x[static_cast<std::size_t>(k)];
     }
     // The objective's rows: every record (failures imputed), or with classify only the clean ones.
     std::vector<Eigen::Index> rows;
@@ -213,7 +214,8 @@ class Run {
       return out;
     };
     const Eigen::MatrixXd x = subset(rows);
-    const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
+    const Eigen::VectorXd y =
+        Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
 
     const json* prev = previous_hyper && previous_hyper->is_object() ? &*previous_hyper : nullptr;
     const auto previous = [&](const char* key, std::optional<std::size_t> element = std::nullopt) -> const json* {
@@ -226,7 +228,8 @@ class Run {
     const auto fit_start = Clock::now();
     AcquisitionState state;
     state.objective = fit_model(x, y, derive_stream("gp/objective", r), previous("objective"));
-    json hyper{{"objective", hyper_to_json(state.objective.hyper())}, {"constraints", json::array()}, {"failure", nullptr}};
+    json hyper{
+        {"objective", hyper_to_json(state.objective.hyper())}, {"constraints", json::array()}, {"failure", nullptr}};
 
     if (!penalty) {
       std::vector<Eigen::Index> ok_rows;
@@ -386,7 +389,7 @@ class Run {
   const Objective& objective_;
   std::size_t dims_;
   const Options& options_;
-  uint64_t n_initial_ = 0;    // design points
+  uint64_t n_initial_ = 0;  // design points
   RoundLayout layout_;
   unsigned threads_ = 1;
   std::optional<Checkpoint> checkpoint_;
@@ -396,9 +399,7 @@ class Run {
 
 }  // namespace
 
-std::string to_string(Strategy strategy) {
-  return strategy == Strategy::bayesian ? "bayesian" : "random_search";
-}
+std::string to_string(Strategy strategy) { return strategy == Strategy::bayesian ? "bayesian" : "random_search"; }
 
 std::string to_string(FailureHandling handling) {
   return handling == FailureHandling::classify ? "classify" : "impute";

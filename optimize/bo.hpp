@@ -40,10 +40,10 @@ class SearchSpace;
 // What one evaluation of the objective returns.
 struct Evaluation {
   double value = std::numeric_limits<double>::quiet_NaN();  // to be minimized
-  bool ok = true;                   // false: failed (recorded and penalized, never fatal)
-  std::vector<double> constraints;  // one value per Options::constraints, in that order
-  nlohmann::json metrics = nlohmann::json::object();  // anything worth keeping (S, MC, ...)
-  std::string error;                // why it failed
+  bool ok = true;                                           // false: failed (recorded and penalized, never fatal)
+  std::vector<double> constraints;                          // one value per Options::constraints, in that order
+  nlohmann::json metrics = nlohmann::json::object();        // anything worth keeping (S, MC, ...)
+  std::string error;                                        // why it failed
 };
 
 // Called with a point of the unit cube [0, 1]^d and the evaluation's index (0, 1, ...: a
@@ -88,13 +88,13 @@ struct Record {
 using ProgressCallback = std::function<void(const Record& record, std::size_t done, uint64_t budget)>;
 
 struct Options {
-  uint64_t budget = 50;               // evaluations in total, the initial design included
-  uint64_t initial_design_size = 0;   // 0: 2 (d + 1)
+  uint64_t budget = 50;              // evaluations in total, the initial design included
+  uint64_t initial_design_size = 0;  // 0: 2 (d + 1)
   DesignKind design = DesignKind::sobol;
   // Points evaluated first, before the design (e.g. the spec's own point, space.to_unit(read)).
   Points initial_points;
-  uint32_t batch_size = 1;            // q points per round (kriging believer)
-  uint32_t threads = 0;               // parallel evaluations; 0: min(q, hardware threads)
+  uint32_t batch_size = 1;  // q points per round (kriging believer)
+  uint32_t threads = 0;     // parallel evaluations; 0: min(q, hardware threads)
   uint64_t seed = 1;
   Strategy strategy = Strategy::bayesian;
   std::vector<Constraint> constraints;
@@ -134,9 +134,9 @@ struct Result {
   std::vector<double> best_so_far;  // per evaluation: best feasible value so far, NaN before any
   std::optional<std::size_t> best;  // position in history of the best feasible evaluation
   std::vector<RoundInfo> rounds;
-  double surrogate_seconds = 0.0;   // all rounds, including those read from the checkpoint
-  double evaluation_seconds = 0.0;  // sum of the evaluations' own durations
-  double wall_seconds = 0.0;        // this call only
+  double surrogate_seconds = 0.0;       // all rounds, including those read from the checkpoint
+  double evaluation_seconds = 0.0;      // sum of the evaluations' own durations
+  double wall_seconds = 0.0;            // this call only
   std::size_t resumed_evaluations = 0;  // read from the checkpoint
   std::size_t dims = 0;
 };

@@ -67,10 +67,17 @@ double number_from(const json& j) { return j.is_number() ? j.get<double>() : std
 json record_to_json(const Record& r) {
   json constraints = json::array();
   for (double c : r.constraints) constraints.push_back(number_or_null(c));
-  return json{{"type", "evaluation"},   {"index", r.index},       {"round", r.round},
-              {"x", r.x},               {"value", number_or_null(r.value)},
-              {"ok", r.ok},             {"feasible", r.feasible}, {"constraints", constraints},
-              {"metrics", r.metrics},   {"error", r.error},       {"eval_seconds", r.eval_seconds}};
+  return json{{"type", "evaluation"},
+              {"index", r.index},
+              {"round", r.round},
+              {"x", r.x},
+              {"value", number_or_null(r.value)},
+              {"ok", r.ok},
+              {"feasible", r.feasible},
+              {"constraints", constraints},
+              {"metrics", r.metrics},
+              {"error", r.error},
+              {"eval_seconds", r.eval_seconds}};
 }
 
 Record record_from_json(const json& j) {
@@ -114,36 +121,35 @@ json checkpoint_header(std::size_t dims, uint64_t n_initial, const Options& o) {
   for (const auto& c : o.constraints) {
     constraints.push_back({{"name", c.name}, {"lower", number_or_null(c.lower)}, {"upper", number_or_null(c.upper)}});
   }
-  const json header{
-      {"type", "header"},
-      {"format", kCheckpointFormat},
-      {"dims", dims},
-      {"seed", o.seed},
-      {"strategy", to_string(o.strategy)},
-      {"design", to_string(o.design)},
-      {"initial_design_size", n_initial},
-      {"initial_points", o.initial_points},
-      {"batch_size", o.batch_size},
-      {"constraints", constraints},
-      {"constraint_handling", to_string(o.constraint_handling)},
-      {"log_values", o.log_values},
-      {"failure_margin", o.failure_margin},
-      {"penalty_weight", o.penalty_weight},
-      {"failure_handling", to_string(o.failure_handling)},
-      {"gp",
-       {{"log_length", {o.gp.log_length_min, o.gp.log_length_max}},
-        {"log_signal", {o.gp.log_signal_min, o.gp.log_signal_max}},
-        {"log_noise", {o.gp.log_noise_min, o.gp.log_noise_max}},
-        {"fit_noise", o.gp.fit_noise},
-        {"length_prior", {o.gp.length_prior_shape, o.gp.length_prior_rate}},
-        {"random_starts", o.gp.random_starts},
-        {"max_evaluations", o.gp.max_evaluations}}},
-      {"acquisition",
-       {{"candidates", o.acquisition.candidates},
-        {"local_candidates", o.acquisition.local_candidates},
-        {"local_radius", o.acquisition.local_radius},
-        {"local_starts", o.acquisition.local_starts},
-        {"max_evaluations", o.acquisition.max_evaluations}}}};
+  const json header{{"type", "header"},
+                    {"format", kCheckpointFormat},
+                    {"dims", dims},
+                    {"seed", o.seed},
+                    {"strategy", to_string(o.strategy)},
+                    {"design", to_string(o.design)},
+                    {"initial_design_size", n_initial},
+                    {"initial_points", o.initial_points},
+                    {"batch_size", o.batch_size},
+                    {"constraints", constraints},
+                    {"constraint_handling", to_string(o.constraint_handling)},
+                    {"log_values", o.log_values},
+                    {"failure_margin", o.failure_margin},
+                    {"penalty_weight", o.penalty_weight},
+                    {"failure_handling", to_string(o.failure_handling)},
+                    {"gp",
+                     {{"log_length", {o.gp.log_length_min, o.gp.log_length_max}},
+                      {"log_signal", {o.gp.log_signal_min, o.gp.log_signal_max}},
+                      {"log_noise", {o.gp.log_noise_min, o.gp.log_noise_max}},
+                      {"fit_noise", o.gp.fit_noise},
+                      {"length_prior", {o.gp.length_prior_shape, o.gp.length_prior_rate}},
+                      {"random_starts", o.gp.random_starts},
+                      {"max_evaluations", o.gp.max_evaluations}}},
+                    {"acquisition",
+                     {{"candidates", o.acquisition.candidates},
+                      {"local_candidates", o.acquisition.local_candidates},
+                      {"local_radius", o.acquisition.local_radius},
+                      {"local_starts", o.acquisition.local_starts},
+                      {"max_evaluations", o.acquisition.max_evaluations}}}};
   return json::parse(dump_line(header));
 }
 

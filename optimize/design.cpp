@@ -155,8 +155,7 @@ DesignKind parse_design_kind(std::string_view name) {
   if (name == "sobol") return DesignKind::sobol;
   if (name == "lhs" || name == "latin_hypercube") return DesignKind::latin_hypercube;
   if (name == "uniform" || name == "random") return DesignKind::uniform;
-  throw std::invalid_argument(
-      fmt::format("unknown design '{}' (allowed: sobol, lhs, uniform)", name));
+  throw std::invalid_argument(fmt::format("unknown design '{}' (allowed: sobol, lhs, uniform)", name));
 }
 
 std::string to_string(DesignKind kind) {
@@ -172,8 +171,7 @@ Points initial_design(DesignKind kind, std::size_t dims, std::size_t n, uint64_t
   switch (kind) {
     case DesignKind::sobol: return sobol_points(dims, n, seed, true);
     case DesignKind::latin_hypercube: return latin_hypercube(dims, n, seed);
-    case DesignKind::uniform:
-      return uniform_points(dims, n, seed, derive_stream("design/uniform", 0));
+    case DesignKind::uniform: return uniform_points(dims, n, seed, derive_stream("design/uniform", 0));
   }
   throw std::invalid_argument("initial_design: unknown design kind");
 }

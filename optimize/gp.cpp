@@ -30,8 +30,8 @@ struct Factorization {
 };
 
 // Scaled squared distance between rows i of a and j of b under length scales ell.
-double scaled_sq_distance(const Eigen::MatrixXd& a, Eigen::Index i, const Eigen::MatrixXd& b,
-                          Eigen::Index j, const Eigen::VectorXd& inv_ell_sq) {
+double scaled_sq_distance(const Eigen::MatrixXd& a, Eigen::Index i, const Eigen::MatrixXd& b, Eigen::Index j,
+                          const Eigen::VectorXd& inv_ell_sq) {
   double r2 = 0.0;
   for (Eigen::Index k = 0; k < a.cols(); ++k) {
     const double delta = a(i, k) - b(j, k);
@@ -104,8 +104,7 @@ GpHyper unpack(const std::vector<double>& p, std::size_t dims, const GpFitOption
   return hyper;
 }
 
-std::vector<double> clamp_to(std::vector<double> p, const std::vector<double>& lo,
-                             const std::vector<double>& hi) {
+std::vector<double> clamp_to(std::vector<double> p, const std::vector<double>& lo, const std::vector<double>& hi) {
   for (std::size_t i = 0; i < p.size(); ++i) p[i] = std::clamp(p[i], lo[i], hi[i]);
   return p;
 }
@@ -145,8 +144,8 @@ double GaussianProcess::log_marginal_likelihood(const GpHyper& hyper, std::vecto
   }
   const Eigen::VectorXd alpha = f.llt.solve(z_);
   const double log_det = 2.0 * f.llt.matrixLLT().diagonal().array().log().sum();
-  const double lml = -0.5 * z_.dot(alpha) - 0.5 * log_det -
-                     0.5 * static_cast<double>(n) * std::log(2.0 * std::numbers::pi);
+  const double lml =
+      -0.5 * z_.dot(alpha) - 0.5 * log_det - 0.5 * static_cast<double>(n) * std::log(2.0 * std::numbers::pi);
   if (gradient) {
     // d lml / d theta = 1/2 tr((alpha alpha^T - K^-1) dK/dtheta)   (R&W eq. 5.9)
     Eigen::MatrixXd w = alpha * alpha.transpose() - f.llt.solve(Eigen::MatrixXd::Identity(n, n));
@@ -182,17 +181,16 @@ void GaussianProcess::factorize() {
   const double noise = std::exp(hyper_.log_noise_variance);
   Factorization f = factorize_with_jitter(kernel_matrix(x_, hyper_), noise, signal);
   if (!f.ok) {
-    throw std::runtime_error(fmt::format(
-        "Gaussian process: covariance of {} points not positive definite even with jitter {:g}",
-        x_.rows(), kJitterLadder.back()));
+    throw std::runtime_error(
+        fmt::format("Gaussian process: covariance of {} points not positive definite even with jitter {:g}", x_.rows(),
+                    kJitterLadder.back()));
   }
   llt_ = std::move(f.llt);
   jitter_ = f.jitter;
   alpha_ = llt_.solve(z_);
   const Eigen::Index n = x_.rows();
   const double log_det = 2.0 * llt_.matrixLLT().diagonal().array().log().sum();
-  lml_ = -0.5 * z_.dot(alpha_) - 0.5 * log_det -
-         0.5 * static_cast<double>(n) * std::log(2.0 * std::numbers::pi);
+  lml_ = -0.5 * z_.dot(alpha_) - 0.5 * log_det - 0.5 * static_cast<double>(n) * std::log(2.0 * std::numbers::pi);
 }
 
 void GaussianProcess::condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const GpHyper& hyper) {
@@ -228,7 +226,8 @@ void GaussianProcess::fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, co
   }
 
   std::vector<std::vector<double>> starts;
-  if (warm_start && warm_start->log_length.size() == dims) starts.push_back(clamp_to(pack(*warm_start, options), lo, hi));
+  if (warm_start && warm_start->log_length.size() == dims)
+    starts.push_back(clamp_to(pack(*warm_start, options), lo, hi));
   {
     GpHyper fallback;
     fallback.log_length.assign(dims, std::log(0.3));

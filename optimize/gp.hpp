@@ -39,8 +39,8 @@ struct GpFitOptions {
   // (length at the upper bound) and the search stalls in a corner. shape = 0: plain ML.
   double length_prior_shape = 3.0;
   double length_prior_rate = 6.0;
-  int random_starts = 1;         // besides the default start and the warm start
-  int max_evaluations = 200;     // per local search
+  int random_starts = 1;      // besides the default start and the warm start
+  int max_evaluations = 200;  // per local search
 };
 
 // Posterior of the latent function at one point, in output units.
@@ -57,8 +57,8 @@ class GaussianProcess {
   // Standardizes y, fits the hyper-parameters and conditions on the data. Starts: warm_start
   // (when given, e.g. the previous round's fit), a fixed default, and random_starts random
   // points drawn from Rng(seed, stream); the best likelihood wins.
-  void fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const GpFitOptions& options,
-           uint64_t seed, uint64_t stream, const GpHyper* warm_start = nullptr);
+  void fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const GpFitOptions& options, uint64_t seed,
+           uint64_t stream, const GpHyper* warm_start = nullptr);
 
   // Conditions on the data with the given hyper-parameters (no fitting).
   void condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const GpHyper& hyper);
@@ -86,8 +86,8 @@ class GaussianProcess {
   void standardize(const Eigen::VectorXd& y);
   void factorize();
 
-  Eigen::MatrixXd x_;    // n x d inputs
-  Eigen::VectorXd z_;    // standardized outputs
+  Eigen::MatrixXd x_;  // n x d inputs
+  Eigen::VectorXd z_;  // standardized outputs
   double y_mean_ = 0.0;
   double y_scale_ = 1.0;
   GpHyper hyper_;

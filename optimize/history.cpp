@@ -115,8 +115,8 @@ std::string history_csv(const Result& result, const SearchSpace* space) {
   out += ",error\n";
   for (std::size_t i = 0; i < result.history.size(); ++i) {
     const Record& r = result.history[i];
-    out += fmt::format("{},{},{},{},{},{},{}", r.index, r.round, r.ok ? 1 : 0, r.feasible ? 1 : 0,
-                       csv_number(r.value), csv_number(result.best_so_far[i]), r.eval_seconds);
+    out += fmt::format("{},{},{},{},{},{},{}", r.index, r.round, r.ok ? 1 : 0, r.feasible ? 1 : 0, csv_number(r.value),
+                       csv_number(result.best_so_far[i]), r.eval_seconds);
     for (double u : r.x) cell(csv_number(u));
     if (named) {
       for (double v : space->from_unit(r.x)) cell(csv_number(v));

@@ -32,7 +32,8 @@ std::string task_error_metric(study::TaskKind task) {
 
 NetworkMeasure study_measure(const NetworkObjectiveConfig& config, const study::FsddData* fsdd) {
   const study::TaskKind task = config.kind == ObjectiveKind::efficiency ? study::TaskKind::memory : config.task;
-  if (task == study::TaskKind::fsdd && !fsdd) throw std::invalid_argument("study_measure: the FSDD task needs its data");
+  if (task == study::TaskKind::fsdd && !fsdd)
+    throw std::invalid_argument("study_measure: the FSDD task needs its data");
   return [study_config = config.study, task, arith = config.arith, fsdd](const NetworkSpec& spec) {
     const NetworkSpec scaled =
         study_config.size_scale == 1.0 ? spec : study::scale_network(spec, study_config.size_scale);
@@ -60,8 +61,8 @@ double mean(const std::vector<double>& v) {
 
 // The per-seed metrics the evaluation keeps (timings are left out so a resumed run's records
 // equal an uninterrupted run's).
-constexpr const char* kKeptMetrics[] = {"S", "rate_hz", "mc", "mc_tail", "E", "mc_per_S", "narma10_nrmse", "nrmse",
-                                        "accuracy"};
+constexpr const char* kKeptMetrics[] = {"S",        "rate_hz",       "mc",    "mc_tail", "E",
+                                        "mc_per_S", "narma10_nrmse", "nrmse", "accuracy"};
 
 // Below this the memory capacity is rounding noise (a silent network's readout gives ~1e-29),
 // and E = S / MC would be a meaningless 1e22 or 0.

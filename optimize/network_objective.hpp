@@ -31,7 +31,7 @@ namespace hrsnn::opt {
 
 enum class ObjectiveKind { efficiency, task };
 ObjectiveKind parse_objective_kind(const std::string& name);  // "E" | "efficiency" | "task"
-const char* to_string(ObjectiveKind kind);                   // "E", "task"
+const char* to_string(ObjectiveKind kind);                    // "E", "task"
 
 struct NetworkObjectiveConfig {
   ObjectiveKind kind = ObjectiveKind::efficiency;

@@ -98,8 +98,7 @@ toml::node& resolve(toml::table& spec, const Dimension& dim, const std::string& 
     throw fail(*current, walked, fmt::format("is {}; a number is required", config_type_name(*current)));
   }
   if (current->is_integer() && !dim.integer) {
-    throw fail(*current, walked,
-               "is an integer in the spec; declare the dimension with integer = true to search it");
+    throw fail(*current, walked, "is an integer in the spec; declare the dimension with integer = true to search it");
   }
   return *current;
 }
@@ -181,11 +180,13 @@ SearchSpace SearchSpace::from_table(const toml::table& table, std::string source
   root.only_keys(allowed);
   const toml::array* array = root.table_array("dimension");
   if (!array || array->empty()) {
-    root.fail(array ? root.get("dimension") : nullptr, "dimension", "missing: at least one [[dimension]] table is required");
+    root.fail(array ? root.get("dimension") : nullptr, "dimension",
+              "missing: at least one [[dimension]] table is required");
   }
   std::vector<Dimension> dimensions;
   for (std::size_t i = 0; i < array->size(); ++i) {
-    dimensions.push_back(read_dimension(ConfigTable(source, *array->get(i)->as_table(), fmt::format("dimension[{}]", i))));
+    dimensions.push_back(
+        read_dimension(ConfigTable(source, *array->get(i)->as_table(), fmt::format("dimension[{}]", i))));
   }
   return SearchSpace(std::move(dimensions), std::move(source));
 }
@@ -196,8 +197,8 @@ double SearchSpace::from_unit(std::size_t i, double u) const {
   // Integers: each whole number owns an equal share [k - 1/2, k + 1/2) of the range.
   const double lo = d.integer ? d.low - 0.5 : d.low;
   const double hi = d.integer ? d.high + 0.5 : d.high;
-  double value = d.scale == Scale::log ? std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo)))
-                                       : lo + u * (hi - lo);
+  double value =
+      d.scale == Scale::log ? std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo))) : lo + u * (hi - lo);
   if (d.integer) value = std::round(value);
   return std::clamp(value, d.low, d.high);
 }
@@ -223,7 +224,8 @@ std::vector<double> SearchSpace::from_unit(const std::vector<double>& unit) cons
 
 std::vector<double> SearchSpace::to_unit(const std::vector<double>& values) const {
   if (values.size() != size()) {
-    throw std::invalid_argument(fmt::format("search space of {} dimensions given a point of {}", size(), values.size()));
+    throw std::invalid_argument(
+        fmt::format("search space of {} dimensions given a point of {}", size(), values.size()));
   }
   std::vector<double> unit(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) unit[i] = to_unit(i, values[i]);

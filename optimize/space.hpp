@@ -21,8 +21,8 @@
 #include "core/foundation/config_error.hpp"
 #include "optimize/bo.hpp"
 
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <cstdint>

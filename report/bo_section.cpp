@@ -7,13 +7,13 @@ namespace hrsnn::report {
 std::string bo_section(const PageInputs& in) {
   std::string h = "<h2 id=\"bo\">6. Bayesian optimization</h2>\n";
   if (in.bo.empty()) {
-    h += nodata(in.args.bo_dir.empty()
-                    ? "<code>hrsnn optimize --out DIR</code> writes <code>DIR/history.json</code> "
-                      "(<code>hrsnn-bo-history/1</code>); <code>tools/bo_vs_random.sh</code> runs Bayesian optimization "
-                      "and random search at the same budget, one directory per strategy and seed. Pass the directory "
-                      "with <code>--bo-dir DIR</code> (searched recursively)."
-                    : "<code>" + html::escape(in.args.bo_dir) +
-                          "</code> holds no <code>hrsnn-bo-history/1</code> file.");
+    h += nodata(
+        in.args.bo_dir.empty()
+            ? "<code>hrsnn optimize --out DIR</code> writes <code>DIR/history.json</code> "
+              "(<code>hrsnn-bo-history/1</code>); <code>tools/bo_vs_random.sh</code> runs Bayesian optimization "
+              "and random search at the same budget, one directory per strategy and seed. Pass the directory "
+              "with <code>--bo-dir DIR</code> (searched recursively)."
+            : "<code>" + html::escape(in.args.bo_dir) + "</code> holds no <code>hrsnn-bo-history/1</code> file.");
   } else {
     h += figure(in.figs, "bo", "BO convergence",
                 "Best feasible objective so far per evaluation (thin lines, one per history; thick: the median of a "
@@ -23,20 +23,21 @@ std::string bo_section(const PageInputs& in) {
     for (const auto& b : in.bo) {
       const ojson best = b.doc.contains("best") ? b.doc["best"] : ojson(nullptr);
       const ojson point = best.is_object() ? best.value("values", best.value("x", ojson(nullptr))) : ojson(nullptr);
-      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                       "<td>{}</td><td class=\"num\">{}</td></tr>\n",
-                       html::escape(b.label), html::number(b.doc.value("evaluations_count", ojson(nullptr))),
-                       best.is_object() ? html::number(best.value("value", ojson(nullptr))) : "–",
-                       best.is_object() ? html::number(best.value("index", ojson(nullptr))) : "–", html::cell(point),
-                       b.doc.contains("timing") ? html::number(b.doc["timing"].value("wall_seconds", ojson(nullptr)))
-                                                : "–");
+      h += fmt::format(
+          "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+          "<td>{}</td><td class=\"num\">{}</td></tr>\n",
+          html::escape(b.label), html::number(b.doc.value("evaluations_count", ojson(nullptr))),
+          best.is_object() ? html::number(best.value("value", ojson(nullptr))) : "–",
+          best.is_object() ? html::number(best.value("index", ojson(nullptr))) : "–", html::cell(point),
+          b.doc.contains("timing") ? html::number(b.doc["timing"].value("wall_seconds", ojson(nullptr))) : "–");
     }
     h += "</tbody></table>\n";
   }
   if (in.bo_ignored > 0)
-    h += fmt::format("<p class=\"note\">{} other JSON file(s) under <code>{}</code> are not optimizer histories "
-                     "and were ignored.</p>\n",
-                     in.bo_ignored, html::escape(in.args.bo_dir));
+    h += fmt::format(
+        "<p class=\"note\">{} other JSON file(s) under <code>{}</code> are not optimizer histories "
+        "and were ignored.</p>\n",
+        in.bo_ignored, html::escape(in.args.bo_dir));
   return h;
 }
 
@@ -50,8 +51,7 @@ ojson bo_figure_data(const std::vector<BoHistory>& bo) {
         const bool ok = ev.value("ok", true) && ev.contains("value") && ev["value"].is_number();
         values.push_back(ok ? ev["value"] : ojson(nullptr));
       }
-    out.push_back(
-        {{"label", h.label}, {"group", h.group}, {"convergence", h.doc["convergence"]}, {"values", values}});
+    out.push_back({{"label", h.label}, {"group", h.group}, {"convergence", h.doc["convergence"]}, {"values", values}});
   }
   return out;
 }

@@ -46,8 +46,10 @@ ojson energy_figure_data(const std::vector<ExampleRun>& runs) {
   e["runs"] = ojson::array();
   for (const auto& r : runs) {
     const double samples = static_cast<double>(r.result.input_samples);
-    ojson jr = {{"network", r.network}, {"arith", to_string(r.arith)}, {"label", r.title()},
-               {"short_label", r.label + (r.arith == Arith::Fixed ? "\nfixed" : "\nfloat")}};
+    ojson jr = {{"network", r.network},
+                {"arith", to_string(r.arith)},
+                {"label", r.title()},
+                {"short_label", r.label + (r.arith == Arith::Fixed ? "\nfixed" : "\nfloat")}};
     jr["per_inference_j"] = ojson::object();
     jr["lower_bound"] = ojson::object();
     jr["by_event_per_inference_j"] = ojson::object();

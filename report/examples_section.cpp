@@ -37,12 +37,14 @@ std::string examples_section(const PageInputs& in) {
   };
   group("Activity");
   for (size_t p = 0; p < net.populations.size(); ++p)
-    row(fmt::format("rate {} (Hz)", html::escape(net.populations[p].name)),
-        [p](const ExampleRun& r) { return fmt::format("{:.2f}", r.summary["populations"][p]["rate_hz"].get<double>()); });
+    row(fmt::format("rate {} (Hz)", html::escape(net.populations[p].name)), [p](const ExampleRun& r) {
+      return fmt::format("{:.2f}", r.summary["populations"][p]["rate_hz"].get<double>());
+    });
   const auto c = [](const ExampleRun& r) -> const EventCounts& { return r.result.counts.total; };
   row("spikes", [&](const ExampleRun& r) { return fmt::format("{}", c(r).spikes); });
   row("spikes per neuron per step (S)", [&](const ExampleRun& r) {
-    return fmt::format("{:.4f}", static_cast<double>(c(r).spikes) / r.net->size() / static_cast<double>(r.result.steps));
+    return fmt::format("{:.4f}",
+                       static_cast<double>(c(r).spikes) / r.net->size() / static_cast<double>(r.result.steps));
   });
   row("synaptic events", [&](const ExampleRun& r) { return fmt::format("{}", c(r).synaptic_events); });
   row("plastic updates", [&](const ExampleRun& r) { return fmt::format("{}", c(r).plastic_updates); });
@@ -54,7 +56,8 @@ std::string examples_section(const PageInputs& in) {
     return r.energy.spikes_per_synapse_per_inference ? fmt::format("{:.3f}", *r.energy.spikes_per_synapse_per_inference)
                                                      : std::string("–");
   });
-  row("raster hash", [](const ExampleRun& r) { return "<code>" + r.summary["raster_hash"].get<std::string>() + "</code>"; });
+  row("raster hash",
+      [](const ExampleRun& r) { return "<code>" + r.summary["raster_hash"].get<std::string>() + "</code>"; });
   row("wall time (s) / synaptic events per s", [](const ExampleRun& r) {
     return fmt::format("{:.2f} / {:.3g}", r.result.wall_time_s, r.summary["synaptic_events_per_s"].get<double>());
   });

@@ -52,10 +52,9 @@ Fidelity compare_float_fixed(const ExampleRun& ref, const ExampleRun& fix) {
       f.max_abs_dv_before_divergence = std::max(f.max_abs_dv_before_divergence, std::abs(dv));
   }
   f.rms_dv_window = study::rmse(v_fixed, v_float);
-  f.spike_ratio = ref.result.counts.total.spikes
-                      ? static_cast<double>(fix.result.counts.total.spikes) /
-                            static_cast<double>(ref.result.counts.total.spikes)
-                      : 0.0;
+  f.spike_ratio = ref.result.counts.total.spikes ? static_cast<double>(fix.result.counts.total.spikes) /
+                                                       static_cast<double>(ref.result.counts.total.spikes)
+                                                 : 0.0;
   return f;
 }
 

@@ -20,8 +20,8 @@ struct Fidelity {
   // Over the membrane window's steps before the probed neuron's spikes first differ.
   double max_abs_dv_window = 0.0, rms_dv_window = 0.0;
   uint64_t compared_steps = 0;
-  double max_abs_dv_before_divergence = 0.0;            // over the steps before the rasters differ
-  double spike_ratio = 0.0;                             // fixed spikes / float spikes
+  double max_abs_dv_before_divergence = 0.0;  // over the steps before the rasters differ
+  double spike_ratio = 0.0;                   // fixed spikes / float spikes
 };
 
 // `ref` and `fix`: the float64 and fixed runs of one network (same probe neuron).

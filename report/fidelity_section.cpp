@@ -12,10 +12,11 @@ std::string float_fixed_table(const std::vector<Fidelity>& fidelity) {
        "<th>first step whose spikes differ (whole network)</th><th>first step whose spikes differ (probe neuron)</th>"
        "<th>max |&Delta;v| before the rasters differ</th><th>fixed / float spikes</th></tr></thead><tbody>\n";
   for (const auto& f : fidelity)
-    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3g}</td>"
-                     "<td class=\"num\">{:.4f}</td></tr>\n",
-                     f.network, opt_step(f.first_raster_difference), opt_step(f.first_probe_spike_difference),
-                     f.max_abs_dv_before_divergence, f.spike_ratio);
+    h += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3g}</td>"
+        "<td class=\"num\">{:.4f}</td></tr>\n",
+        f.network, opt_step(f.first_raster_difference), opt_step(f.first_probe_spike_difference),
+        f.max_abs_dv_before_divergence, f.spike_ratio);
   h += "</tbody></table>\n<p class=\"note\">A recurrent network is chaotic: once one spike differs the rasters part, "
        "so agreement is judged by the step of the first difference and by the rates, not spike for spike over the "
        "whole run. &Delta;v in threshold units (fixed register / voltage_scale minus float).</p>\n";
@@ -32,11 +33,13 @@ std::string membrane_section(const PageInputs& in) {
   h += "<table class=\"data\"><thead><tr><th>network</th><th>neuron</th><th>max |&Delta;v|</th><th>RMS &Delta;v</th>"
        "<th>over steps (before the neuron's spikes first differ)</th></tr></thead><tbody>\n";
   for (const auto& f : in.fidelity) {
-    const auto& r = *std::find_if(in.runs.begin(), in.runs.end(), [&](const ExampleRun& x) { return x.network == f.network; });
-    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3g}</td><td class=\"num\">{:.3g}</td>"
-                     "<td class=\"num\">{}</td></tr>\n",
-                     f.network, r.probe, f.max_abs_dv_window, f.rms_dv_window,
-                     fmt::format("0&ndash;{}", f.compared_steps ? f.compared_steps - 1 : 0));
+    const auto& r =
+        *std::find_if(in.runs.begin(), in.runs.end(), [&](const ExampleRun& x) { return x.network == f.network; });
+    h += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3g}</td><td class=\"num\">{:.3g}</td>"
+        "<td class=\"num\">{}</td></tr>\n",
+        f.network, r.probe, f.max_abs_dv_window, f.rms_dv_window,
+        fmt::format("0&ndash;{}", f.compared_steps ? f.compared_steps - 1 : 0));
   }
   h += "</tbody></table>\n";
   if (in.rtl.empty()) {

@@ -21,17 +21,17 @@ void check_matplotlib(const std::string& python, const fs::path& scratch) {
   const int rc = run_process({python, "-c", "import matplotlib, numpy"}, log);
   if (rc == 0) return;
   if (rc == 127)
-    throw std::runtime_error(fmt::format(
-        "report: cannot run {} for the figures; install the Debian packages python3 and python3-matplotlib "
-        "(tools/setup.sh installs them), or pass --python PATH",
-        python));
-  throw std::runtime_error(fmt::format(
-      "report: {} cannot import matplotlib, which draws the report's figures; install the Debian package "
-      "python3-matplotlib (tools/setup.sh installs it), or pass --python PATH to a Python that has it.{}",
-      python, [&] {
-        const std::string t = tail_of(log, 600);
-        return t.empty() ? t : "\n" + t;
-      }()));
+    throw std::runtime_error(
+        fmt::format("report: cannot run {} for the figures; install the Debian packages python3 and python3-matplotlib "
+                    "(tools/setup.sh installs them), or pass --python PATH",
+                    python));
+  throw std::runtime_error(
+      fmt::format("report: {} cannot import matplotlib, which draws the report's figures; install the Debian package "
+                  "python3-matplotlib (tools/setup.sh installs it), or pass --python PATH to a Python that has it.{}",
+                  python, [&] {
+                    const std::string t = tail_of(log, 600);
+                    return t.empty() ? t : "\n" + t;
+                  }()));
 }
 
 ojson figure_data(const std::vector<ExampleRun>& runs, uint64_t steps, const ojson* study,
@@ -58,7 +58,8 @@ ojson figure_data(const std::vector<ExampleRun>& runs, uint64_t steps, const ojs
     j["steps"] = r.result.steps;
     j["neurons"] = net.size();
     j["populations"] = ojson::array();
-    for (const auto& p : net.populations) j["populations"].push_back({{"name", p.name}, {"first", p.first}, {"size", p.size}});
+    for (const auto& p : net.populations)
+      j["populations"].push_back({{"name", p.name}, {"first", p.first}, {"size", p.size}});
     std::vector<uint64_t> rs;
     std::vector<uint32_t> rn;
     const uint64_t nbins = (r.result.steps + bin - 1) / bin;
@@ -112,8 +113,7 @@ std::map<std::string, std::string> draw_figures(const std::string& python, const
   const std::string script = source_dir() + "/report/figures.py";
   const int rc = run_process({python, script, data_file.string(), fig_dir.string()}, log);
   if (rc != 0)
-    throw std::runtime_error(
-        fmt::format("report: {} {} failed (exit {}):\n{}", python, script, rc, tail_of(log)));
+    throw std::runtime_error(fmt::format("report: {} {} failed (exit {}):\n{}", python, script, rc, tail_of(log)));
   const json manifest = json::parse(read_text_file(fig_dir / "figures.json"));
   std::map<std::string, std::string> out;
   for (auto it = manifest.begin(); it != manifest.end(); ++it)

@@ -31,7 +31,8 @@ std::string base64(std::string_view bytes) {
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
     const uint32_t n = (uint32_t{static_cast<uint8_t>(bytes[i])} << 16) |
-                       (uint32_t{static_cast<uint8_t>(bytes[i + 1])} << 8) | uint32_t{static_cast<uint8_t>(bytes[i + 2])};
+                       (uint32_t{static_cast<uint8_t>(bytes[i + 1])} << 8) |
+                       uint32_t{static_cast<uint8_t>(bytes[i + 2])};
     out += kAlphabet[(n >> 18) & 63];
     out += kAlphabet[(n >> 12) & 63];
     out += kAlphabet[(n >> 6) & 63];
@@ -84,7 +85,8 @@ std::string cell(const nlohmann::ordered_json& value) {
     const bool scalars = std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_primitive(); });
     if (scalars && value.size() <= 6) {
       std::string out;
-      for (const auto& v : value) out += (out.empty() ? "" : ", ") + (v.is_string() ? escape(v.get<std::string>()) : number(v));
+      for (const auto& v : value)
+        out += (out.empty() ? "" : ", ") + (v.is_string() ? escape(v.get<std::string>()) : number(v));
       return "[" + out + "]";
     }
     return fmt::format("[{} values]", value.size());
@@ -228,16 +230,16 @@ std::string table_from_csv(const Csv& csv, size_t max_rows) {
       char* end = nullptr;
       const double d = std::strtod(f.c_str(), &end);
       const bool numeric = !f.empty() && end && *end == '\0';
-      out += numeric ? "<td class=\"num\">" + (f.find_first_of(".eE") != std::string::npos
-                                                  ? fmt::format("{:.4g}", d)
-                                                  : escape(f)) +
-                           "</td>"
-                     : "<td>" + escape(f) + "</td>";
+      out += numeric
+                 ? "<td class=\"num\">" +
+                       (f.find_first_of(".eE") != std::string::npos ? fmt::format("{:.4g}", d) : escape(f)) + "</td>"
+                 : "<td>" + escape(f) + "</td>";
     }
     out += "</tr>\n";
   }
   out += "</tbody></table></div>\n";
-  if (csv.rows.size() > shown) out += fmt::format("<p class=\"note\">{} more rows not shown.</p>\n", csv.rows.size() - shown);
+  if (csv.rows.size() > shown)
+    out += fmt::format("<p class=\"note\">{} more rows not shown.</p>\n", csv.rows.size() - shown);
   return out;
 }
 

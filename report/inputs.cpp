@@ -75,8 +75,9 @@ std::vector<BoHistory> read_bo(const std::string& path, size_t& ignored) {
       continue;
     }
     fs::path rel = fs::is_directory(root) ? f.lexically_relative(root) : f.filename();
-    std::string label = rel.filename() == "history.json" && rel.has_parent_path() ? rel.parent_path().string()
-                                                                                    : (rel.parent_path() / rel.stem()).string();
+    std::string label = rel.filename() == "history.json" && rel.has_parent_path()
+                            ? rel.parent_path().string()
+                            : (rel.parent_path() / rel.stem()).string();
     if (label.empty()) label = f.stem().string();
     BoHistory h;
     h.group = std::regex_replace(label, kSeedSuffix, "");
@@ -140,8 +141,7 @@ QuantInput read_quant_v1(const ojson& doc, const std::string& path) {
     for (size_t k = 0; k < ids.size(); ++k) {
       ojson row = ojson::object();
       row[q.x_key] = k < xs.size() ? xs[k] : ojson(nullptr);
-      if (k < texts.size() && texts[k].is_string() && (k >= xs.size() || !xs[k].is_number()))
-        row[q.x_key] = texts[k];
+      if (k < texts.size() && texts[k].is_string() && (k >= xs.size() || !xs[k].is_number())) row[q.x_key] = texts[k];
       row["point"] = ids[k];
       const auto it = ids[k].is_string() ? by_id.find(ids[k].get<std::string>()) : by_id.end();
       if (it != by_id.end()) {

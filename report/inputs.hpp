@@ -1,7 +1,7 @@
 // The optional inputs of the report (tools/cmd_report.cpp): results other commands wrote,
 // read into what the page and its figures need. Known formats are read by their structure
-// (hrsnn-study/1 from `hrsnn study`, read by report/study_section.cpp, hrsnn-bo-history/1 from `hrsnn optimize`, hrsnn-quant/1
-// from `hrsnn quantize`); a file of another shape is still shown, as generic tables.
+// (hrsnn-study/1 from `hrsnn study`, read by report/study_section.cpp, hrsnn-bo-history/1 from `hrsnn optimize`,
+// hrsnn-quant/1 from `hrsnn quantize`); a file of another shape is still shown, as generic tables.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -44,15 +44,15 @@ std::vector<BoHistory> read_bo(const std::string& path, size_t& ignored);
 struct QuantSweep {
   std::string name;
   std::string x_key;
-  std::vector<ojson> points;         // flat rows: x first, then (id,) the metrics
-  std::vector<std::string> metrics;  // the numeric columns drawn against x
+  std::vector<ojson> points;          // flat rows: x first, then (id,) the metrics
+  std::vector<std::string> metrics;   // the numeric columns drawn against x
   ojson reference = ojson::object();  // metric -> float reference value, where known
 };
 
 struct QuantInput {
   std::string format;  // "hrsnn-quant/1" or "" (a generic shape)
   std::vector<QuantSweep> sweeps;
-  ojson findings;  // hrsnn-quant/1: the sweep's findings (null otherwise)
+  ojson findings;    // hrsnn-quant/1: the sweep's findings (null otherwise)
   std::string note;  // what was not drawn (grids, ...)
 };
 

@@ -55,15 +55,17 @@ std::string figure(const std::map<std::string, std::string>& figs, const std::st
 std::string nodata(const std::string& text) { return "<p class=\"nodata\"><b>No data yet.</b> " + text + "</p>\n"; }
 
 std::string page(const PageInputs& in) {
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                  "<title>hrsnn report</title>\n<style>";
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>hrsnn report</title>\n<style>";
   h += kStyle;
   h += "</style></head><body>\n<h1>hrsnn report</h1>\n";
-  h += fmt::format("<p class=\"meta\">Generated {} by <code>{}</code>. Heterogeneous recurrent spiking networks "
-                   "(Chakraborty &amp; Mukhopadhyay, ICLR 2023) on the float64 reference and the bit-accurate "
-                   "fixed-point core, with energy from counted events.</p>\n",
-                   in.generated_utc, html::escape(in.args.command_line));
+  h += fmt::format(
+      "<p class=\"meta\">Generated {} by <code>{}</code>. Heterogeneous recurrent spiking networks "
+      "(Chakraborty &amp; Mukhopadhyay, ICLR 2023) on the float64 reference and the bit-accurate "
+      "fixed-point core, with energy from counted events.</p>\n",
+      in.generated_utc, html::escape(in.args.command_line));
   h += "<nav><a href=\"#examples\">1 Examples</a><a href=\"#rasters\">2 Spike rasters</a>"
        "<a href=\"#membrane\">3 Membrane float vs fixed</a><a href=\"#energy\">4 Energy</a>"
        "<a href=\"#study\">5 Study</a><a href=\"#bo\">6 Bayesian optimization</a>"

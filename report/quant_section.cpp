@@ -7,10 +7,11 @@ namespace hrsnn::report {
 std::string quant_section(const PageInputs& in) {
   std::string h = "<h2 id=\"quantization\">7. Quantization sweeps</h2>\n";
   if (in.quant.sweeps.empty()) {
-    h += nodata("A quantization sweep over the register format (weight, decay and trace widths, K shared decay "
-                "profiles), each point reporting fidelity to the float reference, memory capacity, task scores, "
-                "spikes and energy, is run by <code>hrsnn quantize</code>, which writes <code>quant.json</code>. "
-                "Pass it with <code>--quant-json quant.json</code>.");
+    h += nodata(
+        "A quantization sweep over the register format (weight, decay and trace widths, K shared decay "
+        "profiles), each point reporting fidelity to the float reference, memory capacity, task scores, "
+        "spikes and energy, is run by <code>hrsnn quantize</code>, which writes <code>quant.json</code>. "
+        "Pass it with <code>--quant-json quant.json</code>.");
     return h;
   }
   h += "<p>From <code>" + html::escape(in.args.quant_json) + "</code>" +
@@ -33,7 +34,10 @@ std::string quant_section(const PageInputs& in) {
 ojson quant_figure_data(const QuantInput& quant) {
   ojson out = ojson::array();
   for (const auto& q : quant.sweeps)
-    out.push_back({{"name", q.name}, {"x_key", q.x_key}, {"metrics", q.metrics}, {"points", q.points},
+    out.push_back({{"name", q.name},
+                   {"x_key", q.x_key},
+                   {"metrics", q.metrics},
+                   {"points", q.points},
                    {"reference", q.reference}});
   return out;
 }

@@ -59,5 +59,4 @@ std::vector<ExampleRun> simulate_examples(const ExampleOptions& a, const energy:
   return runs;
 }
 
-
 }  // namespace hrsnn::report

@@ -15,8 +15,8 @@ bool is_study_v1(const ojson& doc) { return doc.is_object() && doc.value("format
 namespace {
 
 // The study metrics drawn as bars, in this order, when the table has them.
-const char* const kStudyMetrics[] = {"memory.mc", "memory.S", "memory.E", "fsdd.accuracy", "mackey-glass.nrmse",
-                                     "lorenz.nrmse", "memory.narma10_nrmse"};
+const char* const kStudyMetrics[] = {
+    "memory.mc", "memory.S", "memory.E", "fsdd.accuracy", "mackey-glass.nrmse", "lorenz.nrmse", "memory.narma10_nrmse"};
 
 const ojson& rows_of(const ojson& doc, const char* key) {
   static const ojson kEmpty = ojson::array();
@@ -40,7 +40,8 @@ std::string part_html(const ojson& p) {
     s += fmt::format("{} vs {}", html::number(st["mean_a"]), html::number(st["mean_b"]));
   if (st.contains("p_one_sided")) s += ", one-sided p " + html::number(st["p_one_sided"]);
   if (st.contains("n")) s += ", n " + html::number(st["n"]);
-  if (p.contains("verdict") && p["verdict"].is_string()) s += " &rarr; " + verdict_span(p["verdict"].get<std::string>());
+  if (p.contains("verdict") && p["verdict"].is_string())
+    s += " &rarr; " + verdict_span(p["verdict"].get<std::string>());
   return s + "</li>";
 }
 
@@ -60,8 +61,9 @@ std::map<int, std::string> study_claim_verdicts(const ojson& doc) {
 
 // HTML: the claims as tested (statements, verdicts, every comparison with its statistics).
 std::string study_claims_html(const ojson& doc) {
-  std::string h = "<table class=\"data\"><thead><tr><th>claim</th><th>arith</th><th>as tested</th><th>verdict</th>"
-                  "<th>comparisons (paired over seeds)</th></tr></thead><tbody>\n";
+  std::string h =
+      "<table class=\"data\"><thead><tr><th>claim</th><th>arith</th><th>as tested</th><th>verdict</th>"
+      "<th>comparisons (paired over seeds)</th></tr></thead><tbody>\n";
   for (const auto& c : rows_of(doc, "claims")) {
     if (!c.is_object()) continue;
     std::string parts = "<ul class=\"parts\">";
@@ -93,8 +95,10 @@ std::string study_table_html(const ojson& doc) {
     for (auto it = r["metrics"].begin(); it != r["metrics"].end(); ++it) metrics.push_back(it.key());
   }
   metrics = ordered_unique(metrics);
-  std::string h = "<div class=\"scroll\"><table class=\"data\"><thead><tr><th>metric (mean &plusmn; sd over seeds)</th>";
-  for (const auto& c : cols) h += "<th>" + html::escape(c.first) + "<br><span class=\"note\">" + html::escape(c.second) + "</span></th>";
+  std::string h =
+      "<div class=\"scroll\"><table class=\"data\"><thead><tr><th>metric (mean &plusmn; sd over seeds)</th>";
+  for (const auto& c : cols)
+    h += "<th>" + html::escape(c.first) + "<br><span class=\"note\">" + html::escape(c.second) + "</span></th>";
   h += "</tr></thead><tbody>\n";
   for (const auto& m : metrics) {
     h += "<tr><td class=\"key\"><code>" + html::escape(m) + "</code></td>";
@@ -135,8 +139,9 @@ ojson study_figure_data(const ojson& doc) {
     ojson metrics = ojson::object();
     for (auto it = r["metrics"].begin(); it != r["metrics"].end(); ++it) {
       const ojson& m = it.value();
-      metrics[it.key()] = {{"mean", finite_or_null(number_of(m))},
-                           {"sd", m.is_object() && m.contains("sd") ? finite_or_null(number_of(m["sd"])) : ojson(nullptr)}};
+      metrics[it.key()] = {
+          {"mean", finite_or_null(number_of(m))},
+          {"sd", m.is_object() && m.contains("sd") ? finite_or_null(number_of(m["sd"])) : ojson(nullptr)}};
       if (std::isfinite(number_of(m))) present.push_back(it.key());
     }
     table.push_back({{"model", r.value("model", "?")}, {"arith", r.value("arith", "")}, {"metrics", metrics}});
@@ -185,18 +190,18 @@ std::string study_section(const PageInputs& in) {
        "<th>verdict of the study</th></tr></thead><tbody>\n";
   for (size_t i = 0; i < std::size(kClaims); ++i) {
     const auto it = verdicts.find(static_cast<int>(i + 1));
-    const std::string verdict =
-        it != verdicts.end() ? it->second
-        : in.study           ? std::string("not in the study file (see its tables below)")
-                             : std::string("not tested yet: needs the study's results");
+    const std::string verdict = it != verdicts.end() ? it->second
+                                : in.study           ? std::string("not in the study file (see its tables below)")
+                                                     : std::string("not tested yet: needs the study's results");
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", i + 1, kClaims[i], verdict);
   }
   h += "</tbody></table>\n";
   if (!in.study && !in.study_csv) {
-    h += nodata("The study (memory capacity, prediction, spoken digits; MRSNN, neuron-only and STDP-only "
-                "heterogeneity, HRSNN, ESN and linear baselines over several seeds) is run by <code>hrsnn study</code>, "
-                "which writes <code>study.json</code> and <code>study.csv</code>. Pass them with "
-                "<code>--study-json study.json</code> and/or <code>--study-csv study.csv</code>.");
+    h += nodata(
+        "The study (memory capacity, prediction, spoken digits; MRSNN, neuron-only and STDP-only "
+        "heterogeneity, HRSNN, ESN and linear baselines over several seeds) is run by <code>hrsnn study</code>, "
+        "which writes <code>study.json</code> and <code>study.csv</code>. Pass them with "
+        "<code>--study-json study.json</code> and/or <code>--study-csv study.csv</code>.");
     return h;
   }
   if (v1) {

@@ -18,8 +18,11 @@ json summary_json(const std::vector<ExampleRun>& runs, uint64_t steps, uint64_t 
   summary["seed"] = seed;
   summary["runs"] = json::array();
   for (const auto& r : runs)
-    summary["runs"].push_back({{"network", r.network}, {"arith", to_string(r.arith)}, {"probe_neuron", r.probe},
-                               {"summary", r.summary}, {"energy", r.energy.to_json()}});
+    summary["runs"].push_back({{"network", r.network},
+                               {"arith", to_string(r.arith)},
+                               {"probe_neuron", r.probe},
+                               {"summary", r.summary},
+                               {"energy", r.energy.to_json()}});
   summary["float_vs_fixed"] = json::array();
   for (const auto& f : fidelity) summary["float_vs_fixed"].push_back(to_json(f));
   summary["sections"] = {{"study", sections.study},
@@ -50,10 +53,10 @@ void print_summary(const std::vector<ExampleRun>& runs, uint64_t steps, uint64_t
              "spikes", "syn. events", "plastic upd.", "events/s", "wall (s)");
   for (const auto& r : runs)
     fmt::print("{:<8} {:<8} {:>9.2f} {:>9.2f} {:>9} {:>12} {:>14} {:>10.3g} {:>9.3f}\n", r.network, to_string(r.arith),
-               r.summary["populations"][0]["rate_hz"].get<double>(), r.summary["populations"][1]["rate_hz"].get<double>(),
-               r.result.counts.total.spikes, r.result.counts.total.synaptic_events,
-               r.result.counts.total.plastic_updates, r.summary["synaptic_events_per_s"].get<double>(),
-               r.result.wall_time_s);
+               r.summary["populations"][0]["rate_hz"].get<double>(),
+               r.summary["populations"][1]["rate_hz"].get<double>(), r.result.counts.total.spikes,
+               r.result.counts.total.synaptic_events, r.result.counts.total.plastic_updates,
+               r.summary["synaptic_events_per_s"].get<double>(), r.result.wall_time_s);
   fmt::print("\nenergy per inference ({} steps), models side by side, never averaged (>= lower bound):\n",
              runs.front().net->input.steps_per_sample);
   fmt::print("{:<18}", "model");
@@ -63,7 +66,8 @@ void print_summary(const std::vector<ExampleRun>& runs, uint64_t steps, uint64_t
     fmt::print("{:<18}", runs.front().energy.models[m].model);
     for (const auto& r : runs) {
       const auto& me = r.energy.models[m];
-      fmt::print(" {:>16}", (me.lower_bound ? ">= " : "") + (me.per_inference_j ? text_joules(*me.per_inference_j) : "-"));
+      fmt::print(" {:>16}",
+                 (me.lower_bound ? ">= " : "") + (me.per_inference_j ? text_joules(*me.per_inference_j) : "-"));
     }
     fmt::print("\n");
   }

@@ -28,7 +28,8 @@ void inject_fault(rtl::RtlCore& core, const Network& net, const fixed::RegisterI
     for (size_t p = 0; p < net.projections.size(); ++p) {
       if (net.projections[p].synapse_count() == 0) continue;
       const int32_t w = image.projections[p].w[0];
-      const int64_t changed = w == 0 ? (image.projections[p].params.sign_mode == fixed::SignMode::inhibitory ? -2 : 2) : 0;
+      const int64_t changed =
+          w == 0 ? (image.projections[p].params.sign_mode == fixed::SignMode::inhibitory ? -2 : 2) : 0;
       core.load(rtl::LoadSel::syn_w, static_cast<uint32_t>(core.synapse_address(p, 0)),
                 static_cast<uint64_t>(changed) & static_cast<uint64_t>(fixed::low_mask(image.format.weight_bits + 1)));
       fmt::print("fault: projection {} synapse 0 weight {} -> {}\n", net.projections[p].name, w, changed);
@@ -65,7 +66,8 @@ int run(int argc, char** argv) {
     } else if (arg == "--fault" && has_value) {
       fault = argv[++k];
     } else {
-      fmt::print(stderr, "usage: rtl_core_lockstep --spec FILE [--steps N] [--profile P] [--fault weight|prng_trace|dx]\n");
+      fmt::print(stderr,
+                 "usage: rtl_core_lockstep --spec FILE [--steps N] [--profile P] [--fault weight|prng_trace|dx]\n");
       return 2;
     }
   }
@@ -111,10 +113,11 @@ int run(int argc, char** argv) {
   fmt::print("  RTL: {} cycles ({:.0f} per step), {:.3g} cycles/s, {:.3g} steps/s; fixed core {:.3g} steps/s\n",
              r.cycles, static_cast<double>(r.cycles) / steps_done, static_cast<double>(r.cycles) / r.rtl_seconds,
              steps_done / r.rtl_seconds, steps_done / r.fixed_seconds);
-  fmt::print("  counts: active {} idle {} spikes {} synaptic_events {} trace_updates {} plastic_updates {} "
-             "weight_reads {} weight_writes {}\n",
-             r.counts.neuron_updates_active, r.counts.neuron_updates_idle, r.counts.spikes, r.counts.synaptic_events,
-             r.counts.trace_updates, r.counts.plastic_updates, r.counts.weight_reads, r.counts.weight_writes);
+  fmt::print(
+      "  counts: active {} idle {} spikes {} synaptic_events {} trace_updates {} plastic_updates {} "
+      "weight_reads {} weight_writes {}\n",
+      r.counts.neuron_updates_active, r.counts.neuron_updates_idle, r.counts.spikes, r.counts.synaptic_events,
+      r.counts.trace_updates, r.counts.plastic_updates, r.counts.weight_reads, r.counts.weight_writes);
   return r.divergence ? 1 : 0;
 }
 

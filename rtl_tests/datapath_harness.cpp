@@ -11,7 +11,6 @@
 // --mutate changes one HardwareFormat field of the C++ reference only (the Verilated model keeps
 // its parameters): a self-test that the harness does report a divergence.
 #include <chrono>
-#include <cstdlib>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -169,10 +168,11 @@ class Harness {
     const bool spike = top_->lif_spike != 0;
     if (u == want.u_next && v == want.v_next && ref == want.ref_count_next && spike == want.spike) return;
     fail("lif_update", index);
-    std::printf("  inputs: state.u=%d state.v=%d state.ref_count=%u param.du=%u param.dv=%u param.vth=%u "
-                "param.bias_mant=%d param.bias_exp=%u param.t_ref=%u a=%d rand_word=0x%08x\n",
-                in.state.u, in.state.v, in.state.ref_count, in.param.du, in.param.dv, in.param.vth,
-                in.param.bias_mant, in.param.bias_exp, in.param.t_ref, in.a, in.rand_word);
+    std::printf(
+        "  inputs: state.u=%d state.v=%d state.ref_count=%u param.du=%u param.dv=%u param.vth=%u "
+        "param.bias_mant=%d param.bias_exp=%u param.t_ref=%u a=%d rand_word=0x%08x\n",
+        in.state.u, in.state.v, in.state.ref_count, in.param.du, in.param.dv, in.param.vth, in.param.bias_mant,
+        in.param.bias_exp, in.param.t_ref, in.a, in.rand_word);
     std::printf("  C++ : u_next=%d v_next=%d ref_count_next=%u spike=%d\n", want.u_next, want.v_next,
                 want.ref_count_next, want.spike ? 1 : 0);
     std::printf("  RTL : u_next=%" PRId64 " v_next=%" PRId64 " ref_count_next=%" PRId64 " spike=%d\n", u, v, ref,
@@ -211,10 +211,10 @@ class Harness {
     const int64_t x = get_unsigned(top_->trace_x_next, f_.trace_bits);
     if (x == want.x_next) return;
     fail("trace_update", index);
-    std::printf("  inputs: state.x=%u param.dx=%u param.impulse_int=%u param.impulse_frac=%u spike=%d "
-                "rand_word=0x%08x\n",
-                in.state.x, in.param.dx, in.param.impulse_int, in.param.impulse_frac, in.spike ? 1 : 0,
-                in.rand_word);
+    std::printf(
+        "  inputs: state.x=%u param.dx=%u param.impulse_int=%u param.impulse_frac=%u spike=%d "
+        "rand_word=0x%08x\n",
+        in.state.x, in.param.dx, in.param.impulse_int, in.param.impulse_frac, in.spike ? 1 : 0, in.rand_word);
     std::printf("  C++ : x_next=%u\n  RTL : x_next=%" PRId64 "\n", want.x_next, x);
   }
 
@@ -232,13 +232,14 @@ class Harness {
   WeightIn random_weight() {
     WeightIn in;
     in.proj.sign_mode = static_cast<SignMode>(rng_.range(0, 2));
-    in.proj.num_weight_bits = static_cast<uint32_t>(rng_.next() % 2 == 0 ? f_.weight_bits : rng_.range(1, f_.weight_bits));
+    in.proj.num_weight_bits =
+        static_cast<uint32_t>(rng_.next() % 2 == 0 ? f_.weight_bits : rng_.range(1, f_.weight_bits));
     in.proj.eta_plus_exp = static_cast<int32_t>(rng_.edgy(-f_.learn_frac_bits, f_.lr_exp_max));
     in.proj.eta_minus_exp = static_cast<int32_t>(rng_.edgy(-f_.learn_frac_bits, f_.lr_exp_max));
     // Half the time a weight on the projection's grid (what the core stores), else any register value.
     if (rng_.coin()) {
-      in.state.w = clip_weight_mantissa(static_cast<int32_t>(rng_.edgy_signed(f_.weight_bits + 1)),
-                                        in.proj.sign_mode, in.proj.num_weight_bits, f_);
+      in.state.w = clip_weight_mantissa(static_cast<int32_t>(rng_.edgy_signed(f_.weight_bits + 1)), in.proj.sign_mode,
+                                        in.proj.num_weight_bits, f_);
     } else {
       in.state.w = static_cast<int32_t>(rng_.edgy_signed(f_.weight_bits + 1));
     }
@@ -276,12 +277,13 @@ class Harness {
                                      : 0U;
     if (w == want.w_next) return;
     fail("weight_update", index);
-    std::printf("  inputs: state.w=%d param.eta_plus_mant=%u param.eta_minus_mant=%u proj.sign_mode=%d "
-                "proj.num_weight_bits=%u proj.eta_plus_exp=%d proj.eta_minus_exp=%d pre_spike=%d post_spike=%d "
-                "x_pre=%u y_post=%u rand_word=0x%08x\n",
-                in.state.w, in.param.eta_plus_mant, in.param.eta_minus_mant, static_cast<int>(in.proj.sign_mode),
-                in.proj.num_weight_bits, in.proj.eta_plus_exp, in.proj.eta_minus_exp, in.pre_spike ? 1 : 0,
-                in.post_spike ? 1 : 0, in.x_pre, in.y_post, in.rand_word);
+    std::printf(
+        "  inputs: state.w=%d param.eta_plus_mant=%u param.eta_minus_mant=%u proj.sign_mode=%d "
+        "proj.num_weight_bits=%u proj.eta_plus_exp=%d proj.eta_minus_exp=%d pre_spike=%d post_spike=%d "
+        "x_pre=%u y_post=%u rand_word=0x%08x\n",
+        in.state.w, in.param.eta_plus_mant, in.param.eta_minus_mant, static_cast<int>(in.proj.sign_mode),
+        in.proj.num_weight_bits, in.proj.eta_plus_exp, in.proj.eta_minus_exp, in.pre_spike ? 1 : 0,
+        in.post_spike ? 1 : 0, in.x_pre, in.y_post, in.rand_word);
     std::printf("  C++ : w_next=%d\n  RTL : w_next=%" PRId64 "\n", want.w_next, w);
   }
 
@@ -310,8 +312,7 @@ class Harness {
     const int64_t got = get_signed(top_->clip_w_clipped, f_.weight_bits + 1);
     if (got == want) return;
     fail("clip_weight_mantissa", index);
-    std::printf("  inputs: w=%d sign_mode=%d num_weight_bits=%u\n  C++ : w_clipped=%d\n  RTL : w_clipped=%" PRId64
-                "\n",
+    std::printf("  inputs: w=%d sign_mode=%d num_weight_bits=%u\n  C++ : w_clipped=%d\n  RTL : w_clipped=%" PRId64 "\n",
                 in.w, static_cast<int>(in.sign_mode), in.num_weight_bits, want, got);
   }
 
@@ -348,7 +349,8 @@ class Harness {
   DaccIn random_dacc() {
     DaccIn in;
     in.acc = static_cast<int32_t>(rng_.edgy_signed(f_.dendrite_acc_bits));
-    in.w = static_cast<int32_t>(rng_.coin() ? rng_.edgy_signed(f_.weight_bits + 1) : rng_.edgy_signed(f_.dendrite_acc_bits));
+    in.w = static_cast<int32_t>(rng_.coin() ? rng_.edgy_signed(f_.weight_bits + 1)
+                                            : rng_.edgy_signed(f_.dendrite_acc_bits));
     return in;
   }
   void drive(const DaccIn& in) {
@@ -518,8 +520,9 @@ class Harness {
 
   void directed_clip() {
     const int64_t top = pow2(f_.weight_bits);
-    const int64_t values[] = {INT32_MIN, INT32_MIN + 1, -top - 1, -top, -top + 1, -top + 2, -3, -2, -1, 0, 1, 2, 3,
-                              top - 2,   top - 1,       top,      top + 1, INT32_MAX - 1, INT32_MAX};
+    const int64_t values[] = {
+        INT32_MIN, INT32_MIN + 1, -top - 1, -top, -top + 1, -top + 2,      -3,       -2, -1, 0, 1, 2,
+        3,         top - 2,       top - 1,  top,  top + 1,  INT32_MAX - 1, INT32_MAX};
     for (int64_t w : values) {
       for (int mode = 0; mode < 3; ++mode) {
         for (int nwb = 1; nwb <= f_.weight_bits; ++nwb) {
@@ -659,18 +662,19 @@ int main(int argc, char** argv) {
   const double directed_s = std::chrono::duration<double>(t1 - t0).count();
   const double random_s = std::chrono::duration<double>(t2 - t1).count();
   const uint64_t random_checks = h.checks() - directed_checks;
-  std::printf("[%s] directed: %" PRIu64 " vectors in %.2f s; random: %" PRIu64
-              " rounds x 7 modules = %" PRIu64 " vectors in %.2f s (%.3g vectors/s, %.3g evals/s)\n",
+  std::printf("[%s] directed: %" PRIu64 " vectors in %.2f s; random: %" PRIu64 " rounds x 7 modules = %" PRIu64
+              " vectors in %.2f s (%.3g vectors/s, %.3g evals/s)\n",
               HRSNN_RTL_PROFILE, directed_checks, directed_s, vectors, random_checks, random_s,
               random_s > 0 ? static_cast<double>(random_checks) / random_s : 0.0,
               random_s > 0 ? static_cast<double>(vectors) / random_s : 0.0);
   const auto& cov = h.coverage();
   const double n = vectors > 0 ? static_cast<double>(vectors) : 1.0;
-  std::printf("[%s] random coverage: lif spikes %.1f%%, refractory %.1f%%, v at +-limit %.1f%%; "
-              "trace at max %.1f%%; weight at a sign-mode bound %.1f%%\n",
-              HRSNN_RTL_PROFILE, 100.0 * static_cast<double>(cov.lif_spikes) / n,
-              100.0 * static_cast<double>(cov.lif_refractory) / n, 100.0 * static_cast<double>(cov.lif_v_at_limit) / n,
-              100.0 * static_cast<double>(cov.trace_at_max) / n, 100.0 * static_cast<double>(cov.weight_at_bound) / n);
+  std::printf(
+      "[%s] random coverage: lif spikes %.1f%%, refractory %.1f%%, v at +-limit %.1f%%; "
+      "trace at max %.1f%%; weight at a sign-mode bound %.1f%%\n",
+      HRSNN_RTL_PROFILE, 100.0 * static_cast<double>(cov.lif_spikes) / n,
+      100.0 * static_cast<double>(cov.lif_refractory) / n, 100.0 * static_cast<double>(cov.lif_v_at_limit) / n,
+      100.0 * static_cast<double>(cov.trace_at_max) / n, 100.0 * static_cast<double>(cov.weight_at_bound) / n);
   if (h.failed()) {
     std::printf("[%s] FAILED: RTL and C++ diverge (first divergence above)\n", HRSNN_RTL_PROFILE);
     return 1;

@@ -90,14 +90,14 @@ std::vector<double> make_window(WindowKind kind, std::size_t length) {
   return w;
 }
 
-Eigen::MatrixXd make_mel_filterbank(std::size_t n_mels, std::size_t n_fft, double sample_rate_hz,
-                                    double fmin_hz, double fmax_hz, MelScaling scaling) {
+Eigen::MatrixXd make_mel_filterbank(std::size_t n_mels, std::size_t n_fft, double sample_rate_hz, double fmin_hz,
+                                    double fmax_hz, MelScaling scaling) {
   if (n_mels == 0) throw std::invalid_argument("mel filterbank: n_mels must be >= 1");
   if (n_fft < 2) throw std::invalid_argument("mel filterbank: n_fft must be >= 2");
   if (!(fmin_hz >= 0.0 && fmin_hz < fmax_hz && fmax_hz <= sample_rate_hz / 2.0)) {
-    throw std::invalid_argument(fmt::format(
-        "mel filterbank: need 0 <= fmin_hz < fmax_hz <= Nyquist ({} Hz), got fmin {} fmax {}",
-        sample_rate_hz / 2.0, fmin_hz, fmax_hz));
+    throw std::invalid_argument(
+        fmt::format("mel filterbank: need 0 <= fmin_hz < fmax_hz <= Nyquist ({} Hz), got fmin {} fmax {}",
+                    sample_rate_hz / 2.0, fmin_hz, fmax_hz));
   }
   const std::size_t n_bins = n_fft / 2 + 1;
   const double bin_hz = sample_rate_hz / static_cast<double>(n_fft);
@@ -106,8 +106,7 @@ Eigen::MatrixXd make_mel_filterbank(std::size_t n_mels, std::size_t n_fft, doubl
   const double mel_lo = hz_to_mel(fmin_hz);
   const double mel_hi = hz_to_mel(fmax_hz);
   for (std::size_t i = 0; i < edge_hz.size(); ++i) {
-    edge_hz[i] = mel_to_hz(mel_lo + (mel_hi - mel_lo) * static_cast<double>(i) /
-                                        static_cast<double>(n_mels + 1));
+    edge_hz[i] = mel_to_hz(mel_lo + (mel_hi - mel_lo) * static_cast<double>(i) / static_cast<double>(n_mels + 1));
   }
   Eigen::MatrixXd fb = Eigen::MatrixXd::Zero(idx(n_mels), idx(n_bins));
   for (std::size_t m = 0; m < n_mels; ++m) {
@@ -126,10 +125,10 @@ Eigen::MatrixXd make_mel_filterbank(std::size_t n_mels, std::size_t n_fft, doubl
     }
     const double row_sum = fb.row(idx(m)).sum();
     if (row_sum <= 0.0) {
-      throw std::invalid_argument(fmt::format(
-          "mel filterbank: band {} ({:.1f}-{:.1f} Hz) covers no FFT bin; use fewer bands, a "
-          "wider frequency range or a larger n_fft (bin spacing {:.2f} Hz)",
-          m, left, right, bin_hz));
+      throw std::invalid_argument(
+          fmt::format("mel filterbank: band {} ({:.1f}-{:.1f} Hz) covers no FFT bin; use fewer bands, a "
+                      "wider frequency range or a larger n_fft (bin spacing {:.2f} Hz)",
+                      m, left, right, bin_hz));
     }
     if (scaling == MelScaling::unit_sum) fb.row(idx(m)) /= row_sum;
   }
@@ -137,26 +136,23 @@ Eigen::MatrixXd make_mel_filterbank(std::size_t n_mels, std::size_t n_fft, doubl
 }
 
 MelFrontEnd::MelFrontEnd(const FrontEndConfig& config) : config_(config) {
-  require(config.sample_rate_hz > 0.0,
-          fmt::format("sample_rate_hz = {} must be > 0", config.sample_rate_hz));
+  require(config.sample_rate_hz > 0.0, fmt::format("sample_rate_hz = {} must be > 0", config.sample_rate_hz));
   require(config.window_ms > 0.0, fmt::format("window_ms = {} must be > 0", config.window_ms));
   require(config.hop_ms > 0.0, fmt::format("hop_ms = {} must be > 0", config.hop_ms));
   require(config.pre_emphasis >= 0.0 && config.pre_emphasis < 1.0,
           fmt::format("pre_emphasis = {} must be in [0, 1)", config.pre_emphasis));
   require(config.log_floor > 0.0, fmt::format("log_floor = {} must be > 0", config.log_floor));
-  window_length_ = static_cast<std::size_t>(
-      std::max(1.0, std::round(config.window_ms * config.sample_rate_hz / 1000.0)));
-  hop_length_ = static_cast<std::size_t>(
-      std::max(1.0, std::round(config.hop_ms * config.sample_rate_hz / 1000.0)));
+  window_length_ =
+      static_cast<std::size_t>(std::max(1.0, std::round(config.window_ms * config.sample_rate_hz / 1000.0)));
+  hop_length_ = static_cast<std::size_t>(std::max(1.0, std::round(config.hop_ms * config.sample_rate_hz / 1000.0)));
   n_fft_ = config.n_fft == 0 ? next_power_of_two(window_length_) : config.n_fft;
   require(n_fft_ >= window_length_ && n_fft_ >= 2,
-          fmt::format("n_fft = {} must be >= the window length ({} samples) and >= 2", n_fft_,
-                      window_length_));
+          fmt::format("n_fft = {} must be >= the window length ({} samples) and >= 2", n_fft_, window_length_));
   require(config.n_mels >= 1, "n_mels must be >= 1");
   const double fmax = config.fmax_hz == 0.0 ? config.sample_rate_hz / 2.0 : config.fmax_hz;
   window_ = make_window(config.window, window_length_);
-  filterbank_ = make_mel_filterbank(config.n_mels, n_fft_, config.sample_rate_hz,
-                                    config.fmin_hz, fmax, config.mel_scaling);
+  filterbank_ =
+      make_mel_filterbank(config.n_mels, n_fft_, config.sample_rate_hz, config.fmin_hz, fmax, config.mel_scaling);
   plan_ = std::make_shared<const Plan>(n_fft_);
 }
 
@@ -217,8 +213,7 @@ BandNormalizer BandNormalizer::fit(std::span<const Eigen::MatrixXd> utterances) 
   double rows = 0.0;
   for (const auto& u : utterances) {
     if (u.cols() != bands) {
-      throw std::invalid_argument(fmt::format(
-          "BandNormalizer::fit: utterances have {} and {} bands", bands, u.cols()));
+      throw std::invalid_argument(fmt::format("BandNormalizer::fit: utterances have {} and {} bands", bands, u.cols()));
     }
     sum += u.colwise().sum();
     rows += static_cast<double>(u.rows());
@@ -238,8 +233,8 @@ BandNormalizer BandNormalizer::fit(std::span<const Eigen::MatrixXd> utterances) 
 
 void BandNormalizer::apply(Eigen::MatrixXd& features) const {
   if (features.cols() != mean.cols()) {
-    throw std::invalid_argument(fmt::format("BandNormalizer::apply: fitted on {} bands, got {}",
-                                            mean.cols(), features.cols()));
+    throw std::invalid_argument(
+        fmt::format("BandNormalizer::apply: fitted on {} bands, got {}", mean.cols(), features.cols()));
   }
   features.rowwise() -= mean;
   features.array().rowwise() *= inverse_std.array();
@@ -256,8 +251,7 @@ Eigen::RowVectorXd pool_frames(const Eigen::MatrixXd& features, std::size_t bins
     std::size_t last = (b + 1) * frames / bins;  // exclusive
     if (last <= first) last = std::min(first + 1, frames);
     if (first >= frames) first = frames - 1;
-    out.segment(idx(b) * bands, bands) =
-        features.middleRows(idx(first), idx(last - first)).colwise().mean();
+    out.segment(idx(b) * bands, bands) = features.middleRows(idx(first), idx(last - first)).colwise().mean();
   }
   return out;
 }
@@ -268,9 +262,8 @@ Eigen::MatrixXd pool_utterances(std::span<const Eigen::MatrixXd> utterances, std
   Eigen::MatrixXd out(idx(utterances.size()), idx(bins) * bands);
   for (std::size_t i = 0; i < utterances.size(); ++i) {
     if (utterances[i].cols() != bands) {
-      throw std::invalid_argument(fmt::format(
-          "pool_utterances: utterance {} has {} columns, the first has {}", i,
-          utterances[i].cols(), bands));
+      throw std::invalid_argument(fmt::format("pool_utterances: utterance {} has {} columns, the first has {}", i,
+                                              utterances[i].cols(), bands));
     }
     out.row(idx(i)) = pool_frames(utterances[i], bins);
   }

@@ -35,13 +35,13 @@ struct FrontEndConfig {
   double window_ms = 25.0;         // 200 samples at 8 kHz: the usual speech frame
   double hop_ms = 10.0;            // 80 samples at 8 kHz
   WindowKind window = WindowKind::hamming;
-  std::size_t n_fft = 0;           // 0: the next power of two >= the window length
+  std::size_t n_fft = 0;  // 0: the next power of two >= the window length
   std::size_t n_mels = 32;
   double fmin_hz = 20.0;
-  double fmax_hz = 0.0;            // 0: the Nyquist frequency
+  double fmax_hz = 0.0;  // 0: the Nyquist frequency
   MelScaling mel_scaling = MelScaling::peak_one;
-  double pre_emphasis = 0.97;      // the customary MFCC value
-  double log_floor = 1e-10;        // added before log(); keeps silent frames finite
+  double pre_emphasis = 0.97;  // the customary MFCC value
+  double log_floor = 1e-10;    // added before log(); keeps silent frames finite
 };
 
 double hz_to_mel(double hz);
@@ -51,8 +51,8 @@ double mel_to_hz(double mel);
 std::vector<double> make_window(WindowKind kind, std::size_t length);
 
 // Mel filterbank, n_mels x (n_fft/2 + 1), for the given FFT size and rate.
-Eigen::MatrixXd make_mel_filterbank(std::size_t n_mels, std::size_t n_fft, double sample_rate_hz,
-                                    double fmin_hz, double fmax_hz, MelScaling scaling);
+Eigen::MatrixXd make_mel_filterbank(std::size_t n_mels, std::size_t n_fft, double sample_rate_hz, double fmin_hz,
+                                    double fmax_hz, MelScaling scaling);
 
 class MelFrontEnd {
  public:

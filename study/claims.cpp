@@ -124,7 +124,9 @@ PairedStats paired_stats(std::span<const double> a, std::span<const double> b, D
 }
 
 nlohmann::json to_json(const PairedStats& s) {
-  const auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(x > 0 ? "inf" : "-inf"); };
+  const auto num = [](double x) {
+    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(x > 0 ? "inf" : "-inf");
+  };
   return {{"n", s.n},
           {"mean_a", num(s.mean_a)},
           {"mean_b", num(s.mean_b)},
@@ -231,8 +233,8 @@ nlohmann::json evaluate_claims(const std::vector<Record>& records, const StudyCo
     const std::string arith = to_string(arith_kind);
     {
       nlohmann::json parts = nlohmann::json::array();
-      parts.push_back(part(records, arith, "het-neurons", "mrsnn", TaskKind::memory, "mc", Direction::greater, alpha,
-                           "MC higher"));
+      parts.push_back(
+          part(records, arith, "het-neurons", "mrsnn", TaskKind::memory, "mc", Direction::greater, alpha, "MC higher"));
       nlohmann::json secondary = part(records, arith, "hrsnn", "het-stdp", TaskKind::memory, "mc", Direction::greater,
                                       alpha, "MC higher (with heterogeneous STDP on both sides)");
       claims.push_back({{"id", "a"},
@@ -246,8 +248,8 @@ nlohmann::json evaluate_claims(const std::vector<Record>& records, const StudyCo
       nlohmann::json parts = nlohmann::json::array();
       parts.push_back(part(records, arith, "het-stdp", "mrsnn", TaskKind::memory, "S", Direction::less, alpha,
                            "spiking activity lower"));
-      parts.push_back(preserved_part(records, arith, "het-stdp", "mrsnn", TaskKind::memory, "mc",
-                                     config.claims.mc_margin, alpha));
+      parts.push_back(
+          preserved_part(records, arith, "het-stdp", "mrsnn", TaskKind::memory, "mc", config.claims.mc_margin, alpha));
       nlohmann::json secondary = nlohmann::json::array();
       secondary.push_back(part(records, arith, "hrsnn", "het-neurons", TaskKind::memory, "S", Direction::less, alpha,
                                "spiking activity lower (with heterogeneous neurons on both sides)"));
@@ -269,8 +271,8 @@ nlohmann::json evaluate_claims(const std::vector<Record>& records, const StudyCo
           tp.push_back(part(records, arith, "hrsnn", "mrsnn", t, "narma10_nrmse", Direction::less, alpha,
                             "NARMA-10 NRMSE lower"));
         } else if (t == TaskKind::fsdd) {
-          tp.push_back(part(records, arith, "hrsnn", "mrsnn", t, "accuracy", Direction::greater, alpha,
-                            "test accuracy higher"));
+          tp.push_back(
+              part(records, arith, "hrsnn", "mrsnn", t, "accuracy", Direction::greater, alpha, "test accuracy higher"));
         } else {
           tp.push_back(part(records, arith, "hrsnn", "mrsnn", t, "nrmse", Direction::less, alpha, "NRMSE lower"));
         }

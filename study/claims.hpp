@@ -34,13 +34,13 @@ enum class Direction { greater, less };  // the claim: a > b, or a < b
 struct PairedStats {
   std::size_t n = 0;
   double mean_a = 0, mean_b = 0;
-  double mean_diff = 0;     // mean of a - b
-  double sd_diff = 0;       // sample standard deviation of a - b
-  double t = 0;             // paired t statistic (+-inf when every difference is the same non-zero value)
-  double p_one_sided = 1;   // in the claimed direction
-  std::size_t agree = 0;    // pairs in the claimed direction
-  std::size_t disagree = 0; // pairs in the opposite direction
-  double sign_p = 1;        // exact one-sided sign test
+  double mean_diff = 0;      // mean of a - b
+  double sd_diff = 0;        // sample standard deviation of a - b
+  double t = 0;              // paired t statistic (+-inf when every difference is the same non-zero value)
+  double p_one_sided = 1;    // in the claimed direction
+  std::size_t agree = 0;     // pairs in the claimed direction
+  std::size_t disagree = 0;  // pairs in the opposite direction
+  double sign_p = 1;         // exact one-sided sign test
   // One-sided 95% confidence bound of the mean difference on the side opposite the claim
   // (the lower bound for `greater`, the upper bound for `less`).
   double bound95 = 0;

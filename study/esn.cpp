@@ -2,8 +2,8 @@
 
 #include "core/foundation/random.hpp"
 
-#include <Eigen/Eigenvalues>
 #include <fmt/format.h>
+#include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <cmath>
@@ -44,12 +44,9 @@ EchoStateNetwork::EchoStateNetwork(const EsnConfig& config) : config_(config) {
   require(config.inputs >= 1, "inputs must be >= 1");
   require(config.connectivity > 0.0 && config.connectivity <= 1.0,
           fmt::format("connectivity = {} must be in (0, 1]", config.connectivity));
-  require(config.spectral_radius >= 0.0,
-          fmt::format("spectral_radius = {} must be >= 0", config.spectral_radius));
-  require(config.input_scaling >= 0.0,
-          fmt::format("input_scaling = {} must be >= 0", config.input_scaling));
-  require(config.bias_scaling >= 0.0,
-          fmt::format("bias_scaling = {} must be >= 0", config.bias_scaling));
+  require(config.spectral_radius >= 0.0, fmt::format("spectral_radius = {} must be >= 0", config.spectral_radius));
+  require(config.input_scaling >= 0.0, fmt::format("input_scaling = {} must be >= 0", config.input_scaling));
+  require(config.bias_scaling >= 0.0, fmt::format("bias_scaling = {} must be >= 0", config.bias_scaling));
   require(config.leak_rate > 0.0 && config.leak_rate <= 1.0,
           fmt::format("leak_rate = {} must be in (0, 1]", config.leak_rate));
 
@@ -90,18 +87,17 @@ EchoStateNetwork::EchoStateNetwork(const EsnConfig& config) : config_(config) {
   }
 }
 
-Eigen::MatrixXd EchoStateNetwork::run(const Eigen::MatrixXd& inputs,
-                                      const Eigen::VectorXd& initial) const {
+Eigen::MatrixXd EchoStateNetwork::run(const Eigen::MatrixXd& inputs, const Eigen::VectorXd& initial) const {
   const auto n = idx(config_.units);
   if (inputs.cols() != idx(config_.inputs)) {
-    throw std::invalid_argument(fmt::format("EchoStateNetwork::run: {} input columns, the "
-                                            "network has {} inputs",
-                                            inputs.cols(), config_.inputs));
+    throw std::invalid_argument(
+        fmt::format("EchoStateNetwork::run: {} input columns, the "
+                    "network has {} inputs",
+                    inputs.cols(), config_.inputs));
   }
   if (initial.size() != 0 && initial.size() != n) {
-    throw std::invalid_argument(fmt::format(
-        "EchoStateNetwork::run: initial state has {} values, the network {} units",
-        initial.size(), n));
+    throw std::invalid_argument(
+        fmt::format("EchoStateNetwork::run: initial state has {} values, the network {} units", initial.size(), n));
   }
   Eigen::VectorXd x = initial.size() == 0 ? Eigen::VectorXd::Zero(n) : initial;
   Eigen::MatrixXd states(inputs.rows(), n);
@@ -117,8 +113,7 @@ Eigen::MatrixXd EchoStateNetwork::run(const Eigen::MatrixXd& inputs,
   return states;
 }
 
-Eigen::MatrixXd EchoStateNetwork::run(std::span<const double> input,
-                                      const Eigen::VectorXd& initial) const {
+Eigen::MatrixXd EchoStateNetwork::run(std::span<const double> input, const Eigen::VectorXd& initial) const {
   const Eigen::Map<const Eigen::MatrixXd> column(input.data(), idx(input.size()), 1);
   return run(Eigen::MatrixXd(column), initial);
 }

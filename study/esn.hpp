@@ -26,11 +26,11 @@ namespace hrsnn::study {
 struct EsnConfig {
   std::size_t units = 100;
   std::size_t inputs = 1;
-  double connectivity = 0.1;     // fraction of units feeding each unit
+  double connectivity = 0.1;  // fraction of units feeding each unit
   double spectral_radius = 0.9;
   double input_scaling = 0.5;
   double bias_scaling = 0.0;
-  double leak_rate = 1.0;        // a in (0, 1]; 1 = no leaky integration
+  double leak_rate = 1.0;  // a in (0, 1]; 1 = no leaky integration
   std::uint64_t seed = 1;
 };
 

@@ -17,7 +17,8 @@ std::vector<SpikeTrain> spike_trains(const Raster& raster, uint32_t neurons) {
   return trains;
 }
 
-uint64_t count_coincidences(std::span<const uint64_t> reference, std::span<const uint64_t> test, uint64_t window_steps) {
+uint64_t count_coincidences(std::span<const uint64_t> reference, std::span<const uint64_t> test,
+                            uint64_t window_steps) {
   // Two pointers: the earliest unmatched spikes of both trains either match (within the
   // window) or the earlier one can match nothing later, so it is dropped.
   uint64_t matched = 0;

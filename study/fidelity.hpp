@@ -56,10 +56,10 @@ std::optional<uint64_t> first_divergence_step(const Raster& a, const Raster& b, 
 
 // Whole-network spike-train agreement of `test` with `reference`.
 struct RasterAgreement {
-  double coincidence = 0;           // mean Gamma over neurons that spiked in either raster
-  uint32_t coincidence_neurons = 0; // neurons entering that mean (Gamma defined)
-  double vp_distance = 0;           // mean Victor-Purpura distance per neuron (all neurons)
-  double vp_normalized = 0;         // total VP distance / total spikes of both rasters (0..1 for cost >= 2)
+  double coincidence = 0;                    // mean Gamma over neurons that spiked in either raster
+  uint32_t coincidence_neurons = 0;          // neurons entering that mean (Gamma defined)
+  double vp_distance = 0;                    // mean Victor-Purpura distance per neuron (all neurons)
+  double vp_normalized = 0;                  // total VP distance / total spikes of both rasters (0..1 for cost >= 2)
   std::optional<uint64_t> first_divergence;  // first step whose spikes differ
   uint64_t reference_spikes = 0, test_spikes = 0;
 };

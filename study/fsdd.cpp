@@ -27,9 +27,10 @@ bool parse_non_negative(const std::string& text, int& value) {
 FsddRecording parse_fsdd_name(const std::filesystem::path& path) {
   const std::string name = path.filename().string();
   const auto fail = [&](const std::string& why) -> FsddError {
-    return FsddError(fmt::format("{}: not an FSDD recording name ({}); expected "
-                                 "{{digit}}_{{speaker}}_{{index}}.wav, e.g. 3_theo_12.wav",
-                                 path.string(), why));
+    return FsddError(
+        fmt::format("{}: not an FSDD recording name ({}); expected "
+                    "{{digit}}_{{speaker}}_{{index}}.wav, e.g. 3_theo_12.wav",
+                    path.string(), why));
   };
   if (path.extension() != ".wav") throw fail("extension is not .wav");
   const std::string stem = path.stem().string();
@@ -46,8 +47,7 @@ FsddRecording parse_fsdd_name(const std::filesystem::path& path) {
   if (speaker.empty()) throw fail("empty speaker");
   for (const char c : speaker) {
     if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-') {
-      throw fail(fmt::format("speaker '{}' has a character other than letters, digits, '-'",
-                             speaker));
+      throw fail(fmt::format("speaker '{}' has a character other than letters, digits, '-'", speaker));
     }
   }
   if (!parse_non_negative(index_text, r.index)) {
@@ -61,9 +61,10 @@ FsddRecording parse_fsdd_name(const std::filesystem::path& path) {
 std::vector<FsddRecording> list_fsdd(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    throw FsddError(fmt::format("{}: FSDD recordings directory does not exist or is not a "
-                                "directory (pass the path to .../fsdd/recordings)",
-                                dir.string()));
+    throw FsddError(
+        fmt::format("{}: FSDD recordings directory does not exist or is not a "
+                    "directory (pass the path to .../fsdd/recordings)",
+                    dir.string()));
   }
   std::vector<FsddRecording> out;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -72,8 +73,7 @@ std::vector<FsddRecording> list_fsdd(const std::filesystem::path& dir) {
     out.push_back(parse_fsdd_name(entry.path()));
   }
   if (out.empty()) {
-    throw FsddError(fmt::format("{}: no .wav files in the FSDD recordings directory",
-                                dir.string()));
+    throw FsddError(fmt::format("{}: no .wav files in the FSDD recordings directory", dir.string()));
   }
   std::sort(out.begin(), out.end(), [](const FsddRecording& a, const FsddRecording& b) {
     return std::tie(a.speaker, a.digit, a.index) < std::tie(b.speaker, b.digit, b.index);
@@ -91,8 +91,7 @@ FsddSplit split_fsdd(const std::vector<FsddRecording>& recordings, int max_test_
 
 FsddSplit load_fsdd_split(const std::filesystem::path& dir) { return split_fsdd(list_fsdd(dir)); }
 
-FsddFeatures compute_fsdd_features(const std::vector<FsddRecording>& recordings,
-                                   const MelFrontEnd& front_end) {
+FsddFeatures compute_fsdd_features(const std::vector<FsddRecording>& recordings, const MelFrontEnd& front_end) {
   FsddFeatures out;
   out.utterances.reserve(recordings.size());
   out.labels.reserve(recordings.size());
@@ -100,8 +99,8 @@ FsddFeatures compute_fsdd_features(const std::vector<FsddRecording>& recordings,
   for (const auto& r : recordings) {
     const WavAudio audio = read_wav(r.path);
     if (static_cast<double>(audio.sample_rate_hz) != rate) {
-      throw FsddError(fmt::format("{}: sample rate {} Hz, the front end expects {} Hz",
-                                  r.path.string(), audio.sample_rate_hz, rate));
+      throw FsddError(fmt::format("{}: sample rate {} Hz, the front end expects {} Hz", r.path.string(),
+                                  audio.sample_rate_hz, rate));
     }
     const std::vector<double> signal = audio.normalized();
     out.utterances.push_back(front_end.log_mel(signal));

@@ -24,9 +24,9 @@ class FsddError : public std::runtime_error {
 };
 
 struct FsddRecording {
-  int digit = 0;           // 0..9, the class label
+  int digit = 0;  // 0..9, the class label
   std::string speaker;
-  int index = 0;           // take number, >= 0
+  int index = 0;  // take number, >= 0
   std::filesystem::path path;
 };
 
@@ -52,13 +52,12 @@ FsddSplit load_fsdd_split(const std::filesystem::path& dir);
 
 struct FsddFeatures {
   std::vector<Eigen::MatrixXd> utterances;  // one frames x bands matrix per recording
-  std::vector<int> labels;                   // digit of each recording
+  std::vector<int> labels;                  // digit of each recording
 };
 
 // Reads every recording (throws WavError for a malformed file, FsddError if its sample rate
 // is not the front end's) and computes its log-mel features. No normalization is applied;
 // use normalize_per_utterance or a BandNormalizer fitted on the training set.
-FsddFeatures compute_fsdd_features(const std::vector<FsddRecording>& recordings,
-                                   const MelFrontEnd& front_end);
+FsddFeatures compute_fsdd_features(const std::vector<FsddRecording>& recordings, const MelFrontEnd& front_end);
 
 }  // namespace hrsnn::study

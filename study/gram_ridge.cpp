@@ -116,7 +116,9 @@ class GramSystem {
     m.bias = y_mean_ - x_mean_ * m.weights;
     return m;
   }
-  RidgeModel model(double lambda) const { return model(std::vector<double>(static_cast<std::size_t>(outputs()), lambda)); }
+  RidgeModel model(double lambda) const {
+    return model(std::vector<double>(static_cast<std::size_t>(outputs()), lambda));
+  }
 
  private:
   Eigen::MatrixXd solve(double lambda, const Eigen::MatrixXd& b) const {
@@ -132,9 +134,9 @@ class GramSystem {
   Standardizer standardizer_;
   Eigen::RowVectorXd x_mean_, y_mean_;  // x_mean_: of the standardized rows
   bool dual_ = false;
-  Eigen::MatrixXd xc_;    // dual only: centred standardized rows
+  Eigen::MatrixXd xc_;  // dual only: centred standardized rows
   Eigen::MatrixXd gram_;
-  Eigen::MatrixXd rhs_;   // primal: Xc'Yc/T (standardized); dual: Yc/T
+  Eigen::MatrixXd rhs_;  // primal: Xc'Yc/T (standardized); dual: Yc/T
 };
 
 // The systems of the training rows and of training + validation rows.
@@ -148,11 +150,13 @@ TrainAndAll make_systems(const Eigen::MatrixXd& x_train, const Eigen::MatrixXd& 
   const Eigen::Index all_rows = x_train.rows() + x_val.rows();
   if (all_rows < x_train.cols()) {
     s.train = std::make_unique<GramSystem>(x_train, y_train, standardize);
-    if (need_all) s.all = std::make_unique<GramSystem>(stack_rows(x_train, x_val), stack_rows(y_train, y_val), standardize);
+    if (need_all)
+      s.all = std::make_unique<GramSystem>(stack_rows(x_train, x_val), stack_rows(y_train, y_val), standardize);
     return s;
   }
   BlockStats st(x_train, y_train);
-  s.train = std::make_unique<GramSystem>(st, standardize ? Standardizer::fit(x_train) : Standardizer::identity(x_train.cols()));
+  s.train = std::make_unique<GramSystem>(
+      st, standardize ? Standardizer::fit(x_train) : Standardizer::identity(x_train.cols()));
   if (need_all) {
     st += BlockStats(x_val, y_val);
     s.all = std::make_unique<GramSystem>(
@@ -224,7 +228,8 @@ RidgeSearch fit_ridge_select_gram(const Eigen::MatrixXd& x_train, const Eigen::M
     for (std::size_t o = 0; o < outputs; ++o)
       chosen[o] = pick([&](std::size_t g) { return search.validation_mse(idx(g), idx(o)); });
   } else {
-    std::fill(chosen.begin(), chosen.end(), pick([&](std::size_t g) { return search.validation_mse.row(idx(g)).sum(); }));
+    std::fill(chosen.begin(), chosen.end(),
+              pick([&](std::size_t g) { return search.validation_mse.row(idx(g)).sum(); }));
   }
   if (config.refit_on_validation) {
     search.model = systems.all->model(chosen);
@@ -235,8 +240,8 @@ RidgeSearch fit_ridge_select_gram(const Eigen::MatrixXd& x_train, const Eigen::M
 }
 
 RidgeClassifier fit_ridge_classifier_gram(const Eigen::MatrixXd& x_train, std::span<const int> labels_train,
-                                          const Eigen::MatrixXd& x_val, std::span<const int> labels_val,
-                                          int n_classes, const RidgeSelectConfig& config) {
+                                          const Eigen::MatrixXd& x_val, std::span<const int> labels_val, int n_classes,
+                                          const RidgeSelectConfig& config) {
   const Eigen::MatrixXd y_train = one_hot(labels_train, n_classes);
   const Eigen::MatrixXd y_val = one_hot(labels_val, n_classes);
   check_rows(x_train, y_train, "fit_ridge_classifier_gram (training)");
@@ -335,9 +340,9 @@ PredictionResult evaluate_prediction_gram(const Eigen::MatrixXd& features, std::
     throw std::invalid_argument("evaluate_prediction: train_fraction and validation_fraction must be in (0, 1)");
   const RowSplit s = split_rows(steps, config.washout, config.train_fraction, config.validation_fraction);
   if (s.n_train < 4 || s.n_test < 4 || s.n_val >= s.n_train)
-    throw std::invalid_argument(fmt::format(
-        "evaluate_prediction: {} steps leave {} rows after the washout ({}); too few to train and test", steps,
-        s.usable, config.washout));
+    throw std::invalid_argument(
+        fmt::format("evaluate_prediction: {} steps leave {} rows after the washout ({}); too few to train and test",
+                    steps, s.usable, config.washout));
   const Eigen::MatrixXd x = features.bottomRows(idx(s.usable));
   const Eigen::Map<const Eigen::VectorXd> all_target(target.data(), idx(target.size()));
   const Eigen::MatrixXd y = all_target.tail(idx(s.usable));

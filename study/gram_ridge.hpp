@@ -29,8 +29,8 @@ RidgeSearch fit_ridge_select_gram(const Eigen::MatrixXd& x_train, const Eigen::M
                                   const RidgeSelectConfig& config = {});
 
 RidgeClassifier fit_ridge_classifier_gram(const Eigen::MatrixXd& x_train, std::span<const int> labels_train,
-                                          const Eigen::MatrixXd& x_val, std::span<const int> labels_val,
-                                          int n_classes, const RidgeSelectConfig& config = {});
+                                          const Eigen::MatrixXd& x_val, std::span<const int> labels_val, int n_classes,
+                                          const RidgeSelectConfig& config = {});
 
 MemoryCapacityResult memory_capacity_gram(const Eigen::MatrixXd& features, std::span<const double> input,
                                           const MemoryCapacityConfig& config = {});

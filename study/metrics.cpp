@@ -84,37 +84,33 @@ double accuracy(std::span<const int> truth, std::span<const int> predicted) {
   return static_cast<double>(correct) / static_cast<double>(truth.size());
 }
 
-MemoryCapacityResult memory_capacity(const Eigen::MatrixXd& features,
-                                     std::span<const double> input,
+MemoryCapacityResult memory_capacity(const Eigen::MatrixXd& features, std::span<const double> input,
                                      const MemoryCapacityConfig& config) {
   const auto steps = static_cast<std::size_t>(features.rows());
   if (steps != input.size()) {
     throw std::invalid_argument(fmt::format(
-        "memory_capacity: {} feature rows but {} input samples (need one row per sample)",
-        steps, input.size()));
+        "memory_capacity: {} feature rows but {} input samples (need one row per sample)", steps, input.size()));
   }
   if (features.cols() == 0) throw std::invalid_argument("memory_capacity: no features");
   if (!(config.train_fraction > 0.0 && config.train_fraction < 1.0) ||
       !(config.validation_fraction > 0.0 && config.validation_fraction < 1.0)) {
-    throw std::invalid_argument("memory_capacity: train_fraction and validation_fraction must "
-                                "be in (0, 1)");
+    throw std::invalid_argument(
+        "memory_capacity: train_fraction and validation_fraction must "
+        "be in (0, 1)");
   }
-  const std::size_t max_delay =
-      config.max_delay > 0 ? config.max_delay : 2 * static_cast<std::size_t>(features.cols());
+  const std::size_t max_delay = config.max_delay > 0 ? config.max_delay : 2 * static_cast<std::size_t>(features.cols());
   const std::size_t first = std::max(config.washout, max_delay);
   const std::size_t usable = steps > first ? steps - first : 0;
-  const auto n_train = static_cast<std::size_t>(
-      std::floor(config.train_fraction * static_cast<double>(usable)));
+  const auto n_train = static_cast<std::size_t>(std::floor(config.train_fraction * static_cast<double>(usable)));
   const std::size_t n_test = usable - n_train;
   const auto n_val = std::clamp<std::size_t>(
-      static_cast<std::size_t>(
-          std::llround(config.validation_fraction * static_cast<double>(n_train))),
-      1, n_train > 1 ? n_train - 1 : 1);
+      static_cast<std::size_t>(std::llround(config.validation_fraction * static_cast<double>(n_train))), 1,
+      n_train > 1 ? n_train - 1 : 1);
   if (n_train < 4 || n_test < 4 || n_val >= n_train) {
-    throw std::invalid_argument(fmt::format(
-        "memory_capacity: {} steps leave {} usable rows after max(washout {}, K {}); too few to "
-        "train and test (use a longer input or a smaller K)",
-        steps, usable, config.washout, max_delay));
+    throw std::invalid_argument(
+        fmt::format("memory_capacity: {} steps leave {} usable rows after max(washout {}, K {}); too few to "
+                    "train and test (use a longer input or a smaller K)",
+                    steps, usable, config.washout, max_delay));
   }
 
   // Targets: column k-1 holds u(t - k) for the rows t = first .. steps-1.
@@ -132,8 +128,7 @@ MemoryCapacityResult memory_capacity(const Eigen::MatrixXd& features,
   ridge.per_output = true;
   ridge.refit_on_validation = true;
   const RidgeSearch search =
-      fit_ridge_select(x.topRows(idx(n_fit)), targets.topRows(idx(n_fit)),
-                       x.middleRows(idx(n_fit), idx(n_val)),
+      fit_ridge_select(x.topRows(idx(n_fit)), targets.topRows(idx(n_fit)), x.middleRows(idx(n_fit), idx(n_val)),
                        targets.middleRows(idx(n_fit), idx(n_val)), ridge);
 
   const Eigen::MatrixXd test_x = x.bottomRows(idx(n_test));
@@ -146,39 +141,36 @@ MemoryCapacityResult memory_capacity(const Eigen::MatrixXd& features,
   result.lambda_by_delay = search.model.lambdas;
   result.r2_by_delay.resize(max_delay);
   for (std::size_t k = 0; k < max_delay; ++k) {
-    result.r2_by_delay[k] =
-        squared_correlation(column_span(test_y, idx(k)), column_span(predicted, idx(k)));
+    result.r2_by_delay[k] = squared_correlation(column_span(test_y, idx(k)), column_span(predicted, idx(k)));
     result.capacity += result.r2_by_delay[k];
   }
   return result;
 }
 
-PredictionResult evaluate_prediction(const Eigen::MatrixXd& features,
-                                     std::span<const double> target,
+PredictionResult evaluate_prediction(const Eigen::MatrixXd& features, std::span<const double> target,
                                      const PredictionConfig& config) {
   const auto steps = static_cast<std::size_t>(features.rows());
   if (steps != target.size()) {
-    throw std::invalid_argument(fmt::format(
-        "evaluate_prediction: {} feature rows but {} target samples", steps, target.size()));
+    throw std::invalid_argument(
+        fmt::format("evaluate_prediction: {} feature rows but {} target samples", steps, target.size()));
   }
   if (!(config.train_fraction > 0.0 && config.train_fraction < 1.0) ||
       !(config.validation_fraction > 0.0 && config.validation_fraction < 1.0)) {
-    throw std::invalid_argument("evaluate_prediction: train_fraction and validation_fraction "
-                                "must be in (0, 1)");
+    throw std::invalid_argument(
+        "evaluate_prediction: train_fraction and validation_fraction "
+        "must be in (0, 1)");
   }
   const std::size_t usable = steps > config.washout ? steps - config.washout : 0;
-  const auto n_train = static_cast<std::size_t>(
-      std::floor(config.train_fraction * static_cast<double>(usable)));
+  const auto n_train = static_cast<std::size_t>(std::floor(config.train_fraction * static_cast<double>(usable)));
   const std::size_t n_test = usable - n_train;
   const auto n_val = std::clamp<std::size_t>(
-      static_cast<std::size_t>(
-          std::llround(config.validation_fraction * static_cast<double>(n_train))),
-      1, n_train > 1 ? n_train - 1 : 1);
+      static_cast<std::size_t>(std::llround(config.validation_fraction * static_cast<double>(n_train))), 1,
+      n_train > 1 ? n_train - 1 : 1);
   if (n_train < 4 || n_test < 4 || n_val >= n_train) {
-    throw std::invalid_argument(fmt::format(
-        "evaluate_prediction: {} steps leave {} rows after the washout ({}); too few to train "
-        "and test",
-        steps, usable, config.washout));
+    throw std::invalid_argument(
+        fmt::format("evaluate_prediction: {} steps leave {} rows after the washout ({}); too few to train "
+                    "and test",
+                    steps, usable, config.washout));
   }
   const Eigen::MatrixXd x = features.bottomRows(idx(usable));
   const Eigen::Map<const Eigen::VectorXd> all_target(target.data(), idx(target.size()));
@@ -188,9 +180,9 @@ PredictionResult evaluate_prediction(const Eigen::MatrixXd& features,
   RidgeSelectConfig ridge;
   ridge.lambda_grid = config.lambda_grid;
   ridge.standardize = config.standardize;
-  const RidgeSearch search = fit_ridge_select(
-      x.topRows(idx(n_fit)), y.topRows(idx(n_fit)), x.middleRows(idx(n_fit), idx(n_val)),
-      y.middleRows(idx(n_fit), idx(n_val)), ridge);
+  const RidgeSearch search =
+      fit_ridge_select(x.topRows(idx(n_fit)), y.topRows(idx(n_fit)), x.middleRows(idx(n_fit), idx(n_val)),
+                       y.middleRows(idx(n_fit), idx(n_val)), ridge);
 
   const Eigen::MatrixXd train_y = y.topRows(idx(n_train));
   const Eigen::MatrixXd test_y = y.bottomRows(idx(n_test));
@@ -210,14 +202,12 @@ double spiking_activity(std::uint64_t total_spikes, std::size_t neurons, std::si
   if (neurons == 0 || steps == 0) {
     throw std::invalid_argument("spiking_activity: neurons and steps must be >= 1");
   }
-  return static_cast<double>(total_spikes) /
-         (static_cast<double>(neurons) * static_cast<double>(steps));
+  return static_cast<double>(total_spikes) / (static_cast<double>(neurons) * static_cast<double>(steps));
 }
 
 SpikeEfficiency spike_efficiency(double spiking_activity, double memory_capacity) {
   if (!(spiking_activity >= 0.0)) {
-    throw std::invalid_argument(
-        fmt::format("spike_efficiency: spiking activity {} must be >= 0", spiking_activity));
+    throw std::invalid_argument(fmt::format("spike_efficiency: spiking activity {} must be >= 0", spiking_activity));
   }
   constexpr double inf = std::numeric_limits<double>::infinity();
   SpikeEfficiency e;

@@ -53,8 +53,8 @@ double accuracy(std::span<const int> truth, std::span<const int> predicted);
 // (Jaeger 2001), so 2F delays cover the whole memory curve with a margin. The estimate has a
 // small positive bias on delays the features do not remember: about 1 / test_rows each.
 struct MemoryCapacityConfig {
-  std::size_t max_delay = 0;       // K; 0 means 2 x features
-  std::size_t washout = 100;       // initial rows discarded (initial-state transient)
+  std::size_t max_delay = 0;  // K; 0 means 2 x features
+  std::size_t washout = 100;  // initial rows discarded (initial-state transient)
   double train_fraction = 0.6;
   double validation_fraction = 0.2;
   std::vector<double> lambda_grid = default_lambda_grid();
@@ -69,8 +69,7 @@ struct MemoryCapacityResult {
   std::size_t test_rows = 0;
 };
 
-MemoryCapacityResult memory_capacity(const Eigen::MatrixXd& features,
-                                     std::span<const double> input,
+MemoryCapacityResult memory_capacity(const Eigen::MatrixXd& features, std::span<const double> input,
                                      const MemoryCapacityConfig& config = {});
 
 // Prediction score of a feature matrix on a target series (one row per step): rows before
@@ -94,8 +93,7 @@ struct PredictionResult {
   std::vector<double> test_predicted;  // the readout's output on the test rows
 };
 
-PredictionResult evaluate_prediction(const Eigen::MatrixXd& features,
-                                     std::span<const double> target,
+PredictionResult evaluate_prediction(const Eigen::MatrixXd& features, std::span<const double> target,
                                      const PredictionConfig& config = {});
 
 // Spiking activity S: spikes per neuron per time step.

@@ -71,8 +71,9 @@ QuantSetting parse_setting(const ConfigTable& t, std::string_view key, const std
     s.text = fmt::format("{}", x);
     s.value = x;
   } else {
-    t.fail(&n, key,
-           fmt::format("'{}' is not a sweepable [hardware] key; allowed: {}", hw_key, fmt::join(sweepable_keys(), ", ")));
+    t.fail(
+        &n, key,
+        fmt::format("'{}' is not a sweepable [hardware] key; allowed: {}", hw_key, fmt::join(sweepable_keys(), ", ")));
   }
   return s;
 }
@@ -84,7 +85,8 @@ const toml::array* entries_of(const ConfigTable& root, std::string_view name) {
   return root.table_array(name);
 }
 
-void read_run(const ConfigTable& t, QuantSweepConfig& c, const std::function<std::string(const std::string&)>& resolve) {
+void read_run(const ConfigTable& t, QuantSweepConfig& c,
+              const std::function<std::string(const std::string&)>& resolve) {
   t.only_keys({"seeds", "fidelity_steps", "probes", "coincidence_window_steps", "vp_cost_per_step", "threads",
                "baseline_spec"});
   if (const toml::node* s = t.get("seeds")) {
@@ -101,13 +103,15 @@ void read_run(const ConfigTable& t, QuantSweepConfig& c, const std::function<std
   }
   c.fidelity_steps = static_cast<uint64_t>(t.integer("fidelity_steps", 1000, ConfigRange::closed(1, 100000000)));
   c.probes = static_cast<uint32_t>(t.integer("probes", 16, ConfigRange::closed(0, 100000)));
-  c.coincidence_window_steps = static_cast<uint64_t>(t.integer("coincidence_window_steps", 2, ConfigRange::closed(0, 1000)));
+  c.coincidence_window_steps =
+      static_cast<uint64_t>(t.integer("coincidence_window_steps", 2, ConfigRange::closed(0, 1000)));
   c.vp_cost_per_step = t.number("vp_cost_per_step", 0.1, ConfigRange::closed(0.0, 1e6));
   c.threads = static_cast<unsigned>(t.integer("threads", 2, ConfigRange::closed(1, 256)));
   c.baseline_spec = resolve(t.string("baseline_spec", ""));
 }
 
-void read_tasks(const ConfigTable& t, QuantTaskConfig& tc, const std::function<std::string(const std::string&)>& resolve) {
+void read_tasks(const ConfigTable& t, QuantTaskConfig& tc,
+                const std::function<std::string(const std::string&)>& resolve) {
   t.only_keys({"memory", "prediction", "fsdd", "samples", "max_delay", "washout_samples", "fsdd_data",
                "fsdd_test_per_group", "fsdd_val_per_group", "fsdd_fit_per_group"});
   auto count = [&](std::string_view key, int64_t lo, int64_t hi, uint64_t fallback) {
@@ -129,7 +133,8 @@ void read_tasks(const ConfigTable& t, QuantTaskConfig& tc, const std::function<s
   tc.fsdd_fit_per_group = static_cast<uint32_t>(count("fsdd_fit_per_group", 1, 40, tc.fsdd_fit_per_group));
 }
 
-void read_energy(const ConfigTable& t, QuantSweepConfig& c, const std::function<std::string(const std::string&)>& resolve) {
+void read_energy(const ConfigTable& t, QuantSweepConfig& c,
+                 const std::function<std::string(const std::string&)>& resolve) {
   t.only_keys({"models", "models_file", "scale_sram_words"});
   if (const toml::node* m = t.get("models")) {
     const toml::array* a = m->as_array();
@@ -166,7 +171,8 @@ QuantSweepConfig::RawAxis read_axis(const ConfigTable& t) {
   const toml::node* f = t.get("field");
   auto field = f ? f->value_exact<std::string>() : std::nullopt;
   if (!field)
-    t.fail(f, "field", fmt::format("expected the name of a sweepable [hardware] key: {}", fmt::join(sweepable_keys(), ", ")));
+    t.fail(f, "field",
+           fmt::format("expected the name of a sweepable [hardware] key: {}", fmt::join(sweepable_keys(), ", ")));
   const toml::node* vs = t.get("values");
   const toml::array* va = vs ? vs->as_array() : nullptr;
   if (!va || va->empty()) t.fail(vs, "values", "expected a non-empty array of values");
@@ -197,7 +203,8 @@ QuantSweepConfig::RawGrid read_grid(const ConfigTable& t) {
   return raw;
 }
 
-QuantSweepConfig read_sweep(const toml::table& document, const std::string& source, const std::filesystem::path& base_dir) {
+QuantSweepConfig read_sweep(const toml::table& document, const std::string& source,
+                            const std::filesystem::path& base_dir) {
   QuantSweepConfig c;
   c.source = source;
   const std::function<std::string(const std::string&)> resolve = [&](const std::string& p) {
@@ -222,7 +229,8 @@ QuantSweepConfig read_sweep(const toml::table& document, const std::string& sour
 
 }  // namespace
 
-QuantSweepConfig parse_quant_sweep(std::string_view toml_text, const std::string& source, const std::filesystem::path& base_dir) {
+QuantSweepConfig parse_quant_sweep(std::string_view toml_text, const std::string& source,
+                                   const std::filesystem::path& base_dir) {
   return read_sweep(parse_config_text(toml_text, source), source, base_dir);
 }
 
@@ -253,9 +261,12 @@ nlohmann::json quant_hardware_json(const HardwareSpec& hw) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& f : fixed::format_fields()) {
     const int64_t v = fixed::field_value(hw.format, f);
-    if (f.kind == fixed::FieldKind::rounding) j[std::string(f.name)] = fixed::to_string(static_cast<fixed::Rounding>(v));
-    else if (f.kind == fixed::FieldKind::overflow) j[std::string(f.name)] = fixed::to_string(static_cast<fixed::Overflow>(v));
-    else j[std::string(f.name)] = v;
+    if (f.kind == fixed::FieldKind::rounding)
+      j[std::string(f.name)] = fixed::to_string(static_cast<fixed::Rounding>(v));
+    else if (f.kind == fixed::FieldKind::overflow)
+      j[std::string(f.name)] = fixed::to_string(static_cast<fixed::Overflow>(v));
+    else
+      j[std::string(f.name)] = v;
   }
   j["tau_profiles"] = hw.tau_profiles;
   j["profile_method"] = hw.profile_method == ProfileMethod::Quantile ? "quantile" : "kmeans";
@@ -369,8 +380,10 @@ void make_points(QuantSweepConfig& c, const HardwareSpec& spec_hardware) {
       carry = true;
       for (size_t k = raw.keys.size(); carry && k > 0;) {
         --k;
-        if (++at[k] < raw.values[k].size()) carry = false;
-        else at[k] = 0;
+        if (++at[k] < raw.values[k].size())
+          carry = false;
+        else
+          at[k] = 0;
       }
     }
     c.grids.push_back(std::move(grid));

@@ -63,17 +63,17 @@ struct QuantTaskConfig {
 };
 
 struct QuantSweepConfig {
-  std::string source = "<defaults>";     // the sweep file
+  std::string source = "<defaults>";      // the sweep file
   std::vector<uint64_t> seeds = {1};      // network (and task) seeds
   uint64_t fidelity_steps = 1000;         // steps of the float-vs-fixed run on the spec's own input
   uint32_t probes = 16;                   // probe neurons (evenly spaced ids) for the membrane RMSE
   uint64_t coincidence_window_steps = 2;  // Delta of the coincidence factor
   double vp_cost_per_step = 0.1;          // Victor-Purpura q: a shift of 20 steps costs as much as delete + insert
   unsigned threads = 2;
-  std::string baseline_spec;              // homogeneous (MRSNN) spec for the heterogeneity benefit; empty: none
+  std::string baseline_spec;  // homogeneous (MRSNN) spec for the heterogeneity benefit; empty: none
   QuantTaskConfig tasks;
   std::vector<std::string> energy_models = {"loihi_davies2018", "loihi_sanafe", "generic_45nm"};
-  std::string energy_models_file;         // empty: the shipped data/energy/models.toml
+  std::string energy_models_file;  // empty: the shipped data/energy/models.toml
   // SRAM terms priced per access width: charge the point's own widths (weight register for the
   // weight array, the neuron state record for state), not the models file's fixed word_bits.
   bool scale_sram_words = true;

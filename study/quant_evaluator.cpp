@@ -54,7 +54,8 @@ Footprint register_footprint(const Network& net, const fixed::RegisterImage& ima
     synapses += pr.synapse_count();
   }
   fp.dendrite_bits = dendrite / nd;
-  fp.neuron_bits = fp.neuron_state_bits + fp.neuron_param_bits + fp.trace_bits + fp.dendrite_bits + fp.profile_table_bits;
+  fp.neuron_bits =
+      fp.neuron_state_bits + fp.neuron_param_bits + fp.trace_bits + fp.dendrite_bits + fp.profile_table_bits;
   fp.synapse_bits = synapses ? synapse_bits / static_cast<double>(synapses) : 0.0;
   fp.synapses_per_neuron = static_cast<double>(synapses) / nd;
   fp.total_bits_per_neuron = fp.neuron_bits + fp.synapse_bits * fp.synapses_per_neuron;
@@ -68,8 +69,8 @@ nlohmann::json quant_metric_json(double x) { return std::isfinite(x) ? nlohmann:
 nlohmann::json to_json(const QuantRecord& r) {
   nlohmann::json m = nlohmann::json::object();
   for (const auto& [k, v] : r.metrics) m[k] = quant_metric_json(v);
-  nlohmann::json j = {{"type", "record"}, {"job", r.job},         {"kind", r.kind},   {"point", r.point},
-                      {"seed", r.seed},   {"metrics", m},         {"error", r.error}, {"wall_time_s", r.wall_time_s}};
+  nlohmann::json j = {{"type", "record"}, {"job", r.job}, {"kind", r.kind},   {"point", r.point},
+                      {"seed", r.seed},   {"metrics", m}, {"error", r.error}, {"wall_time_s", r.wall_time_s}};
   return j;
 }
 
@@ -94,9 +95,9 @@ void check_quant_record_json(const nlohmann::json& j) {
     return std::runtime_error(fmt::format("\"{}\" must be {}, got {}", name, expected, v.dump()));
   };
   if (const auto& t = field("type"); t != "record") throw wrong("type", "\"record\"", t);
-  if (const auto& v = field("job"); !v.is_string() || v.get<std::string>().empty()) throw wrong("job", "a non-empty string", v);
-  if (const auto& v = field("kind");
-      v != "reference" && v != "baseline-float" && v != "baseline-fixed" && v != "point")
+  if (const auto& v = field("job"); !v.is_string() || v.get<std::string>().empty())
+    throw wrong("job", "a non-empty string", v);
+  if (const auto& v = field("kind"); v != "reference" && v != "baseline-float" && v != "baseline-fixed" && v != "point")
     throw wrong("kind", "one of reference, baseline-float, baseline-fixed, point", v);
   if (const auto& v = field("point"); !v.is_string()) throw wrong("point", "a string", v);
   if (const auto& v = field("seed"); !v.is_number_unsigned()) throw wrong("seed", "a non-negative integer", v);
@@ -106,7 +107,8 @@ void check_quant_record_json(const nlohmann::json& j) {
     if (!v.is_number() && !v.is_null())
       throw std::runtime_error(fmt::format("metric \"{}\" must be a number or null, got {}", k, v.dump()));
   if (j.contains("error") && !j.at("error").is_string()) throw wrong("error", "a string", j.at("error"));
-  if (j.contains("wall_time_s") && !j.at("wall_time_s").is_number()) throw wrong("wall_time_s", "a number", j.at("wall_time_s"));
+  if (j.contains("wall_time_s") && !j.at("wall_time_s").is_number())
+    throw wrong("wall_time_s", "a number", j.at("wall_time_s"));
 }
 
 // ---- jobs ----
@@ -143,7 +145,7 @@ struct QuantEvaluator::State {
       : spec_(spec), cfg_(config), baseline_(baseline), tasks_(std::move(tasks)) {
     if (!cfg_.energy_models.empty()) {
       lib_ = energy::load_models(cfg_.energy_models_file.empty() ? energy::default_models_file()
-                                                                  : std::filesystem::path(cfg_.energy_models_file));
+                                                                 : std::filesystem::path(cfg_.energy_models_file));
       for (const auto& name : cfg_.energy_models) (void)lib_.model(name);  // unknown names fail before any run
     }
   }

@@ -75,10 +75,14 @@ struct Groups {
 
   explicit Groups(const std::vector<QuantRecord>& records) {
     for (const auto& r : records) {
-      if (r.kind == "reference") reference[r.seed] = &r;
-      else if (r.kind == "baseline-float") base_float[r.seed] = &r;
-      else if (r.kind == "baseline-fixed") base_fixed[r.seed] = &r;
-      else by_point[r.point].push_back(&r);
+      if (r.kind == "reference")
+        reference[r.seed] = &r;
+      else if (r.kind == "baseline-float")
+        base_float[r.seed] = &r;
+      else if (r.kind == "baseline-fixed")
+        base_fixed[r.seed] = &r;
+      else
+        by_point[r.point].push_back(&r);
     }
   }
 
@@ -135,8 +139,9 @@ nlohmann::json findings(const QuantSweepConfig& c, const std::vector<Aggregate>&
     if (!any) return std::nullopt;
     return ok;
   };
-  nlohmann::json f = {{"criterion", "paired mean of tasks.memory.mc and tasks.fsdd.accuracy (those measured) "
-                                    ">= 0.98 x the float reference's"},
+  nlohmann::json f = {{"criterion",
+                       "paired mean of tasks.memory.mc and tasks.fsdd.accuracy (those measured) "
+                       ">= 0.98 x the float reference's"},
                       {"tolerance", kTolerance}};
   nlohmann::json passing = nlohmann::json::array();
   std::string smallest;
@@ -203,7 +208,8 @@ nlohmann::json findings(const QuantSweepConfig& c, const std::vector<Aggregate>&
 
 }  // namespace
 
-nlohmann::json quant_summary(const NetworkSpec& spec, const QuantSweepConfig& c, const std::vector<QuantRecord>& records) {
+nlohmann::json quant_summary(const NetworkSpec& spec, const QuantSweepConfig& c,
+                             const std::vector<QuantRecord>& records) {
   const Groups g(records);
   const Aggregate reference = aggregate(Groups::collect(g.reference));
   std::optional<std::pair<Aggregate, Aggregate>> baseline;  // float, fixed
@@ -286,8 +292,9 @@ std::string quant_csv(const std::vector<QuantRecord>& records) {
   std::string out = "job,kind,point,seed,metric,value\n";
   for (const auto& r : records) {
     for (const auto& [k, v] : r.metrics)
-      out += fmt::format("{},{},{},{},{},{}\n", r.job, r.kind, r.point, r.seed, k,
-                         std::isfinite(v) ? fmt::format("{:.17g}", v) : std::string(std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf")));
+      out += fmt::format(
+          "{},{},{},{},{},{}\n", r.job, r.kind, r.point, r.seed, k,
+          std::isfinite(v) ? fmt::format("{:.17g}", v) : std::string(std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf")));
   }
   return out;
 }

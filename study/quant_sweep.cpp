@@ -36,26 +36,28 @@ std::string spec_digest(const NetworkSpec& spec) {
 
 // What a checkpoint was run with: a resume must match it exactly.
 nlohmann::json fingerprint(const NetworkSpec& spec, const QuantSweepConfig& c, const QuantRunOptions& o) {
-  nlohmann::json tasks = {{"enabled", static_cast<bool>(o.tasks)},
-                          {"memory", c.tasks.memory},
-                          {"prediction", c.tasks.prediction},
-                          {"fsdd", c.tasks.fsdd},
-                          {"samples", c.tasks.samples},
-                          {"max_delay", c.tasks.max_delay},
-                          {"washout_samples", c.tasks.washout_samples},
-                          {"fsdd_data", c.tasks.fsdd_data},
-                          {"fsdd_per_group",
-                           {c.tasks.fsdd_test_per_group, c.tasks.fsdd_val_per_group, c.tasks.fsdd_fit_per_group}}};
-  return {{"spec", spec.source},
-          {"spec_digest", spec_digest(spec)},
-          {"baseline_spec", c.baseline_spec},
-          {"fidelity_steps", c.fidelity_steps},
-          {"probes", c.probes},
-          {"coincidence_window_steps", c.coincidence_window_steps},
-          {"vp_cost_per_step", c.vp_cost_per_step},
-          {"tasks", tasks},
-          {"energy", {{"models", c.energy_models}, {"models_file", c.energy_models_file}, {"scale_sram_words", c.scale_sram_words}}},
-          {"base", quant_hardware_json(c.points.front().hardware)}};
+  nlohmann::json tasks = {
+      {"enabled", static_cast<bool>(o.tasks)},
+      {"memory", c.tasks.memory},
+      {"prediction", c.tasks.prediction},
+      {"fsdd", c.tasks.fsdd},
+      {"samples", c.tasks.samples},
+      {"max_delay", c.tasks.max_delay},
+      {"washout_samples", c.tasks.washout_samples},
+      {"fsdd_data", c.tasks.fsdd_data},
+      {"fsdd_per_group", {c.tasks.fsdd_test_per_group, c.tasks.fsdd_val_per_group, c.tasks.fsdd_fit_per_group}}};
+  return {
+      {"spec", spec.source},
+      {"spec_digest", spec_digest(spec)},
+      {"baseline_spec", c.baseline_spec},
+      {"fidelity_steps", c.fidelity_steps},
+      {"probes", c.probes},
+      {"coincidence_window_steps", c.coincidence_window_steps},
+      {"vp_cost_per_step", c.vp_cost_per_step},
+      {"tasks", tasks},
+      {"energy",
+       {{"models", c.energy_models}, {"models_file", c.energy_models_file}, {"scale_sram_words", c.scale_sram_words}}},
+      {"base", quant_hardware_json(c.points.front().hardware)}};
 }
 
 // quant.jsonl: a header {"type": "header", "format": ..., "sweep": fingerprint}, then one
@@ -95,8 +97,8 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
   std::filesystem::create_directories(options.out_dir);
   const std::filesystem::path path = options.out_dir / "quant.jsonl";
   if (std::filesystem::exists(path) && !options.resume)
-    throw std::runtime_error(fmt::format("{} exists: pass --resume to continue that sweep, or choose another --out",
-                                         path.string()));
+    throw std::runtime_error(
+        fmt::format("{} exists: pass --resume to continue that sweep, or choose another --out", path.string()));
   Journal checkpoint = open_checkpoint(path, fingerprint(spec, config, options));
 
   std::map<std::string, QuantRecord> done;
@@ -107,8 +109,10 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
   QuantResult result;
   std::vector<size_t> pending;
   for (size_t k = 0; k < jobs.size(); ++k)
-    if (done.count(jobs[k].key)) ++result.resumed;
-    else pending.push_back(k);
+    if (done.count(jobs[k].key))
+      ++result.resumed;
+    else
+      pending.push_back(k);
   if (options.max_jobs > 0 && pending.size() > options.max_jobs) pending.resize(options.max_jobs);
 
   QuantEvaluator evaluator(spec, config, options.baseline ? &*options.baseline : nullptr, options.tasks);

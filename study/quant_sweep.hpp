@@ -36,19 +36,19 @@ namespace hrsnn::study {
 struct QuantRunOptions {
   std::filesystem::path out_dir = "out/quant";
   bool resume = false;
-  unsigned threads = 0;                          // 0: the config's
-  TaskEvaluator tasks;                           // empty: no task scores
+  unsigned threads = 0;                              // 0: the config's
+  TaskEvaluator tasks;                               // empty: no task scores
   std::function<void(const std::string&)> progress;  // one line per finished job
-  std::optional<NetworkSpec> baseline;           // the baseline (MRSNN) spec, already loaded
-  uint64_t max_jobs = 0;                         // stop after this many new jobs (0: all); tests use it to interrupt
+  std::optional<NetworkSpec> baseline;               // the baseline (MRSNN) spec, already loaded
+  uint64_t max_jobs = 0;  // stop after this many new jobs (0: all); tests use it to interrupt
 };
 
 struct QuantResult {
   std::vector<QuantRecord> records;  // job order
   uint64_t resumed = 0;              // records read from the checkpoint
   uint64_t computed = 0;
-  bool complete = false;             // every job has a record
-  nlohmann::json summary;            // quant.json
+  bool complete = false;   // every job has a record
+  nlohmann::json summary;  // quant.json
 };
 
 // Runs every job not yet in DIR/quant.jsonl on options.threads threads, appending one line per

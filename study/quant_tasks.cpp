@@ -54,8 +54,10 @@ TaskEvaluator make_study_task_evaluator(const QuantTaskConfig& config) {
           state->fsdd_error = e.what();
         }
       });
-      if (state->fsdd) take(run_snn_task(spec, "quant", TaskKind::fsdd, arith, state->study, state->fsdd.get()), "fsdd");
-      else out.error += (out.error.empty() ? "" : "; ") + std::string("fsdd: ") + state->fsdd_error;
+      if (state->fsdd)
+        take(run_snn_task(spec, "quant", TaskKind::fsdd, arith, state->study, state->fsdd.get()), "fsdd");
+      else
+        out.error += (out.error.empty() ? "" : "; ") + std::string("fsdd: ") + state->fsdd_error;
     }
     return out;
   };

@@ -1,7 +1,7 @@
 #include "study/readout.hpp"
 
-#include <Eigen/Eigenvalues>
 #include <fmt/format.h>
+#include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <cmath>
@@ -16,8 +16,7 @@ Eigen::Index idx(std::size_t i) { return static_cast<Eigen::Index>(i); }
 
 void check_rows(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, const char* what) {
   if (x.rows() != y.rows()) {
-    throw std::invalid_argument(
-        fmt::format("{}: features have {} rows, targets {}", what, x.rows(), y.rows()));
+    throw std::invalid_argument(fmt::format("{}: features have {} rows, targets {}", what, x.rows(), y.rows()));
   }
   if (x.rows() == 0) throw std::invalid_argument(fmt::format("{}: no rows", what));
   if (y.cols() == 0) throw std::invalid_argument(fmt::format("{}: no target columns", what));
@@ -107,8 +106,8 @@ void check_grid(const std::vector<double>& grid) {
 void check_labels(std::span<const int> labels, int n_classes, const char* what) {
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] < 0 || labels[i] >= n_classes) {
-      throw std::invalid_argument(fmt::format("{}: label {} at row {} is outside [0, {})", what,
-                                              labels[i], i, n_classes));
+      throw std::invalid_argument(
+          fmt::format("{}: label {} at row {} is outside [0, {})", what, labels[i], i, n_classes));
     }
   }
 }
@@ -119,8 +118,7 @@ Standardizer Standardizer::fit(const Eigen::MatrixXd& x) {
   if (x.rows() == 0) throw std::invalid_argument("Standardizer::fit: no rows");
   Standardizer s;
   s.mean = x.colwise().mean();
-  const Eigen::RowVectorXd var =
-      (x.rowwise() - s.mean).array().square().colwise().mean().matrix();
+  const Eigen::RowVectorXd var = (x.rowwise() - s.mean).array().square().colwise().mean().matrix();
   s.scale.resize(x.cols());
   for (Eigen::Index c = 0; c < x.cols(); ++c) {
     const double sd = std::sqrt(var(c));
@@ -140,16 +138,15 @@ Standardizer Standardizer::identity(Eigen::Index columns) {
 
 Eigen::MatrixXd Standardizer::apply(const Eigen::MatrixXd& x) const {
   if (x.cols() != mean.cols()) {
-    throw std::invalid_argument(fmt::format("Standardizer: fitted on {} columns, got {}",
-                                            mean.cols(), x.cols()));
+    throw std::invalid_argument(fmt::format("Standardizer: fitted on {} columns, got {}", mean.cols(), x.cols()));
   }
   return ((x.rowwise() - mean).array().rowwise() * scale.array()).matrix();
 }
 
 std::vector<double> log_grid(double low, double high, std::size_t per_decade) {
   if (!(low > 0.0) || !(high >= low) || per_decade == 0) {
-    throw std::invalid_argument(fmt::format(
-        "log_grid: need 0 < low <= high and per_decade >= 1, got {} {} {}", low, high, per_decade));
+    throw std::invalid_argument(
+        fmt::format("log_grid: need 0 < low <= high and per_decade >= 1, got {} {} {}", low, high, per_decade));
   }
   const double step = 1.0 / static_cast<double>(per_decade);
   const double span = std::log10(high) - std::log10(low);
@@ -169,8 +166,7 @@ Eigen::MatrixXd RidgeModel::predict(const Eigen::MatrixXd& x) const {
   return out;
 }
 
-RidgeModel fit_ridge(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, double lambda,
-                     bool standardize) {
+RidgeModel fit_ridge(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, double lambda, bool standardize) {
   check_rows(x, y, "fit_ridge");
   check_lambda(lambda);
   RidgeModel m;
@@ -242,8 +238,7 @@ RidgeSearch fit_ridge_select(const Eigen::MatrixXd& x_train, const Eigen::Matrix
   }
 
   if (config.refit_on_validation) {
-    const RidgePath all(stack_rows(x_train, x_val), stack_rows(y_train, y_val),
-                        config.standardize);
+    const RidgePath all(stack_rows(x_train, x_val), stack_rows(y_train, y_val), config.standardize);
     search.model = all.model(chosen);
   } else {
     search.model = path.model(chosen);
@@ -251,21 +246,19 @@ RidgeSearch fit_ridge_select(const Eigen::MatrixXd& x_train, const Eigen::Matrix
   return search;
 }
 
-RidgeSearch fit_ridge_holdout(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
-                              double validation_fraction, const RidgeSelectConfig& config) {
+RidgeSearch fit_ridge_holdout(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, double validation_fraction,
+                              const RidgeSelectConfig& config) {
   check_rows(x, y, "fit_ridge_holdout");
   if (!(validation_fraction > 0.0 && validation_fraction < 1.0)) {
-    throw std::invalid_argument(fmt::format(
-        "fit_ridge_holdout: validation_fraction = {} must be in (0, 1)", validation_fraction));
+    throw std::invalid_argument(
+        fmt::format("fit_ridge_holdout: validation_fraction = {} must be in (0, 1)", validation_fraction));
   }
   const Eigen::Index rows = x.rows();
   if (rows < 2) throw std::invalid_argument("fit_ridge_holdout: needs at least 2 rows");
   const auto n_val = std::clamp<Eigen::Index>(
-      static_cast<Eigen::Index>(std::llround(validation_fraction * static_cast<double>(rows))), 1,
-      rows - 1);
+      static_cast<Eigen::Index>(std::llround(validation_fraction * static_cast<double>(rows))), 1, rows - 1);
   const Eigen::Index n_train = rows - n_val;
-  return fit_ridge_select(x.topRows(n_train), y.topRows(n_train), x.bottomRows(n_val),
-                          y.bottomRows(n_val), config);
+  return fit_ridge_select(x.topRows(n_train), y.topRows(n_train), x.bottomRows(n_val), y.bottomRows(n_val), config);
 }
 
 Eigen::MatrixXd one_hot(std::span<const int> labels, int n_classes) {
@@ -288,14 +281,11 @@ std::vector<int> argmax_rows(const Eigen::MatrixXd& scores) {
   return out;
 }
 
-std::vector<int> RidgeClassifier::predict(const Eigen::MatrixXd& x) const {
-  return argmax_rows(model.predict(x));
-}
+std::vector<int> RidgeClassifier::predict(const Eigen::MatrixXd& x) const { return argmax_rows(model.predict(x)); }
 
-RidgeClassifier fit_ridge_classifier(const Eigen::MatrixXd& x_train,
-                                     std::span<const int> labels_train,
-                                     const Eigen::MatrixXd& x_val, std::span<const int> labels_val,
-                                     int n_classes, const RidgeSelectConfig& config) {
+RidgeClassifier fit_ridge_classifier(const Eigen::MatrixXd& x_train, std::span<const int> labels_train,
+                                     const Eigen::MatrixXd& x_val, std::span<const int> labels_val, int n_classes,
+                                     const RidgeSelectConfig& config) {
   const Eigen::MatrixXd y_train = one_hot(labels_train, n_classes);
   const Eigen::MatrixXd y_val = one_hot(labels_val, n_classes);
   check_rows(x_train, y_train, "fit_ridge_classifier (training)");
@@ -330,8 +320,7 @@ RidgeClassifier fit_ridge_classifier(const Eigen::MatrixXd& x_train,
   }
   c.lambda = best_lambda;
   if (config.refit_on_validation) {
-    const RidgePath all(stack_rows(x_train, x_val), stack_rows(y_train, y_val),
-                        config.standardize);
+    const RidgePath all(stack_rows(x_train, x_val), stack_rows(y_train, y_val), config.standardize);
     c.model = all.model(best_lambda);
   } else {
     c.model = path.model(best_lambda);

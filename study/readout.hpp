@@ -36,18 +36,17 @@ std::vector<double> log_grid(double low, double high, std::size_t per_decade = 1
 std::vector<double> default_lambda_grid();
 
 struct RidgeModel {
-  Standardizer standardizer;   // applied to X before the weights
-  Eigen::MatrixXd weights;     // features x outputs, on standardized features
-  Eigen::RowVectorXd bias;     // 1 x outputs, not regularized
-  std::vector<double> lambdas; // the regularization of each output
+  Standardizer standardizer;    // applied to X before the weights
+  Eigen::MatrixXd weights;      // features x outputs, on standardized features
+  Eigen::RowVectorXd bias;      // 1 x outputs, not regularized
+  std::vector<double> lambdas;  // the regularization of each output
 
   Eigen::MatrixXd predict(const Eigen::MatrixXd& x) const;
 };
 
 // One lambda for all outputs, solved by an LDLT factorization of Xc'Xc/T + lambda I.
 // lambda >= 0 (0 only if Xc'Xc is non-singular). Throws std::invalid_argument on shape errors.
-RidgeModel fit_ridge(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, double lambda,
-                     bool standardize = true);
+RidgeModel fit_ridge(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, double lambda, bool standardize = true);
 
 struct RidgeSelectConfig {
   std::vector<double> lambda_grid = default_lambda_grid();
@@ -57,9 +56,9 @@ struct RidgeSelectConfig {
 };
 
 struct RidgeSearch {
-  RidgeModel model;                  // fitted with the chosen lambda(s)
+  RidgeModel model;  // fitted with the chosen lambda(s)
   std::vector<double> lambda_grid;
-  Eigen::MatrixXd validation_mse;    // grid x outputs
+  Eigen::MatrixXd validation_mse;  // grid x outputs
 };
 
 // Fits every lambda of the grid on the training rows, scores each output's mean squared error
@@ -72,8 +71,7 @@ RidgeSearch fit_ridge_select(const Eigen::MatrixXd& x_train, const Eigen::Matrix
 
 // fit_ridge_select with the last `validation_fraction` of the rows as validation (contiguous,
 // so a time series is never validated on rows interleaved with its training rows).
-RidgeSearch fit_ridge_holdout(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
-                              double validation_fraction = 0.2,
+RidgeSearch fit_ridge_holdout(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y, double validation_fraction = 0.2,
                               const RidgeSelectConfig& config = {});
 
 // One row per label, 1 in the label's column and 0 elsewhere; labels in [0, n_classes).
@@ -94,9 +92,8 @@ struct RidgeClassifier {
 // Ridge regression on one-hot targets, predicted class = argmax. Lambda maximizes validation
 // accuracy (ties: lower validation MSE, then larger lambda), then the model is refit on
 // training + validation rows if config.refit_on_validation. config.per_output is ignored.
-RidgeClassifier fit_ridge_classifier(const Eigen::MatrixXd& x_train,
-                                     std::span<const int> labels_train,
-                                     const Eigen::MatrixXd& x_val, std::span<const int> labels_val,
-                                     int n_classes, const RidgeSelectConfig& config = {});
+RidgeClassifier fit_ridge_classifier(const Eigen::MatrixXd& x_train, std::span<const int> labels_train,
+                                     const Eigen::MatrixXd& x_val, std::span<const int> labels_val, int n_classes,
+                                     const RidgeSelectConfig& config = {});
 
 }  // namespace hrsnn::study

@@ -52,8 +52,9 @@ Activity run_reservoir(const Network& net, const InputSignal& signal, const Back
   SimOptions options;
   options.record_spikes = false;  // features are read per step; a raster of a long task would not fit
   const uint64_t samples = signal.samples();
-  return with_simulator(backend.arith, net, &signal, backend.hardware, options,
-                        [&](auto& sim, const fixed::RegisterImage*) { return drive_timed(sim, net, samples, config, sink); });
+  return with_simulator(
+      backend.arith, net, &signal, backend.hardware, options,
+      [&](auto& sim, const fixed::RegisterImage*) { return drive_timed(sim, net, samples, config, sink); });
 }
 
 ReservoirFeatures collect_features(const Network& net, const InputSignal& signal, const Backend& backend,

@@ -35,8 +35,8 @@ const char* to_string(FeatureKind kind);
 
 struct ReservoirConfig {
   FeatureKind kind = FeatureKind::filtered;
-  double filter_tau_ms = 20.0;       // filtered features: the readout synapse's time constant
-  uint64_t washout_samples = 200;    // samples before the evaluation window of S and the counts
+  double filter_tau_ms = 20.0;     // filtered features: the readout synapse's time constant
+  uint64_t washout_samples = 200;  // samples before the evaluation window of S and the counts
 };
 
 // Spiking activity over the evaluation window.
@@ -50,7 +50,8 @@ struct Activity {
 
   // S: spikes per neuron per step (0 for an empty window).
   double spiking_activity() const {
-    return neurons && steps ? static_cast<double>(spikes) / (static_cast<double>(neurons) * static_cast<double>(steps)) : 0.0;
+    return neurons && steps ? static_cast<double>(spikes) / (static_cast<double>(neurons) * static_cast<double>(steps))
+                            : 0.0;
   }
 };
 
@@ -118,6 +119,7 @@ ReservoirFeatures collect_features(const Network& net, const InputSignal& signal
 
 // A scalar series as the network's input signal: value * gain + offset on `channels` copies
 // (every input channel carries the same series).
-InputSignal scalar_signal(std::span<const double> series, double gain = 1.0, double offset = 0.0, uint32_t channels = 1);
+InputSignal scalar_signal(std::span<const double> series, double gain = 1.0, double offset = 0.0,
+                          uint32_t channels = 1);
 
 }  // namespace hrsnn::study

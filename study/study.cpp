@@ -37,7 +37,9 @@ std::string short_metrics(const Record& r) {
 double process_cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  const auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  const auto sec = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
+  };
   return sec(u.ru_utime) + sec(u.ru_stime);
 }
 
@@ -68,22 +70,23 @@ StudyResult run_study(const StudyConfig& config, const std::function<void(const 
 
   std::vector<Job> jobs;
   for (TaskKind task : config.tasks) {
-    const double steps = task == TaskKind::fsdd
-                             ? static_cast<double>(fsdd->stream.samples() * config.fsdd.steps_per_frame)
-                             : static_cast<double>((task == TaskKind::memory ? config.memory.samples
-                                                                              : config.prediction.samples) *
-                                                   hom.input.steps_per_sample);
+    const double steps =
+        task == TaskKind::fsdd
+            ? static_cast<double>(fsdd->stream.samples() * config.fsdd.steps_per_frame)
+            : static_cast<double>((task == TaskKind::memory ? config.memory.samples : config.prediction.samples) *
+                                  hom.input.steps_per_sample);
     for (Variant v : config.models) {
       for (Arith arith : config.arithmetics) {
         for (uint32_t k = 0; k < config.seeds; ++k) {
           const uint64_t seed = config.first_seed + k;
-          const double factor = (arith == Arith::Fixed ? 4.0 : 1.0) *
-                                (v == Variant::het_stdp || v == Variant::hrsnn ? 4.0 : 1.0);
+          const double factor =
+              (arith == Arith::Fixed ? 4.0 : 1.0) * (v == Variant::het_stdp || v == Variant::hrsnn ? 4.0 : 1.0);
           jobs.push_back({fmt::format("{} {} {} seed {}", to_string(task), to_string(v), to_string(arith), seed),
                           steps * factor * 1e-4, [&, v, task, arith, seed] {
                             NetworkSpec spec = variants.at(v);
                             spec.simulation.seed = seed;
-                            return std::vector<Record>{run_snn_task(spec, to_string(v), task, arith, config, fsdd.get())};
+                            return std::vector<Record>{
+                                run_snn_task(spec, to_string(v), task, arith, config, fsdd.get())};
                           }});
         }
       }
@@ -126,7 +129,8 @@ StudyResult run_study(const StudyConfig& config, const std::function<void(const 
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double eta = finished_cost > 0 ? elapsed * (total_cost - finished_cost) / finished_cost : 0.0;
     std::string line = fmt::format("[{}/{}] {} ({:.1f} s):", finished, jobs.size(), job.label, took);
-    if (recs.size() == 1) line += short_metrics(recs.front());
+    if (recs.size() == 1)
+      line += short_metrics(recs.front());
     else
       for (const Record& r : recs)
         if (!r.error.empty()) line += " seed " + std::to_string(r.seed) + " ERROR: " + r.error;

@@ -117,8 +117,9 @@ class Reader : public ConfigTable {
     if (!n) return nullptr;
     const toml::array* a = n->as_array();
     if (!a || a->empty())
-      fail(n, key, fmt::format("expected a non-empty array of {}, got {}", what,
-                               a ? std::string("an empty array") : config_type_name(*n)));
+      fail(n, key,
+           fmt::format("expected a non-empty array of {}, got {}", what,
+                       a ? std::string("an empty array") : config_type_name(*n)));
     return a;
   }
 };

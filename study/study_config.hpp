@@ -27,7 +27,7 @@ const char* to_string(TaskKind t);  // "memory", "mackey-glass", "lorenz", "fsdd
 TaskKind parse_task_kind(const std::string& name);
 
 struct MemoryTaskConfig {
-  uint64_t samples = 2000;   // input samples (each held steps_per_sample steps)
+  uint64_t samples = 2000;  // input samples (each held steps_per_sample steps)
   // K of the MC sum: twice the memory the slowest dynamics can hold, 20 samples (the longest
   // membrane time constant the example specs allow, 200 ms, over 10 ms samples). The records
   // keep the r^2 curve and its second half's sum (mc_tail, ~K/2 / test_rows when K is ample).
@@ -40,16 +40,16 @@ struct PredictionTaskConfig {
 };
 
 struct FsddTaskConfig {
-  std::string data_dir;            // default source_dir() + "/../shared/data/fsdd/recordings"
-  double hop_ms = 10.0;            // mel frame hop (window 25 ms)
-  uint32_t steps_per_frame = 1;    // simulation steps per mel frame
-  uint32_t bins = 3;               // time bins of the per-utterance pooled features
-  uint32_t gap_frames = 2;         // zero-input frames between utterances
-  uint32_t warmup_utterances = 10; // training utterances fed first, features discarded
-  std::string encoder = "current"; // "current" | "delta" (send-on-delta on each band)
-  double delta_threshold = 0.5;    // delta encoder: threshold in normalized log-mel units
-  double input_gain = 1.0;         // current per unit of per-utterance-normalized log-mel
-  double input_weight = 0.1;       // input weights uniform on [-w, w] per (driven neuron, band)
+  std::string data_dir;             // default source_dir() + "/../shared/data/fsdd/recordings"
+  double hop_ms = 10.0;             // mel frame hop (window 25 ms)
+  uint32_t steps_per_frame = 1;     // simulation steps per mel frame
+  uint32_t bins = 3;                // time bins of the per-utterance pooled features
+  uint32_t gap_frames = 2;          // zero-input frames between utterances
+  uint32_t warmup_utterances = 10;  // training utterances fed first, features discarded
+  std::string encoder = "current";  // "current" | "delta" (send-on-delta on each band)
+  double delta_threshold = 0.5;     // delta encoder: threshold in normalized log-mel units
+  double input_gain = 1.0;          // current per unit of per-utterance-normalized log-mel
+  double input_weight = 0.1;        // input weights uniform on [-w, w] per (driven neuron, band)
   // Recordings per (speaker, digit) and role: test = take index 0..4, validation 5..9, fit 10..49
   // (the customary split, validation inside the training set). The default fits on 10 of the 40
   // (600 recordings) to keep the study within its time budget; fit_per_group = 40 is the full set
@@ -57,7 +57,7 @@ struct FsddTaskConfig {
   uint32_t test_per_group = 5;
   uint32_t val_per_group = 5;
   uint32_t fit_per_group = 10;
-  double filter_tau_ms = 3.0;      // filtered features of the FSDD stream (one frame per step by default)
+  double filter_tau_ms = 3.0;  // filtered features of the FSDD stream (one frame per step by default)
   double esn_leak_rate = 0.3;
 };
 

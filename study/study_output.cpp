@@ -53,9 +53,13 @@ nlohmann::json to_json(const StudyResult& r) {
   }
   nlohmann::json records = nlohmann::json::array();
   for (const Record& rec : r.records) records.push_back(to_json(rec));
-  return {{"format", "hrsnn-study/1"}, {"config", to_json(r.config)}, {"wall_time_s", r.wall_time_s},
+  return {{"format", "hrsnn-study/1"},
+          {"config", to_json(r.config)},
+          {"wall_time_s", r.wall_time_s},
           {"cpu_time_s", r.cpu_time_s},
-          {"table", table},          {"claims", r.claims},         {"records", records}};
+          {"table", table},
+          {"claims", r.claims},
+          {"records", records}};
 }
 
 std::string to_csv(const StudyResult& r) {
@@ -104,12 +108,12 @@ std::string format_claims(const StudyResult& r) {
         return x.is_number() ? fmt::format("{:.4g}", x.get<double>()) : x.get<std::string>();
       };
       std::string p_text = num(p.contains("shifted_stats") ? p["shifted_stats"]["p_one_sided"] : s["p_one_sided"]);
-      out += fmt::format("{}{} {} ({}): mean {} vs {}, paired diff {} ± {} (sd), t = {}, one-sided p = {}, "
-                         "{}/{} seeds in the claimed direction -> {}\n",
-                         indent, p["comparison"].get<std::string>(), p["metric"].get<std::string>(),
-                         p["claim"].get<std::string>(), num(s["mean_a"]), num(s["mean_b"]), num(s["mean_diff"]),
-                         num(s["sd_diff"]), num(s["t"]), p_text, s["pairs_in_claimed_direction"].get<size_t>(),
-                         s["n"].get<size_t>(), p["verdict"].get<std::string>());
+      out += fmt::format(
+          "{}{} {} ({}): mean {} vs {}, paired diff {} ± {} (sd), t = {}, one-sided p = {}, "
+          "{}/{} seeds in the claimed direction -> {}\n",
+          indent, p["comparison"].get<std::string>(), p["metric"].get<std::string>(), p["claim"].get<std::string>(),
+          num(s["mean_a"]), num(s["mean_b"]), num(s["mean_diff"]), num(s["sd_diff"]), num(s["t"]), p_text,
+          s["pairs_in_claimed_direction"].get<size_t>(), s["n"].get<size_t>(), p["verdict"].get<std::string>());
     };
     for (const auto& p : c["parts"]) print_part(p, "  ");
     if (c.contains("secondary"))

@@ -13,8 +13,8 @@ nlohmann::json finite_or_string(double x) {
 nlohmann::json to_json(const Record& r) {
   nlohmann::json m = nlohmann::json::object();
   for (const auto& [k, v] : r.metrics) m[k] = finite_or_string(v);
-  nlohmann::json j = {{"model", r.model},   {"arith", r.arith},   {"seed", r.seed},
-                      {"task", to_string(r.task)}, {"metrics", m}, {"wall_time_s", r.wall_time_s},
+  nlohmann::json j = {{"model", r.model},          {"arith", r.arith}, {"seed", r.seed},
+                      {"task", to_string(r.task)}, {"metrics", m},     {"wall_time_s", r.wall_time_s},
                       {"detail", r.detail}};
   if (!r.error.empty()) j["error"] = r.error;
   return j;
@@ -24,7 +24,8 @@ SummaryTable summarize(const std::vector<Record>& records) {
   std::map<std::pair<std::string, std::string>, std::map<std::string, std::vector<double>>> values;
   for (const Record& r : records) {
     if (!r.error.empty()) continue;
-    for (const auto& [k, v] : r.metrics) values[{r.model, r.arith}][std::string(to_string(r.task)) + "." + k].push_back(v);
+    for (const auto& [k, v] : r.metrics)
+      values[{r.model, r.arith}][std::string(to_string(r.task)) + "." + k].push_back(v);
   }
   SummaryTable out;
   for (const auto& [cell, metrics] : values) {

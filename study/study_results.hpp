@@ -21,9 +21,9 @@ struct Record {
   std::string arith;  // "float64", "float32", "fixed" ("float64" for the baselines)
   uint64_t seed = 0;
   TaskKind task = TaskKind::memory;
-  std::map<std::string, double> metrics;  // e.g. mc, S, E, mc_per_S, narma10_nrmse, nrmse, accuracy
+  std::map<std::string, double> metrics;             // e.g. mc, S, E, mc_per_S, narma10_nrmse, nrmse, accuracy
   nlohmann::json detail = nlohmann::json::object();  // MC curve, chosen hyper-parameters, counts
-  std::string error;  // set when the cell failed (the rest of the study goes on)
+  std::string error;                                 // set when the cell failed (the rest of the study goes on)
   double wall_time_s = 0.0;
 };
 nlohmann::json to_json(const Record& r);

@@ -55,7 +55,8 @@ FsddData load_fsdd_data(const FsddTaskConfig& config) {
   std::vector<size_t> order(chosen.size());
   std::iota(order.begin(), order.end(), size_t{0});
   Rng rng(20230222);
-  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[static_cast<size_t>(rng.below_by_rejection(i))]);
+  for (size_t i = order.size(); i > 1; --i)
+    std::swap(order[i - 1], order[static_cast<size_t>(rng.below_by_rejection(i))]);
 
   FrontEndConfig fe;
   fe.hop_ms = config.hop_ms;
@@ -124,9 +125,9 @@ std::vector<double> to_unit_range(const std::vector<double>& x) {
 
 // The series of a time-series task for one seed: network input (in [0, 1]) and target.
 struct SeriesTask {
-  std::vector<double> input;         // what the network is fed
-  std::vector<double> mc_input;      // memory: the MC reference input (= input)
-  std::vector<double> target;        // prediction target (memory: NARMA-10)
+  std::vector<double> input;     // what the network is fed
+  std::vector<double> mc_input;  // memory: the MC reference input (= input)
+  std::vector<double> target;    // prediction target (memory: NARMA-10)
 };
 
 SeriesTask make_series(TaskKind task, const StudyConfig& c, uint64_t seed) {
@@ -412,9 +413,10 @@ std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig
           fsdd_ridge.standardize = config.standardize;
           // Lambda on the last fifth of the fit utterances, scored on the validation ones.
           const auto n_in = static_cast<Eigen::Index>(std::llround(0.8 * static_cast<double>(fit.size())));
-          const RidgeClassifier c = fit_ridge_classifier_gram(
-              xf.topRows(n_in), std::span<const int>(lf).first(static_cast<size_t>(n_in)), xf.bottomRows(xf.rows() - n_in),
-              std::span<const int>(lf).subspan(static_cast<size_t>(n_in)), 10, fsdd_ridge);
+          const RidgeClassifier c =
+              fit_ridge_classifier_gram(xf.topRows(n_in), std::span<const int>(lf).first(static_cast<size_t>(n_in)),
+                                        xf.bottomRows(xf.rows() - n_in),
+                                        std::span<const int>(lf).subspan(static_cast<size_t>(n_in)), 10, fsdd_ridge);
           la = -accuracy(lv, c.predict(xv));
         } else {
           const Eigen::MatrixXd states = esn_states(*base, rho, in, leak, column(val.input));
@@ -452,7 +454,8 @@ std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig
                   {"tuning_trials", trials},
                   {"tuning_time_s", tune_s}};
       if (task == TaskKind::fsdd) {
-        r.metrics["accuracy"] = classify(esn_pooled(*base, best_a.rho, best_a.in, leak, *fsdd, config.fsdd.bins), *fsdd, config.standardize, r);
+        r.metrics["accuracy"] = classify(esn_pooled(*base, best_a.rho, best_a.in, leak, *fsdd, config.fsdd.bins), *fsdd,
+                                         config.standardize, r);
       } else {
         const SeriesTask s = make_series(task, config, seed);
         const Eigen::MatrixXd states = esn_states(*base, best_a.rho, best_a.in, leak, column(s.input));
@@ -486,7 +489,8 @@ std::vector<Record> run_linear_task(TaskKind task, const StudyConfig& config, co
     r.task = task;
     try {
       r.detail["features"] = fmt::format("log-mel pooled into {} bins", config.fsdd.bins);
-      r.metrics["accuracy"] = classify(pool_utterances(fsdd->utterances, config.fsdd.bins), *fsdd, config.standardize, r);
+      r.metrics["accuracy"] =
+          classify(pool_utterances(fsdd->utterances, config.fsdd.bins), *fsdd, config.standardize, r);
     } catch (const std::exception& e) {
       r.error = e.what();
     }

@@ -16,8 +16,7 @@ std::size_t integer_ratio(double numerator, double denominator, const char* what
   const double ratio = numerator / denominator;
   const double rounded = std::round(ratio);
   if (!(rounded >= 1.0) || std::abs(ratio - rounded) > 1e-9 * rounded) {
-    throw std::invalid_argument(
-        fmt::format("{} ({} / {}) must be a positive integer", what, numerator, denominator));
+    throw std::invalid_argument(fmt::format("{} ({} / {}) must be a positive integer", what, numerator, denominator));
   }
   return static_cast<std::size_t>(rounded);
 }
@@ -34,22 +33,19 @@ std::vector<double> uniform_input(std::size_t n, std::uint64_t seed, double low,
   return u;
 }
 
-std::vector<double> mackey_glass(std::size_t n_samples, const MackeyGlassConfig& c,
-                                 std::uint64_t seed) {
+std::vector<double> mackey_glass(std::size_t n_samples, const MackeyGlassConfig& c, std::uint64_t seed) {
   if (!(c.dt > 0.0) || !(c.tau > 0.0) || !(c.discard_time >= 0.0) || !(c.initial_jitter >= 0.0)) {
-    throw std::invalid_argument("MackeyGlassConfig: need dt > 0, tau > 0, discard_time >= 0, "
-                                "initial_jitter >= 0");
+    throw std::invalid_argument(
+        "MackeyGlassConfig: need dt > 0, tau > 0, discard_time >= 0, "
+        "initial_jitter >= 0");
   }
   if (n_samples == 0) return {};
   const std::size_t delay_steps = integer_ratio(c.tau, c.dt, "Mackey-Glass tau / dt");
-  const std::size_t steps_per_sample =
-      integer_ratio(c.sample_interval, c.dt, "Mackey-Glass sample_interval / dt");
+  const std::size_t steps_per_sample = integer_ratio(c.sample_interval, c.dt, "Mackey-Glass sample_interval / dt");
   const auto discard_steps = static_cast<std::size_t>(std::llround(c.discard_time / c.dt));
 
   Rng rng(seed);
-  const double x0 = c.initial_value + (c.initial_jitter > 0.0
-                                           ? rng.uniform(-c.initial_jitter, c.initial_jitter)
-                                           : 0.0);
+  const double x0 = c.initial_value + (c.initial_jitter > 0.0 ? rng.uniform(-c.initial_jitter, c.initial_jitter) : 0.0);
   const auto rhs = [&c](double x, double x_delayed) {
     return c.beta * x_delayed / (1.0 + std::pow(x_delayed, c.exponent)) - c.gamma * x;
   };
@@ -86,11 +82,9 @@ std::vector<double> mackey_glass(std::size_t n_samples, const MackeyGlassConfig&
   return out;
 }
 
-std::array<double, 3> lorenz_rk4_step(const std::array<double, 3>& s, double dt,
-                                      const LorenzConfig& c) {
+std::array<double, 3> lorenz_rk4_step(const std::array<double, 3>& s, double dt, const LorenzConfig& c) {
   const auto f = [&c](const std::array<double, 3>& v) {
-    return std::array<double, 3>{c.sigma * (v[1] - v[0]), v[0] * (c.rho - v[2]) - v[1],
-                                 v[0] * v[1] - c.beta * v[2]};
+    return std::array<double, 3>{c.sigma * (v[1] - v[0]), v[0] * (c.rho - v[2]) - v[1], v[0] * v[1] - c.beta * v[2]};
   };
   const auto add = [](const std::array<double, 3>& a, const std::array<double, 3>& b, double h) {
     return std::array<double, 3>{a[0] + h * b[0], a[1] + h * b[1], a[2] + h * b[2]};
@@ -106,12 +100,11 @@ std::array<double, 3> lorenz_rk4_step(const std::array<double, 3>& s, double dt,
   return next;
 }
 
-std::vector<std::array<double, 3>> lorenz63(std::size_t n_samples, const LorenzConfig& c,
-                                            std::uint64_t seed) {
-  if (!(c.dt > 0.0) || c.steps_per_sample == 0 || !(c.discard_time >= 0.0) ||
-      !(c.initial_jitter >= 0.0)) {
-    throw std::invalid_argument("LorenzConfig: need dt > 0, steps_per_sample >= 1, "
-                                "discard_time >= 0, initial_jitter >= 0");
+std::vector<std::array<double, 3>> lorenz63(std::size_t n_samples, const LorenzConfig& c, std::uint64_t seed) {
+  if (!(c.dt > 0.0) || c.steps_per_sample == 0 || !(c.discard_time >= 0.0) || !(c.initial_jitter >= 0.0)) {
+    throw std::invalid_argument(
+        "LorenzConfig: need dt > 0, steps_per_sample >= 1, "
+        "discard_time >= 0, initial_jitter >= 0");
   }
   Rng rng(seed);
   std::array<double, 3> s = c.initial_state;
@@ -159,16 +152,16 @@ TaskSeries narma10_task(std::size_t n, std::uint64_t seed) {
       return task;
     }
   }
-  throw std::runtime_error(fmt::format(
-      "narma10_task: the series diverged in {} attempts (seed {}, n {})", max_attempts, seed, n));
+  throw std::runtime_error(
+      fmt::format("narma10_task: the series diverged in {} attempts (seed {}, n {})", max_attempts, seed, n));
 }
 
-TaskSeries prediction_task(std::string name, const std::vector<double>& series,
-                           std::size_t horizon) {
+TaskSeries prediction_task(std::string name, const std::vector<double>& series, std::size_t horizon) {
   if (series.size() <= horizon) {
-    throw std::invalid_argument(fmt::format("prediction_task '{}': series of {} samples is too "
-                                            "short for horizon {}",
-                                            name, series.size(), horizon));
+    throw std::invalid_argument(
+        fmt::format("prediction_task '{}': series of {} samples is too "
+                    "short for horizon {}",
+                    name, series.size(), horizon));
   }
   TaskSeries task;
   task.name = std::move(name);
@@ -178,14 +171,11 @@ TaskSeries prediction_task(std::string name, const std::vector<double>& series,
   return task;
 }
 
-TaskSeries mackey_glass_task(std::size_t n, std::uint64_t seed, std::size_t horizon,
-                             const MackeyGlassConfig& config) {
-  return prediction_task(fmt::format("mackey_glass_h{}", horizon),
-                         mackey_glass(n + horizon, config, seed), horizon);
+TaskSeries mackey_glass_task(std::size_t n, std::uint64_t seed, std::size_t horizon, const MackeyGlassConfig& config) {
+  return prediction_task(fmt::format("mackey_glass_h{}", horizon), mackey_glass(n + horizon, config, seed), horizon);
 }
 
-TaskSeries lorenz_task(std::size_t n, std::uint64_t seed, std::size_t horizon,
-                       const LorenzConfig& config) {
+TaskSeries lorenz_task(std::size_t n, std::uint64_t seed, std::size_t horizon, const LorenzConfig& config) {
   const auto states = lorenz63(n + horizon, config, seed);
   std::vector<double> x(states.size());
   for (std::size_t i = 0; i < states.size(); ++i) x[i] = states[i][0];

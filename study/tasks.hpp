@@ -21,8 +21,7 @@ struct TaskSeries {
 
 // The memory-capacity input: n i.i.d. samples, uniform on [low, high). [0, 1) by default so
 // it rate-encodes without an offset; MC is invariant to an affine change of the input.
-std::vector<double> uniform_input(std::size_t n, std::uint64_t seed, double low = 0.0,
-                                  double high = 1.0);
+std::vector<double> uniform_input(std::size_t n, std::uint64_t seed, double low = 0.0, double high = 1.0);
 
 // Mackey-Glass delay differential equation (Mackey & Glass 1977):
 //   dx/dt = beta * x(t - tau) / (1 + x(t - tau)^n) - gamma * x(t)
@@ -36,15 +35,14 @@ struct MackeyGlassConfig {
   double gamma = 0.1;
   double exponent = 10.0;
   double tau = 17.0;
-  double dt = 0.1;                // RK4 step; tau / dt and sample_interval / dt must be integers
-  double sample_interval = 1.0;   // the customary sampling of the tau = 17 benchmark
-  double initial_value = 1.2;     // x0, the constant history
-  double initial_jitter = 0.05;   // x0 += uniform(-jitter, jitter) from the seed (0: exactly x0)
-  double discard_time = 1000.0;   // transient dropped before the first sample
+  double dt = 0.1;               // RK4 step; tau / dt and sample_interval / dt must be integers
+  double sample_interval = 1.0;  // the customary sampling of the tau = 17 benchmark
+  double initial_value = 1.2;    // x0, the constant history
+  double initial_jitter = 0.05;  // x0 += uniform(-jitter, jitter) from the seed (0: exactly x0)
+  double discard_time = 1000.0;  // transient dropped before the first sample
 };
 
-std::vector<double> mackey_glass(std::size_t n_samples, const MackeyGlassConfig& config,
-                                 std::uint64_t seed);
+std::vector<double> mackey_glass(std::size_t n_samples, const MackeyGlassConfig& config, std::uint64_t seed);
 
 // Lorenz-63 (Lorenz 1963): dx/dt = sigma (y - x), dy/dt = x (rho - z) - y, dz/dt = x y - beta z,
 // with sigma = 10, rho = 28, beta = 8/3, integrated by classical RK4 with step dt and sampled
@@ -54,19 +52,17 @@ struct LorenzConfig {
   double rho = 28.0;
   double beta = 8.0 / 3.0;
   double dt = 0.01;
-  std::size_t steps_per_sample = 2;            // sample interval 0.02 time units
+  std::size_t steps_per_sample = 2;  // sample interval 0.02 time units
   std::array<double, 3> initial_state = {1.0, 1.0, 1.0};
-  double initial_jitter = 0.5;                 // each coordinate += uniform(-jitter, jitter)
-  double discard_time = 20.0;                  // transient onto the attractor
+  double initial_jitter = 0.5;  // each coordinate += uniform(-jitter, jitter)
+  double discard_time = 20.0;   // transient onto the attractor
 };
 
 // One RK4 step of the Lorenz system.
-std::array<double, 3> lorenz_rk4_step(const std::array<double, 3>& state, double dt,
-                                      const LorenzConfig& config);
+std::array<double, 3> lorenz_rk4_step(const std::array<double, 3>& state, double dt, const LorenzConfig& config);
 
 // n_samples sampled states (x, y, z).
-std::vector<std::array<double, 3>> lorenz63(std::size_t n_samples, const LorenzConfig& config,
-                                            std::uint64_t seed);
+std::vector<std::array<double, 3>> lorenz63(std::size_t n_samples, const LorenzConfig& config, std::uint64_t seed);
 
 // NARMA-10 (Atiya & Parlos 2000), inputs u(t) i.i.d. uniform on [0, 0.5):
 //   y(t+1) = 0.3 y(t) + 0.05 y(t) sum_{i=0..9} y(t-i) + 1.5 u(t-9) u(t) + 0.1
@@ -78,8 +74,7 @@ TaskSeries narma10_task(std::size_t n, std::uint64_t seed);
 
 // One-step-or-more-ahead prediction on a scalar series: input[t] = s[t], target[t] = s[t + h].
 // The result has series.size() - horizon pairs.
-TaskSeries prediction_task(std::string name, const std::vector<double>& series,
-                           std::size_t horizon);
+TaskSeries prediction_task(std::string name, const std::vector<double>& series, std::size_t horizon);
 
 // Prediction benchmarks, `horizon` samples ahead. The default horizon of 10 samples (10 time
 // units for Mackey-Glass, 0.2 for Lorenz, about a fifth of a Lyapunov time) is where a linear
@@ -88,7 +83,6 @@ TaskSeries prediction_task(std::string name, const std::vector<double>& series,
 TaskSeries mackey_glass_task(std::size_t n, std::uint64_t seed, std::size_t horizon = 10,
                              const MackeyGlassConfig& config = {});
 // The x component.
-TaskSeries lorenz_task(std::size_t n, std::uint64_t seed, std::size_t horizon = 10,
-                       const LorenzConfig& config = {});
+TaskSeries lorenz_task(std::size_t n, std::uint64_t seed, std::size_t horizon = 10, const LorenzConfig& config = {});
 
 }  // namespace hrsnn::study

@@ -21,15 +21,15 @@ const char* to_string(Variant v) {
 Variant parse_variant(const std::string& name) {
   for (Variant v : kAllVariants)
     if (name == to_string(v)) return v;
-  throw std::invalid_argument(
-      fmt::format("unknown model '{}' (allowed: mrsnn, het-neurons, het-stdp, hrsnn)", name));
+  throw std::invalid_argument(fmt::format("unknown model '{}' (allowed: mrsnn, het-neurons, het-stdp, hrsnn)", name));
 }
 
 NetworkSpec make_variant(const NetworkSpec& homogeneous, const NetworkSpec& heterogeneous, Variant v) {
   const auto mismatch = [&](const std::string& what) {
-    return std::invalid_argument(fmt::format("make_variant: {} and {} differ in {}; the variants need the same "
-                                             "populations and projections",
-                                             homogeneous.source, heterogeneous.source, what));
+    return std::invalid_argument(
+        fmt::format("make_variant: {} and {} differ in {}; the variants need the same "
+                    "populations and projections",
+                    homogeneous.source, heterogeneous.source, what));
   };
   if (homogeneous.populations.size() != heterogeneous.populations.size()) throw mismatch("the number of populations");
   if (homogeneous.projections.size() != heterogeneous.projections.size()) throw mismatch("the number of projections");

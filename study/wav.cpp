@@ -19,7 +19,7 @@ constexpr std::uint16_t kFormatExtensible = 0xFFFE;
 // The tail of KSDATAFORMAT_SUBTYPE_PCM after its first two bytes (which repeat the tag):
 // {00000001-0000-0010-8000-00AA00389B71}.
 constexpr std::array<std::uint8_t, 14> kGuidTail = {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80,
-                                                     0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71};
+                                                    0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71};
 
 std::uint16_t read_u16le(std::span<const std::uint8_t> b, std::size_t at) {
   return static_cast<std::uint16_t>(b[at] | (b[at + 1] << 8U));
@@ -27,8 +27,7 @@ std::uint16_t read_u16le(std::span<const std::uint8_t> b, std::size_t at) {
 
 std::uint32_t read_u32le(std::span<const std::uint8_t> b, std::size_t at) {
   return static_cast<std::uint32_t>(b[at]) | (static_cast<std::uint32_t>(b[at + 1]) << 8U) |
-         (static_cast<std::uint32_t>(b[at + 2]) << 16U) |
-         (static_cast<std::uint32_t>(b[at + 3]) << 24U);
+         (static_cast<std::uint32_t>(b[at + 2]) << 16U) | (static_cast<std::uint32_t>(b[at + 3]) << 24U);
 }
 
 std::string fourcc(std::span<const std::uint8_t> b, std::size_t at) {
@@ -74,38 +73,34 @@ Format parse_fmt(std::span<const std::uint8_t> body, const std::string& source) 
   if (tag == kFormatExtensible) {
     // cbSize(2) validBits(2) channelMask(4) subFormat GUID(16) follow the 16 basic bytes.
     if (body.size() < 40) {
-      throw WavError(source, fmt::format("WAVE_FORMAT_EXTENSIBLE fmt chunk is {} bytes, needs 40",
-                                         body.size()));
+      throw WavError(source, fmt::format("WAVE_FORMAT_EXTENSIBLE fmt chunk is {} bytes, needs 40", body.size()));
     }
     const std::uint16_t sub_tag = read_u16le(body, 24);
     for (std::size_t i = 0; i < kGuidTail.size(); ++i) {
       if (body[26 + i] != kGuidTail[i]) {
-        throw WavError(source, "WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID; "
-                               "only integer PCM is supported");
+        throw WavError(source,
+                       "WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID; "
+                       "only integer PCM is supported");
       }
     }
     tag = sub_tag;
   }
   if (tag != kFormatPcm) {
-    throw WavError(source, fmt::format("sample format is {}, only integer PCM is supported",
-                                       format_name(tag)));
+    throw WavError(source, fmt::format("sample format is {}, only integer PCM is supported", format_name(tag)));
   }
   if (f.bits_per_sample != 16) {
-    throw WavError(source, fmt::format("{} bits per sample, only 16-bit PCM is supported",
-                                       f.bits_per_sample));
+    throw WavError(source, fmt::format("{} bits per sample, only 16-bit PCM is supported", f.bits_per_sample));
   }
   if (f.channels != 1) {
-    throw WavError(source, fmt::format("{} channels, only mono (1 channel) is supported",
-                                       f.channels));
+    throw WavError(source, fmt::format("{} channels, only mono (1 channel) is supported", f.channels));
   }
   if (f.sample_rate_hz == 0) throw WavError(source, "sample rate is 0 Hz");
   if (block_align != 2) {
-    throw WavError(source,
-                   fmt::format("block align is {}, mono 16-bit PCM needs 2", block_align));
+    throw WavError(source, fmt::format("block align is {}, mono 16-bit PCM needs 2", block_align));
   }
   if (byte_rate != f.sample_rate_hz * 2U) {
-    throw WavError(source, fmt::format("byte rate {} disagrees with sample rate {} Hz x 2 bytes",
-                                       byte_rate, f.sample_rate_hz));
+    throw WavError(source,
+                   fmt::format("byte rate {} disagrees with sample rate {} Hz x 2 bytes", byte_rate, f.sample_rate_hz));
   }
   return f;
 }
@@ -113,8 +108,7 @@ Format parse_fmt(std::span<const std::uint8_t> body, const std::string& source) 
 }  // namespace
 
 WavError::WavError(std::string source, const std::string& problem)
-    : std::runtime_error(fmt::format("{}: invalid WAV file: {}", source, problem)),
-      source_(std::move(source)) {}
+    : std::runtime_error(fmt::format("{}: invalid WAV file: {}", source, problem)), source_(std::move(source)) {}
 
 std::vector<double> WavAudio::normalized() const {
   std::vector<double> out(samples.size());
@@ -128,8 +122,7 @@ double WavAudio::duration_s() const {
 
 WavAudio parse_wav(std::span<const std::uint8_t> bytes, const std::string& source) {
   if (bytes.size() < 12) {
-    throw WavError(source, fmt::format("file is {} bytes, shorter than the 12-byte RIFF header",
-                                       bytes.size()));
+    throw WavError(source, fmt::format("file is {} bytes, shorter than the 12-byte RIFF header", bytes.size()));
   }
   if (fourcc(bytes, 0) != "RIFF") {
     throw WavError(source, fmt::format("starts with '{}', not 'RIFF'", fourcc(bytes, 0)));
@@ -141,8 +134,8 @@ WavAudio parse_wav(std::span<const std::uint8_t> bytes, const std::string& sourc
   // truncated; bytes beyond it (some tools append junk) are ignored.
   const std::uint64_t riff_end = std::uint64_t{read_u32le(bytes, 4)} + 8U;
   if (riff_end > bytes.size()) {
-    throw WavError(source, fmt::format("truncated: RIFF header declares {} bytes, file has {}",
-                                       riff_end, bytes.size()));
+    throw WavError(source,
+                   fmt::format("truncated: RIFF header declares {} bytes, file has {}", riff_end, bytes.size()));
   }
   const auto end = static_cast<std::size_t>(riff_end);
 
@@ -192,14 +185,12 @@ WavAudio parse_wav(std::span<const std::uint8_t> bytes, const std::string& sourc
 WavAudio read_wav(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw WavError(path.string(), "cannot open file");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw WavError(path.string(), "read error");
   return parse_wav(bytes, path.string());
 }
 
-void write_wav(const std::filesystem::path& path, std::uint32_t sample_rate_hz,
-               std::span<const std::int16_t> samples) {
+void write_wav(const std::filesystem::path& path, std::uint32_t sample_rate_hz, std::span<const std::int16_t> samples) {
   const auto data_bytes = static_cast<std::uint32_t>(samples.size() * 2U);
   std::vector<std::uint8_t> out;
   out.reserve(44 + data_bytes);

@@ -46,7 +46,6 @@ WavAudio parse_wav(std::span<const std::uint8_t> bytes, const std::string& sourc
 
 // Writes mono 16-bit PCM (for tests and for exporting synthetic signals), durably
 // (core/foundation/durable.hpp: the file is whole or absent, never half-written).
-void write_wav(const std::filesystem::path& path, std::uint32_t sample_rate_hz,
-               std::span<const std::int16_t> samples);
+void write_wav(const std::filesystem::path& path, std::uint32_t sample_rate_hz, std::span<const std::int16_t> samples);
 
 }  // namespace hrsnn::study

@@ -34,9 +34,7 @@ struct EnergyOptions {
   bool quiet = false;
 };
 
-bool is_spec(const std::filesystem::path& p) {
-  return !std::filesystem::is_directory(p) && p.extension() == ".toml";
-}
+bool is_spec(const std::filesystem::path& p) { return !std::filesystem::is_directory(p) && p.extension() == ".toml"; }
 
 // Runs the spec as `hrsnn run` would (same overrides, network, input signal and backend) and
 // returns its counts with the workload run_summary() would write.
@@ -53,8 +51,8 @@ energy::RunFacts run_spec_facts(const EnergyOptions& o) {
   const Network net = build_network(spec);
   const RunResult r = run_network(net, make_spec_signal(spec, spec.simulation.steps), spec.simulation.steps, opt);
   fmt::print("ran {} ({}, {} steps, seed {}): {} spikes, {} synaptic events, {} plastic updates, wall {:.3f} s\n\n",
-             spec.source, to_string(r.arith), r.steps, net.seed, r.counts.total.spikes,
-             r.counts.total.synaptic_events, r.counts.total.plastic_updates, r.wall_time_s);
+             spec.source, to_string(r.arith), r.steps, net.seed, r.counts.total.spikes, r.counts.total.synaptic_events,
+             r.counts.total.plastic_updates, r.wall_time_s);
   energy::RunFacts f;
   f.counts = r.counts.total;
   f.workload = energy::Workload{net.size(), net.synapse_count(), r.steps, net.dt_ms, r.input_samples};
@@ -62,16 +60,15 @@ energy::RunFacts run_spec_facts(const EnergyOptions& o) {
 }
 
 void run_energy(const EnergyOptions& o) {
-  const energy::ModelLibrary lib = energy::load_models(
-      o.models_file.empty() ? energy::default_models_file() : std::filesystem::path(o.models_file));
+  const energy::ModelLibrary lib =
+      energy::load_models(o.models_file.empty() ? energy::default_models_file() : std::filesystem::path(o.models_file));
   energy::RunFacts facts;
   if (is_spec(o.target)) {
     facts = run_spec_facts(o);
   } else {
     if (o.arith || o.steps || o.seed)
       throw std::invalid_argument(fmt::format(
-          "{}: --arith, --steps and --seed apply to a spec (.toml); a run directory has already been run",
-          o.target));
+          "{}: --arith, --steps and --seed apply to a spec (.toml); a run directory has already been run", o.target));
     facts = energy::load_run_summary(o.target);
   }
   const energy::EnergyReport report = energy::estimate_energy(lib, o.models, facts.counts, facts.workload);

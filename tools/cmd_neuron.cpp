@@ -86,9 +86,10 @@ void neuron_fixed(const NeuronArgs& a) {
   const int64_t a_lim = fixed::pow2(fmt.a_bits - 1);
   for (auto [step, value] : input)
     if (value < -a_lim || value >= a_lim)
-      throw std::invalid_argument(fmt::format("--input: a = {} at step {} is outside the {}-bit dendritic input "
-                                              "(allowed: [{}, {}])",
-                                              value, step, fmt.a_bits, -a_lim, a_lim - 1));
+      throw std::invalid_argument(
+          fmt::format("--input: a = {} at step {} is outside the {}-bit dendritic input "
+                      "(allowed: [{}, {}])",
+                      value, step, fmt.a_bits, -a_lim, a_lim - 1));
   NeuronArgs physical = a;
   physical.v_thresh = 1.0;
   const Network net = single_neuron(physical);
@@ -143,8 +144,10 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--input", a->input,
                   "External input \"STEP:VALUE,...\" added to a at that step (fixed: integer dendritic input a)");
   sub->callback([a] {
-    if (a->arith == "fixed") neuron_fixed(*a);
-    else neuron_float(*a);
+    if (a->arith == "fixed")
+      neuron_fixed(*a);
+    else
+      neuron_float(*a);
   });
 }};
 

@@ -111,7 +111,7 @@ std::string number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v
 
 double metric(const nlohmann::json& m, const char* key) {
   return m.is_object() && m.contains(key) && m[key].is_number() ? m[key].get<double>()
-                                                                 : std::numeric_limits<double>::quiet_NaN();
+                                                                : std::numeric_limits<double>::quiet_NaN();
 }
 
 std::string convergence_csv(const opt::Result& r) {
@@ -196,15 +196,15 @@ fs::path prepare_output(const OptimizeArgs& a, const fs::path& out, const nlohma
   const fs::path checkpoint = out / "checkpoint.jsonl";
   if (fs::exists(checkpoint)) {
     if (!a.resume)
-      throw std::invalid_argument(fmt::format(
-          "{} exists: pass --resume to continue that run, or choose another --out", checkpoint.string()));
+      throw std::invalid_argument(
+          fmt::format("{} exists: pass --resume to continue that run, or choose another --out", checkpoint.string()));
     if (fs::exists(out / "objective.json")) {
       const nlohmann::ordered_json before = nlohmann::ordered_json::parse(read_text_file(out / "objective.json"));
       for (const auto& [key, value] : settings.items())
         if (!before.contains(key) || before[key] != value)
-          throw std::invalid_argument(fmt::format(
-              "--resume: the objective setting '{}' differs from the checkpointed run's ({} there, {} now)", key,
-              before.contains(key) ? before[key].dump() : "absent", value.dump()));
+          throw std::invalid_argument(
+              fmt::format("--resume: the objective setting '{}' differs from the checkpointed run's ({} there, {} now)",
+                          key, before.contains(key) ? before[key].dump() : "absent", value.dump()));
     }
   }
   write_text_atomic(out / "objective.json", settings.dump(2) + "\n");
@@ -223,8 +223,8 @@ opt::ProgressCallback progress_printer(const OptimizeArgs& a) {
     if (r.feasible && r.value < state->best_seen) state->best_seen = r.value;
     if (!a.quiet) {
       if (r.ok)
-        fmt::print(stderr, "optimize: {:>4}/{} #{:<4} {} {:<10} S {:<10} {} {:<8}{} best {}  ({:.1f} s)\n", done, budget,
-                   r.index, a.objective, number(r.value), number(metric(r.metrics, "S")),
+        fmt::print(stderr, "optimize: {:>4}/{} #{:<4} {} {:<10} S {:<10} {} {:<8}{} best {}  ({:.1f} s)\n", done,
+                   budget, r.index, a.objective, number(r.value), number(metric(r.metrics, "S")),
                    a.objective == "task" ? "error" : "MC",
                    number(metric(r.metrics, a.objective == "task" ? "task_error" : "mc")),
                    r.feasible ? "" : " infeasible", number(state->best_seen), r.eval_seconds);
@@ -263,8 +263,10 @@ struct Tally {
 Tally tally(const opt::Result& result) {
   Tally t;
   for (const opt::Record& r : result.history) {
-    if (!r.ok) ++t.failed;
-    else if (!r.feasible) ++t.infeasible;
+    if (!r.ok)
+      ++t.failed;
+    else if (!r.feasible)
+      ++t.infeasible;
   }
   t.surrogate_fraction =
       result.surrogate_seconds / std::max(1e-12, result.surrogate_seconds + result.evaluation_seconds);
@@ -358,8 +360,9 @@ void print_report(const OptimizeArgs& a, const opt::SearchSpace& space, const op
     if (summary.contains("validation")) {
       const auto& v = summary["validation"];
       const auto shown = [](const nlohmann::ordered_json& e) {
-        return e["value"].is_number() ? fmt::format("{:.6g} (MC {})", e["value"].get<double>(), number(metric(e["metrics"], "mc")))
-                                      : "failed: " + e["error"].get<std::string>();
+        return e["value"].is_number()
+                   ? fmt::format("{:.6g} (MC {})", e["value"].get<double>(), number(metric(e["metrics"], "mc")))
+                   : "failed: " + e["error"].get<std::string>();
       };
       fmt::print("  on {} new network seeds: best {}, base spec {}\n", a.validate_seeds, shown(v["best"]),
                  shown(v["base_spec"]));
@@ -425,8 +428,10 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--config", a->study_config, "Study TOML for the evaluation settings (examples/study.toml)")
       ->check(CLI::ExistingFile);
   add_alias(sub, "--study-config", "--config", a->study_config)->check(CLI::ExistingFile);
-  sub->add_option("--samples", a->samples, "Input samples per evaluation (default 500)")->check(CLI::Range(20, 10000000));
-  sub->add_option("--max-delay", a->max_delay, "Delays K of the memory capacity (default 30)")->check(CLI::Range(1, 10000));
+  sub->add_option("--samples", a->samples, "Input samples per evaluation (default 500)")
+      ->check(CLI::Range(20, 10000000));
+  sub->add_option("--max-delay", a->max_delay, "Delays K of the memory capacity (default 30)")
+      ->check(CLI::Range(1, 10000));
   sub->add_option("--washout", a->washout, "Samples discarded before S and the readouts (default 50)");
   sub->add_option("--size-scale", a->size_scale, "Scale every population (connection probability / scale)")
       ->check(CLI::PositiveNumber);

@@ -84,7 +84,8 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--threads", args->jobs, "Points evaluated in parallel (default: the sweep's run.threads)")
       ->check(CLI::Range(1, 256));
   add_alias(sub, "--jobs", "--threads", args->jobs)->check(CLI::Range(1, 256));
-  sub->add_flag("--no-tasks", args->no_tasks, "Fidelity, activity, energy and footprint only (no MC, prediction, FSDD)");
+  sub->add_flag("--no-tasks", args->no_tasks,
+                "Fidelity, activity, energy and footprint only (no MC, prediction, FSDD)");
   sub->callback([args] {
     require_spec(args->spec);
     if (args->sweep.empty()) throw CLI::RequiredError("--config (the sweep file, a TOML file)");

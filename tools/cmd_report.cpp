@@ -14,8 +14,8 @@
 #include "core/foundation/source_dir.hpp"
 #include "core/io.hpp"
 #include "hw_model/energy/energy_model.hpp"
-#include "report/figures.hpp"
 #include "report/fidelity.hpp"
+#include "report/figures.hpp"
 #include "report/html.hpp"
 #include "report/inputs.hpp"
 #include "report/page.hpp"
@@ -49,7 +49,7 @@ using report::ojson;
 // 2 shared cores: 9 s of CPU for the four runs and the figures, 23-83 s wall depending on the
 // load; the main job's budget is 10 minutes.
 constexpr uint64_t kDefaultSteps = 10000;
-constexpr uint64_t kQuickSteps = 200;        // --quick: a smoke test of the whole page
+constexpr uint64_t kQuickSteps = 200;  // --quick: a smoke test of the whole page
 
 struct ReportArgs {
   std::string examples_dir = source_dir() + "/examples";
@@ -127,8 +127,9 @@ void run_report(const ReportArgs& a) {
   const auto figs = report::draw_figures(
       a.python, report::figure_data(runs, steps, study ? &*study : nullptr, bo, quant, rtl), scratch.path());
 
-  const report::PageInputs in{shown,    steps, runs,       fidelity, figs, study ? &*study : nullptr,
-                              study_csv ? &*study_csv : nullptr, bo, bo_ignored, quant, rtl, utc_now()};
+  const report::PageInputs in{
+      shown, steps,      runs,  fidelity, figs,     study ? &*study : nullptr, study_csv ? &*study_csv : nullptr,
+      bo,    bo_ignored, quant, rtl,      utc_now()};
   const std::string html_text = report::page(in);
   const fs::path out(a.out);
   write_text_atomic(out / "index.html", html_text);
@@ -140,15 +141,17 @@ void run_report(const ReportArgs& a) {
 
   report::print_summary(runs, steps, a.seed, fidelity);
   if (study_result) {
-    fmt::print("\nstudy ({}, {} seeds, {:.0f} s, as `hrsnn study`):\n{}\n{}",
-               study_result->config.source, study_result->config.seeds, study_result->wall_time_s,
-               study::format_table(*study_result), study::format_claims(*study_result));
+    fmt::print("\nstudy ({}, {} seeds, {:.0f} s, as `hrsnn study`):\n{}\n{}", study_result->config.source,
+               study_result->config.seeds, study_result->wall_time_s, study::format_table(*study_result),
+               study::format_claims(*study_result));
   }
-  auto state = [](bool has, const char* flag) { return has ? std::string("shown") : fmt::format("no data yet ({})", flag); };
+  auto state = [](bool has, const char* flag) {
+    return has ? std::string("shown") : fmt::format("no data yet ({})", flag);
+  };
   fmt::print("sections: study {}; Bayesian optimization {}; quantization {}; RTL trace {}\n",
              study_result ? "shown (" + shown.study_json + ")" : state(study || study_csv, "--study-json"),
-             state(!bo.empty(), "--bo-dir"),
-             state(!quant.sweeps.empty(), "--quant-json"), state(!rtl.empty(), "--rtl-probes"));
+             state(!bo.empty(), "--bo-dir"), state(!quant.sweeps.empty(), "--quant-json"),
+             state(!rtl.empty(), "--rtl-probes"));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fmt::print("wrote {} ({:.0f} KiB, {} figures) and {} in {:.1f} s\n", (out / "index.html").string(),
              static_cast<double>(html_text.size()) / 1024.0, figs.size(), (out / "summary.json").string(), seconds);
@@ -156,10 +159,12 @@ void run_report(const ReportArgs& a) {
 
 const RegisterCommand reg{[](CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "report", "The main job: the example MRSNN and HRSNN (float and fixed) with their energy, the study, out/report/index.html");
+  CLI::App* sub = app.add_subcommand("report",
+                                     "The main job: the example MRSNN and HRSNN (float and fixed) with their energy, "
+                                     "the study, out/report/index.html");
   sub->add_option("--out", a->out, "Output directory (index.html, summary.json)");
-  sub->add_option("--steps", a->steps, fmt::format("Steps per run (default {}; --quick: {})", kDefaultSteps, kQuickSteps))
+  sub->add_option("--steps", a->steps,
+                  fmt::format("Steps per run (default {}; --quick: {})", kDefaultSteps, kQuickSteps))
       ->check(CLI::PositiveNumber);
   sub->add_flag("--quick", a->quick, "A tiny configuration (for tests): few steps, same page");
   sub->add_option("--seed", a->seed, "Seed of both networks");
@@ -168,9 +173,9 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--probe", a->probe_neuron,
                   "Neuron whose membrane is traced (default: the first excitatory neuron the input drives)");
   add_alias(sub, "--probe-neuron", "--probe", a->probe_neuron);
-  CLI::Option* study_json =
-      sub->add_option("--study-json", a->study_json, "Results of `hrsnn study` (JSON): shown instead of running the study")
-          ->check(CLI::ExistingFile);
+  CLI::Option* study_json = sub->add_option("--study-json", a->study_json,
+                                            "Results of `hrsnn study` (JSON): shown instead of running the study")
+                                ->check(CLI::ExistingFile);
   CLI::Option* study_csv =
       sub->add_option("--study-csv", a->study_csv, "The study's table (CSV): shown instead of running the study")
           ->check(CLI::ExistingFile);

@@ -62,7 +62,8 @@ void run_command(const RunArgs& args) {
   }
   for (uint32_t id : args.probes)
     if (id >= net.size())
-      throw std::invalid_argument(fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, net.size()));
+      throw std::invalid_argument(
+          fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, net.size()));
   const InputSignal signal = make_spec_signal(spec, spec.simulation.steps);
   if (!args.export_network.empty()) {
     write_text_atomic(args.export_network, export_network(net, &signal, spec.simulation.steps).dump());
@@ -71,9 +72,9 @@ void run_command(const RunArgs& args) {
   const RunResult result = run_network(net, signal, spec.simulation.steps, opt);
   const nlohmann::json summary = run_summary(spec, net, result);
 
-  const std::filesystem::path out =
-      args.out.empty() ? std::filesystem::path("out") / std::filesystem::path(args.spec).stem()
-                       : std::filesystem::path(args.out);
+  const std::filesystem::path out = args.out.empty()
+                                        ? std::filesystem::path("out") / std::filesystem::path(args.spec).stem()
+                                        : std::filesystem::path(args.out);
   write_text_atomic(out / "summary.json", summary.dump(2) + "\n");
   if (args.spikes_format == "npy") {
     std::vector<uint64_t> flat;
@@ -86,7 +87,8 @@ void run_command(const RunArgs& args) {
   } else {
     write_file_atomic(out / "spikes.csv", [&](std::ostream& o) {
       o << "step,neuron\n";
-      for (size_t k = 0; k < result.raster.size(); ++k) o << result.raster.step[k] << ',' << result.raster.neuron[k] << '\n';
+      for (size_t k = 0; k < result.raster.size(); ++k)
+        o << result.raster.step[k] << ',' << result.raster.neuron[k] << '\n';
     });
   }
   if (!args.probes.empty()) {

@@ -30,11 +30,13 @@ struct CommonArgs {
 };
 
 void add_common(CLI::App* sub, CommonArgs& a) {
-  sub->add_option("--config", a.config, "Study configuration (TOML, see examples/study.toml)")->check(CLI::ExistingFile);
+  sub->add_option("--config", a.config, "Study configuration (TOML, see examples/study.toml)")
+      ->check(CLI::ExistingFile);
   sub->add_flag("--quick", a.quick, "Tiny configuration: 100-neuron networks, few samples (tests, a first look)");
   sub->add_option("--seeds", a.seeds, "Number of seeds (first_seed, first_seed + 1, ...)")->check(CLI::Range(1, 1000));
   sub->add_option("--first-seed", a.first_seed, "First seed");
-  sub->add_option("--threads", a.threads, "Worker threads (seeds and cells run in parallel)")->check(CLI::Range(1, 256));
+  sub->add_option("--threads", a.threads, "Worker threads (seeds and cells run in parallel)")
+      ->check(CLI::Range(1, 256));
   sub->add_option("--size-scale", a.size_scale, "Scale every population (connection probability / scale)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--data", a.data, "FSDD recordings directory");
@@ -73,16 +75,18 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
     fsdd = std::make_unique<study::FsddData>(study::load_fsdd_data(config.fsdd));
   }
   const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<Record> records =
-      study::run_spec_task(spec, task, arith, config, fsdd.get(), [](const Record& r) {
-        fmt::print(stderr, "seed {} done ({:.1f} s){}\n", r.seed, r.wall_time_s, r.error.empty() ? "" : ": " + r.error);
-      });
+  const std::vector<Record> records = study::run_spec_task(spec, task, arith, config, fsdd.get(), [](const Record& r) {
+    fmt::print(stderr, "seed {} done ({:.1f} s){}\n", r.seed, r.wall_time_s, r.error.empty() ? "" : ": " + r.error);
+  });
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::vector<std::string> keys;
-  if (task == TaskKind::memory) keys = {"mc", "S", "E", "mc_per_S", "narma10_nrmse", "rate_hz", "mc_tail"};
-  else if (task == TaskKind::fsdd) keys = {"accuracy", "S", "rate_hz"};
-  else keys = {"nrmse", "S", "rate_hz"};
+  if (task == TaskKind::memory)
+    keys = {"mc", "S", "E", "mc_per_S", "narma10_nrmse", "rate_hz", "mc_tail"};
+  else if (task == TaskKind::fsdd)
+    keys = {"accuracy", "S", "rate_hz"};
+  else
+    keys = {"nrmse", "S", "rate_hz"};
   fmt::print("{} on {} ({}, {} seeds from {}, {} neurons)\n", task_name, spec_path, to_string(arith), config.seeds,
              config.first_seed, records.empty() ? 0 : records.front().detail.value("neurons", 0U));
   fmt::print("{:>6}", "seed");
@@ -119,8 +123,12 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
   }
   fmt::print("wall time {:.1f} s\n", wall);
   if (!json_out.empty()) {
-    nlohmann::json j = {{"format", "hrsnn-task/1"}, {"task", task_name}, {"spec", spec_path},
-                        {"arith", to_string(arith)}, {"config", study::to_json(config)}, {"wall_time_s", wall},
+    nlohmann::json j = {{"format", "hrsnn-task/1"},
+                        {"task", task_name},
+                        {"spec", spec_path},
+                        {"arith", to_string(arith)},
+                        {"config", study::to_json(config)},
+                        {"wall_time_s", wall},
                         {"records", nlohmann::json::array()}};
     for (const Record& r : records) j["records"].push_back(study::to_json(r));
     write_text_atomic(json_out, j.dump(2) + "\n");
@@ -131,9 +139,11 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
 
 void run_study_command(const CommonArgs& common, const std::string& out_dir) {
   const StudyConfig config = make_config(common);
-  fmt::print(stderr, "study: {} models x {} arithmetics x {} seeds on {} tasks, {} threads ({})\n", config.models.size(),
-             config.arithmetics.size(), config.seeds, config.tasks.size(), config.threads, config.source);
-  const study::StudyResult result = study::run_study(config, [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
+  fmt::print(stderr, "study: {} models x {} arithmetics x {} seeds on {} tasks, {} threads ({})\n",
+             config.models.size(), config.arithmetics.size(), config.seeds, config.tasks.size(), config.threads,
+             config.source);
+  const study::StudyResult result =
+      study::run_study(config, [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   const std::filesystem::path out(out_dir);
   study::write_study_files(result, out);
   fmt::print("{}\n{}", study::format_table(result), study::format_claims(result));

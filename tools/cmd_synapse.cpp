@@ -43,8 +43,8 @@ std::vector<std::vector<int64_t>> parse_matrix(const std::string& text) {
   if (rows.empty() || rows[0].empty()) throw std::invalid_argument("--weights: empty matrix");
   for (size_t r = 1; r < rows.size(); ++r)
     if (rows[r].size() != rows[0].size())
-      throw std::invalid_argument(fmt::format("--weights: row {} has {} columns, row 0 has {}", r, rows[r].size(),
-                                              rows[0].size()));
+      throw std::invalid_argument(
+          fmt::format("--weights: row {} has {} columns, row 0 has {}", r, rows[r].size(), rows[0].size()));
   return rows;
 }
 
@@ -55,7 +55,8 @@ void synapse(const SynapseArgs& a) {
   const auto w = parse_matrix(a.weights);
   const size_t n_post = w.size(), n_pre = w[0].size();
   if (a.weight_bits < 1 || a.weight_bits > fmt.weight_bits)
-    throw std::invalid_argument(fmt::format("--weight-bits = {} is out of range (allowed: [1, {}])", a.weight_bits, fmt.weight_bits));
+    throw std::invalid_argument(
+        fmt::format("--weight-bits = {} is out of range (allowed: [1, {}])", a.weight_bits, fmt.weight_bits));
   if (a.weight_exp < -fmt.weight_exp_max || a.weight_exp > fmt.weight_exp_max)
     throw std::invalid_argument(fmt::format("--weight-exp = {} is out of range (allowed: [{}, {}])", a.weight_exp,
                                             -fmt.weight_exp_max, fmt.weight_exp_max));
@@ -68,7 +69,8 @@ void synapse(const SynapseArgs& a) {
         pos = pos || x > 0;
         neg = neg || x < 0;
       }
-    mode = neg && !pos ? fixed::SignMode::inhibitory : (pos && neg ? fixed::SignMode::mixed : fixed::SignMode::excitatory);
+    mode =
+        neg && !pos ? fixed::SignMode::inhibitory : (pos && neg ? fixed::SignMode::mixed : fixed::SignMode::excitatory);
   } else {
     mode = *fixed::parse_sign_mode(a.sign_mode);
   }
@@ -78,7 +80,8 @@ void synapse(const SynapseArgs& a) {
   for (size_t i = 0; i < n_post; ++i) {
     for (size_t j = 0; j < n_pre; ++j) {
       if (w[i][j] < -lim || w[i][j] > lim)
-        throw std::invalid_argument(fmt::format("--weights: {} at row {}, column {} is not a plausible mantissa", w[i][j], i, j));
+        throw std::invalid_argument(
+            fmt::format("--weights: {} at row {}, column {} is not a plausible mantissa", w[i][j], i, j));
       loaded[i][j] = fixed::clip_weight_mantissa(static_cast<int32_t>(w[i][j]), mode, nwb, fmt);
       if (loaded[i][j] != w[i][j])
         fmt::print(stderr, "warning: weight[{}][{}] = {} loaded as {} ({} sign mode, {} weight bits)\n", i, j, w[i][j],
@@ -88,8 +91,8 @@ void synapse(const SynapseArgs& a) {
   std::map<uint64_t, std::vector<size_t>> spikes;
   for (auto [step, pre] : parse_step_ints("--spikes", a.spikes)) {
     if (pre < 0 || static_cast<size_t>(pre) >= n_pre)
-      throw std::invalid_argument(fmt::format("--spikes: pre neuron {} at step {} is out of range (allowed: [0, {}])", pre,
-                                              step, n_pre - 1));
+      throw std::invalid_argument(
+          fmt::format("--spikes: pre neuron {} at step {} is out of range (allowed: [0, {}])", pre, step, n_pre - 1));
     spikes[step].push_back(static_cast<size_t>(pre));
   }
   // One-step delay: the sums built from step t's spikes are read at step t + 1.
@@ -108,8 +111,10 @@ void synapse(const SynapseArgs& a) {
 const RegisterCommand reg{[](CLI::App& app) {
   auto a = std::make_shared<SynapseArgs>();
   CLI::App* sub = app.add_subcommand("synapse", "Probe the fixed-point weight path (CSV step,post,a)");
-  sub->add_option("--weights", a->weights, "Mantissas \"w00,w01,...;w10,...\" (rows = post, columns = pre)")->required();
-  sub->add_option("--sign-mode", a->sign_mode, "Sign mode")->check(CLI::IsMember({"excitatory", "inhibitory", "mixed", "auto"}));
+  sub->add_option("--weights", a->weights, "Mantissas \"w00,w01,...;w10,...\" (rows = post, columns = pre)")
+      ->required();
+  sub->add_option("--sign-mode", a->sign_mode, "Sign mode")
+      ->check(CLI::IsMember({"excitatory", "inhibitory", "mixed", "auto"}));
   sub->add_option("--weight-bits", a->weight_bits, "num_weight_bits (low bits dropped below the profile's width)");
   sub->add_option("--weight-exp", a->weight_exp, "Exponent applied once to each step's dendritic sum");
   sub->add_option("--spikes", a->spikes, "Presynaptic spikes \"STEP:PRE,...\"");

@@ -47,7 +47,8 @@ void verify_command(const VerifyArgs& args) {
   if (!args.profile.empty()) {
     // The named profile's format replaces the spec's [hardware] profile and field overrides.
     const fixed::HardwareProfile* p = fixed::find_hardware_profile(args.profile);
-    if (p == nullptr) throw std::invalid_argument(fmt::format("--profile: unknown hardware profile '{}'", args.profile));
+    if (p == nullptr)
+      throw std::invalid_argument(fmt::format("--profile: unknown hardware profile '{}'", args.profile));
     spec.hardware.profile = args.profile;
     spec.hardware.format = p->format;
   }
@@ -58,7 +59,8 @@ void verify_command(const VerifyArgs& args) {
 
   for (uint32_t id : args.probes)
     if (id >= net.size())
-      throw std::invalid_argument(fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, net.size()));
+      throw std::invalid_argument(
+          fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, net.size()));
   if (args.probes.empty() != args.probe_out.empty())
     throw std::invalid_argument("--probe and --out go together (neurons to record, and the directory of probes.csv)");
 
@@ -97,7 +99,8 @@ void verify_command(const VerifyArgs& args) {
   fmt::print("{}\n", rtl::describe(r));
   if (r.steps > 0)
     fmt::print("  RTL: {} clock cycles ({:.0f} per step), {:.3g} cycles/s in Verilator\n", r.cycles,
-               static_cast<double>(r.cycles) / static_cast<double>(r.steps), static_cast<double>(r.cycles) / r.rtl_seconds);
+               static_cast<double>(r.cycles) / static_cast<double>(r.steps),
+               static_cast<double>(r.cycles) / r.rtl_seconds);
   if (!args.vcd.empty()) fmt::print("  waveform: {}\n", args.vcd);
   if (!args.probe_out.empty()) fmt::print("  RTL probes ({} steps): {}\n", r.steps, args.probe_out);
   if (r.divergence) throw std::runtime_error("the RTL core and the fixed-point core diverged");
@@ -117,7 +120,8 @@ void verify_command(const VerifyArgs&) {
 const RegisterCommand reg{[](CLI::App& app) {
   auto args = std::make_shared<VerifyArgs>();
   CLI::App* sub = app.add_subcommand(
-      "verify", "Run the RTL neuron core (Verilator) in lockstep with the fixed-point core; report the first divergence");
+      "verify",
+      "Run the RTL neuron core (Verilator) in lockstep with the fixed-point core; report the first divergence");
   add_spec(sub, args->spec, "Network spec (TOML); must fit the core (e.g. examples/hrsnn_small.toml)");
   sub->add_option("--steps", args->steps, "Number of steps (default: simulation.steps)")->check(CLI::PositiveNumber);
   sub->add_option("--seed", args->seed, "Seed (overrides simulation.seed)");

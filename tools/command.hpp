@@ -2,8 +2,8 @@
 // static RegisterCommand, so adding a command never touches main.cpp.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <functional>
@@ -38,10 +38,13 @@ CLI::Option* add_alias(CLI::App* sub, const std::string& old_name, const std::st
 
 inline CLI::Option* add_flag_alias(CLI::App* sub, const std::string& old_name, const std::string& new_name,
                                    bool& variable) {
-  return sub->add_flag_callback(old_name, [old_name, new_name, &variable] {
-    note_alias(old_name, new_name);
-    variable = true;
-  })->group("");
+  return sub
+      ->add_flag_callback(old_name,
+                          [old_name, new_name, &variable] {
+                            note_alias(old_name, new_name);
+                            variable = true;
+                          })
+      ->group("");
 }
 
 // The positional SPEC, with --spec kept as a hidden alias: neither is marked required (either

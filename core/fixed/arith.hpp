@@ -57,9 +57,7 @@ constexpr int64_t shift_right_floor(int64_t x, int n) { return x >> n; }
 
 // sign(x) * floor(|x| / 2^n): rounds toward zero (tzr, Lava's right_shift of the magnitude).
 // Equal to floor((x + [x < 0] (2^n - 1)) / 2^n).
-constexpr int64_t shift_right_toward_zero(int64_t x, int n) {
-  return (x + ((x >> 63) & low_mask(n))) >> n;
-}
+constexpr int64_t shift_right_toward_zero(int64_t x, int n) { return (x + ((x >> 63) & low_mask(n))) >> n; }
 
 // sign(x) * floor((|x| + 2^(n-1)) / 2^n): nearest, ties away from zero. Computed on the
 // magnitude so that a negative state decays exactly like its positive mirror.
@@ -95,16 +93,12 @@ constexpr int64_t shift_right_round(int64_t x, int n, Rounding mode, uint32_t ra
 }
 
 // Clamp to [lo, hi].
-constexpr int64_t saturate(int64_t x, int64_t lo, int64_t hi) {
-  return x < lo ? lo : (x > hi ? hi : x);
-}
+constexpr int64_t saturate(int64_t x, int64_t lo, int64_t hi) { return x < lo ? lo : (x > hi ? hi : x); }
 
 // Clamp to the full two's-complement range of a signed `bits`-bit register,
 // [-2^(bits-1), 2^(bits-1) - 1]. Used by the learning accumulator (the mixed-sign weight
 // -256 << 7 = -2^15 must be representable).
-constexpr int64_t saturate_bits(int64_t x, int bits) {
-  return saturate(x, -pow2(bits - 1), pow2(bits - 1) - 1);
-}
+constexpr int64_t saturate_bits(int64_t x, int bits) { return saturate(x, -pow2(bits - 1), pow2(bits - 1) - 1); }
 
 // Clamp to the symmetric range [-(2^(bits-1) - 1), 2^(bits-1) - 1] (Lava's v saturation).
 constexpr int64_t saturate_symmetric_bits(int64_t x, int bits) {

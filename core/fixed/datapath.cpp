@@ -52,10 +52,8 @@ std::vector<std::string> projection_params_problems(const ProjectionParams& proj
   check(out, "sign_mode", static_cast<int64_t>(proj.sign_mode), 0, 2, "0 excitatory, 1 inhibitory, 2 mixed");
   check(out, "num_weight_bits", proj.num_weight_bits, 1, fmt.weight_bits, "1..weight_bits");
   check(out, "weight_exp", proj.weight_exp, -fmt.weight_exp_max, fmt.weight_exp_max, "+-weight_exp_max");
-  check(out, "eta_plus_exp", proj.eta_plus_exp, -fmt.learn_frac_bits, fmt.lr_exp_max,
-        "-learn_frac_bits..lr_exp_max");
-  check(out, "eta_minus_exp", proj.eta_minus_exp, -fmt.learn_frac_bits, fmt.lr_exp_max,
-        "-learn_frac_bits..lr_exp_max");
+  check(out, "eta_plus_exp", proj.eta_plus_exp, -fmt.learn_frac_bits, fmt.lr_exp_max, "-learn_frac_bits..lr_exp_max");
+  check(out, "eta_minus_exp", proj.eta_minus_exp, -fmt.learn_frac_bits, fmt.lr_exp_max, "-learn_frac_bits..lr_exp_max");
   return out;
 }
 

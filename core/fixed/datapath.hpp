@@ -30,12 +30,12 @@ struct LifState {
 };
 
 struct LifParams {
-  uint32_t du = 0;         // current decay: unsigned fmt.decay_bits (effective du + fmt.du_offset)
-  uint32_t dv = 0;         // voltage decay: unsigned fmt.decay_bits (effective dv + fmt.dv_offset)
-  uint32_t vth = 0;        // threshold mantissa: unsigned fmt.vth_bits (threshold vth << vth_shift)
-  int32_t bias_mant = 0;   // bias mantissa: signed fmt.bias_mant_bits
-  uint32_t bias_exp = 0;   // bias exponent: unsigned fmt.bias_exp_bits
-  uint32_t t_ref = 0;      // refractory period in steps: unsigned fmt.ref_bits
+  uint32_t du = 0;        // current decay: unsigned fmt.decay_bits (effective du + fmt.du_offset)
+  uint32_t dv = 0;        // voltage decay: unsigned fmt.decay_bits (effective dv + fmt.dv_offset)
+  uint32_t vth = 0;       // threshold mantissa: unsigned fmt.vth_bits (threshold vth << vth_shift)
+  int32_t bias_mant = 0;  // bias mantissa: signed fmt.bias_mant_bits
+  uint32_t bias_exp = 0;  // bias exponent: unsigned fmt.bias_exp_bits
+  uint32_t t_ref = 0;     // refractory period in steps: unsigned fmt.ref_bits
 };
 
 struct LifOutput {
@@ -96,9 +96,8 @@ inline LifOutput lif_update_prepared(const LifState& state, const LifPrepared& p
 inline LifOutput lif_update(const LifState& state, const LifParams& param, int32_t a, uint32_t rand_word,
                             const HardwareFormat& fmt) {
   const LifPrepared p = lif_prepare(param, fmt);
-  return with_rounding(fmt.decay_rounding, [&](auto r) {
-    return lif_update_prepared<decltype(r)::value>(state, p, a, rand_word, fmt);
-  });
+  return with_rounding(fmt.decay_rounding,
+                       [&](auto r) { return lif_update_prepared<decltype(r)::value>(state, p, a, rand_word, fmt); });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ StaticRowEmitter static_row_emitter(int bits) {
   constexpr int kMin = 2, kMax = 16;
   static constexpr auto table = []<int... I>(std::integer_sequence<int, I...>) {
     return std::array<StaticRowEmitter, sizeof...(I)>{&emit_static_row<kMin + I>...};
-  }(std::make_integer_sequence<int, kMax - kMin + 1>{});
+  }
+  (std::make_integer_sequence<int, kMax - kMin + 1>{});
   if (bits < kMin || bits > kMax)
     throw std::invalid_argument(fmt::format("weight field of {} bits (allowed {}..{})", bits, kMin, kMax));
   return table[static_cast<size_t>(bits - kMin)];
@@ -139,9 +140,10 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
       pr.consts = weight_update_consts(pr.params, fmt_);
     } else {
       if (src.post_size > (uint64_t{1} << (32 - wfb)))
-        throw std::invalid_argument(fmt::format("projection '{}': {} post neurons exceed the packed synapse word's "
-                                                "{}-bit index field",
-                                                src.name, src.post_size, 32 - wfb));
+        throw std::invalid_argument(
+            fmt::format("projection '{}': {} post neurons exceed the packed synapse word's "
+                        "{}-bit index field",
+                        src.name, src.post_size, 32 - wfb));
       pr.emit_static_row = static_row_emitter(wfb);
       pr.word.resize(src.post.size());
       const uint32_t mask = (uint32_t{1} << wfb) - 1;
@@ -188,8 +190,8 @@ double FixedSimulator::synapse_bytes() const {
 }
 
 double FixedSimulator::neuron_bytes() const {
-  double bytes = static_cast<double>(n_) * (sizeof(LifState) + sizeof(LifParams) + 2 * sizeof(uint32_t) +
-                                            sizeof(int32_t) + sizeof(int64_t) + 1);
+  double bytes = static_cast<double>(n_) *
+                 (sizeof(LifState) + sizeof(LifParams) + 2 * sizeof(uint32_t) + sizeof(int32_t) + sizeof(int64_t) + 1);
   for (const auto& p : proj_)
     bytes += static_cast<double>((p.src->row_offset.size() + p.src->col_offset.size()) * sizeof(uint64_t) +
                                  p.dendrite.size() * sizeof(int32_t));

@@ -69,7 +69,7 @@ class FixedSimulator {
     const Projection* src = nullptr;
     ProjectionParams params;
     uint32_t delay = 1;
-    int weight_field_bits = 9;          // low bits of a word hold the signed weight mantissa
+    int weight_field_bits = 9;  // low bits of a word hold the signed weight mantissa
     bool plastic = false;
     // Static only: per synapse (post_local << weight_field_bits) | weight bits, and the row
     // emission compiled for this weight_field_bits (static_row_emitter in fixed_sim.cpp).
@@ -82,7 +82,7 @@ class FixedSimulator {
     std::vector<int16_t> w;
     std::vector<uint16_t> eta_plus, eta_minus, eta_plus_col;
     WeightUpdateConsts consts;
-    std::vector<int32_t> dendrite;      // ring: slots x post_size, fmt.dendrite_acc_bits wrap
+    std::vector<int32_t> dendrite;  // ring: slots x post_size, fmt.dendrite_acc_bits wrap
   };
 
   int32_t unpack_weight(const Proj& p, uint32_t word) const;

@@ -30,7 +30,8 @@ std::vector<double> share_values(const std::vector<double>& values, uint32_t k, 
   // Centres at the quantile midpoints (k-quantile bins, their medians).
   std::vector<double> centre(k);
   for (uint32_t c = 0; c < k; ++c) {
-    const size_t idx = std::min(n - 1, static_cast<size_t>((2 * static_cast<double>(c) + 1) * static_cast<double>(n) / (2.0 * k)));
+    const size_t idx =
+        std::min(n - 1, static_cast<size_t>((2 * static_cast<double>(c) + 1) * static_cast<double>(n) / (2.0 * k)));
     centre[c] = sorted[idx];
   }
   if (method == ProfileMethod::KMeans) {
@@ -126,13 +127,15 @@ double voltage_scale(const Network& net, const HardwareSpec& hw) {
   double theta_max = 0.0;
   for (uint32_t i = 0; i < n; ++i) {
     if (!(net.v_thresh[i] > 0.0))
-      throw std::invalid_argument(fmt::format("neuron {}: v_thresh = {} is not representable: the fixed core's "
-                                              "threshold register is unsigned and must be > 0",
-                                              i, net.v_thresh[i]));
+      throw std::invalid_argument(
+          fmt::format("neuron {}: v_thresh = {} is not representable: the fixed core's "
+                      "threshold register is unsigned and must be > 0",
+                      i, net.v_thresh[i]));
     if (net.v_reset[i] != 0.0)
-      throw std::invalid_argument(fmt::format("neuron {}: v_reset = {} is not representable: the fixed core resets "
-                                              "v to 0 (Loihi); use v_reset = 0 for fixed arithmetic",
-                                              i, net.v_reset[i]));
+      throw std::invalid_argument(
+          fmt::format("neuron {}: v_reset = {} is not representable: the fixed core resets "
+                      "v to 0 (Loihi); use v_reset = 0 for fixed arithmetic",
+                      i, net.v_reset[i]));
     theta_max = std::max(theta_max, net.v_thresh[i]);
   }
   if (n == 0) theta_max = 1.0;
@@ -182,8 +185,8 @@ void quantize_neurons(const Network& net, const HardwareSpec& hw, RegisterImage&
     LifParams& p = img.lif[i];
     p.du = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(du[i] * unity) - fmt.du_offset, 0, decay_max));
     p.dv = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(dv[i] * unity) - fmt.dv_offset, 0, decay_max));
-    p.vth = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(net.v_thresh[i] * s_v / std::ldexp(1.0, fmt.vth_shift)),
-                                                      1, pow2(fmt.vth_bits) - 1));
+    p.vth = static_cast<uint32_t>(std::clamp<int64_t>(
+        round_to_int(net.v_thresh[i] * s_v / std::ldexp(1.0, fmt.vth_shift)), 1, pow2(fmt.vth_bits) - 1));
     const double b = net.bias[i] * s_v;
     bool placed = false;
     for (int64_t e = 0; e <= bias_exp_max && !placed; ++e) {
@@ -195,13 +198,15 @@ void quantize_neurons(const Network& net, const HardwareSpec& hw, RegisterImage&
       }
     }
     if (!placed)
-      throw std::invalid_argument(fmt::format("neuron {}: bias {} needs {} register units, beyond the bias range "
-                                              "+-{} << {}",
-                                              i, net.bias[i], b, bias_mant_max, bias_exp_max));
+      throw std::invalid_argument(
+          fmt::format("neuron {}: bias {} needs {} register units, beyond the bias range "
+                      "+-{} << {}",
+                      i, net.bias[i], b, bias_mant_max, bias_exp_max));
     if (net.t_ref_steps[i] > static_cast<uint32_t>(pow2(fmt.ref_bits) - 1))
-      throw std::invalid_argument(fmt::format("neuron {}: t_ref_steps = {} exceeds the refractory counter range [0, {}] "
-                                              "(ref_bits = {})",
-                                              i, net.t_ref_steps[i], pow2(fmt.ref_bits) - 1, fmt.ref_bits));
+      throw std::invalid_argument(
+          fmt::format("neuron {}: t_ref_steps = {} exceeds the refractory counter range [0, {}] "
+                      "(ref_bits = {})",
+                      i, net.t_ref_steps[i], pow2(fmt.ref_bits) - 1, fmt.ref_bits));
     p.t_ref = net.t_ref_steps[i];
   }
 }
@@ -217,8 +222,10 @@ void quantize_traces(const Network& net, const HardwareSpec& hw, RegisterImage& 
   img.has_x = net.has_x;
   img.has_y = net.has_y;
   for (uint32_t i = 0; i < n; ++i) {
-    if (net.has_x[i]) img.dx[i] = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(net.dx[i] * unity), 0, decay_max));
-    if (net.has_y[i]) img.dy[i] = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(net.dy[i] * unity), 0, decay_max));
+    if (net.has_x[i])
+      img.dx[i] = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(net.dx[i] * unity), 0, decay_max));
+    if (net.has_y[i])
+      img.dy[i] = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(net.dy[i] * unity), 0, decay_max));
   }
   auto impulse = [&](double a, const char* name) {
     const double scaled = a * hw.trace_scale;
@@ -227,8 +234,8 @@ void quantize_traces(const Network& net, const HardwareSpec& hw, RegisterImage& 
     t.impulse_int = static_cast<uint32_t>(total >> fmt.trace_frac_bits);
     t.impulse_frac = static_cast<uint32_t>(total & low_mask(fmt.trace_frac_bits));
     if (t.impulse_int > static_cast<uint32_t>(pow2(fmt.trace_bits) - 1))
-      throw std::invalid_argument(fmt::format("{} = {} times trace_scale {} = {} exceeds the {}-bit trace register", name, a,
-                                              hw.trace_scale, scaled, fmt.trace_bits));
+      throw std::invalid_argument(fmt::format("{} = {} times trace_scale {} = {} exceeds the {}-bit trace register",
+                                              name, a, hw.trace_scale, scaled, fmt.trace_bits));
     return t;
   };
   img.x_impulse = impulse(net.impulse_x, "impulse_x");
@@ -250,17 +257,18 @@ void quantize_projections(const Network& net, const HardwareSpec& hw, RegisterIm
     int e = -fmt.weight_exp_max;
     while (e < fmt.weight_exp_max && wmax * s_v / std::ldexp(1.0, fmt.act_shift + e) > m + 0.5) ++e;
     if (wmax * s_v / std::ldexp(1.0, fmt.act_shift + e) > m + 0.5)
-      throw std::invalid_argument(fmt::format("projection '{}': weight {} needs more than weight_exp = {} allows "
-                                              "(mantissa max {}); lower the weights or raise voltage_headroom_bits",
-                                              pr.name, wmax, fmt.weight_exp_max, m));
+      throw std::invalid_argument(
+          fmt::format("projection '{}': weight {} needs more than weight_exp = {} allows "
+                      "(mantissa max {}); lower the weights or raise voltage_headroom_bits",
+                      pr.name, wmax, fmt.weight_exp_max, m));
     pi.params.weight_exp = e;
     pi.weight_unit = std::ldexp(1.0, fmt.act_shift + e) / s_v;
     const int k = weight_grid_shift(pi.params.sign_mode, nwb, fmt);
     pi.w.resize(pr.weight.size());
     for (size_t s = 0; s < pr.weight.size(); ++s) {
       const int64_t on_grid = round_to_int(pr.weight[s] / pi.weight_unit / std::ldexp(1.0, k)) * pow2(k);
-      pi.w[s] = static_cast<int32_t>(std::clamp(on_grid, weight_min(pi.params.sign_mode, nwb, fmt),
-                                                weight_max(pi.params.sign_mode, nwb, fmt)));
+      pi.w[s] = static_cast<int32_t>(
+          std::clamp(on_grid, weight_min(pi.params.sign_mode, nwb, fmt), weight_max(pi.params.sign_mode, nwb, fmt)));
     }
     if (pr.plastic) {
       // dw (mantissa units) = eta_mant * 2^exp * trace: eta_eff = eta * trace_unit / weight_unit.
@@ -277,8 +285,8 @@ void quantize_projections(const Network& net, const HardwareSpec& hw, RegisterIm
       pi.params.eta_minus_exp = exponent_for(pr.eta_minus);
       pi.lr.resize(pr.weight.size());
       for (size_t s = 0; s < pr.weight.size(); ++s) {
-        pi.lr[s].eta_plus_mant = static_cast<uint32_t>(
-            std::clamp<int64_t>(round_to_int(pr.eta_plus[s] * to_eff / std::ldexp(1.0, pi.params.eta_plus_exp)), 0, mant_max));
+        pi.lr[s].eta_plus_mant = static_cast<uint32_t>(std::clamp<int64_t>(
+            round_to_int(pr.eta_plus[s] * to_eff / std::ldexp(1.0, pi.params.eta_plus_exp)), 0, mant_max));
         pi.lr[s].eta_minus_mant = static_cast<uint32_t>(std::clamp<int64_t>(
             round_to_int(pr.eta_minus[s] * to_eff / std::ldexp(1.0, pi.params.eta_minus_exp)), 0, mant_max));
       }
@@ -300,7 +308,7 @@ void quantize_input(const Network& net, const HardwareFormat& fmt, RegisterImage
   img.input_w.resize(net.input.weight.size());
   for (size_t k = 0; k < net.input.weight.size(); ++k)
     img.input_w[k] = static_cast<int32_t>(std::clamp<int64_t>(round_to_int(net.input.weight[k] / unit),
-                                                               -static_cast<int64_t>(mmax), static_cast<int64_t>(mmax)));
+                                                              -static_cast<int64_t>(mmax), static_cast<int64_t>(mmax)));
 }
 
 // Step 6. The quantization error of every field: physical vs dequantized values.
@@ -314,10 +322,11 @@ void measure_errors(const Network& net, RegisterImage& img) {
   };
   img.errors.push_back(compare("du", net.du, q.du, regs_u([&](uint32_t i) { return int64_t{img.lif[i].du}; })));
   img.errors.push_back(compare("dv", net.dv, q.dv, regs_u([&](uint32_t i) { return int64_t{img.lif[i].dv}; })));
-  img.errors.push_back(compare("v_thresh", net.v_thresh, q.v_thresh, regs_u([&](uint32_t i) { return int64_t{img.lif[i].vth}; })));
+  img.errors.push_back(
+      compare("v_thresh", net.v_thresh, q.v_thresh, regs_u([&](uint32_t i) { return int64_t{img.lif[i].vth}; })));
   img.errors.push_back(compare("bias", net.bias, q.bias, regs_u([&](uint32_t i) {
-    return shift_left(img.lif[i].bias_mant, static_cast<int>(img.lif[i].bias_exp));
-  })));
+                                 return shift_left(img.lif[i].bias_mant, static_cast<int>(img.lif[i].bias_exp));
+                               })));
   auto traced = [&](const std::vector<uint8_t>& has, const std::vector<double>& phys, const std::vector<double>& sim,
                     const std::vector<uint32_t>& reg, const char* name) {
     std::vector<double> a, b;
@@ -351,7 +360,8 @@ void measure_errors(const Network& net, RegisterImage& img) {
     }
   }
   if (!net.input.weight.empty())
-    img.errors.push_back(compare("input_weight", net.input.weight, q.input.weight, {img.input_w.begin(), img.input_w.end()}));
+    img.errors.push_back(
+        compare("input_weight", net.input.weight, q.input.weight, {img.input_w.begin(), img.input_w.end()}));
 }
 
 }  // namespace

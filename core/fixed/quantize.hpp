@@ -20,33 +20,33 @@ namespace hrsnn::fixed {
 
 // Quantization error of one field over all its elements, in physical units.
 struct FieldError {
-  std::string field;          // e.g. "dv", "v_thresh", "weight[EE]"
-  uint64_t count = 0;         // number of values
-  double max_abs_error = 0;   // max |dequantized - physical|
-  double max_rel_error = 0;   // max of that relative to |physical| (0-valued entries excluded)
+  std::string field;         // e.g. "dv", "v_thresh", "weight[EE]"
+  uint64_t count = 0;        // number of values
+  double max_abs_error = 0;  // max |dequantized - physical|
+  double max_rel_error = 0;  // max of that relative to |physical| (0-valued entries excluded)
   double rms_error = 0;
-  uint32_t distinct = 0;      // distinct register values used
+  uint32_t distinct = 0;  // distinct register values used
 };
 
 struct ProjectionImage {
   ProjectionParams params;
-  std::vector<int32_t> w;                // weight mantissa per synapse (row order), on the grid
-  std::vector<SynapseLearnParams> lr;    // plastic projections: per synapse learning-rate mantissas
-  double weight_unit = 0;                // physical weight of one mantissa LSB: 2^(act_shift + weight_exp) / voltage_scale
+  std::vector<int32_t> w;              // weight mantissa per synapse (row order), on the grid
+  std::vector<SynapseLearnParams> lr;  // plastic projections: per synapse learning-rate mantissas
+  double weight_unit = 0;  // physical weight of one mantissa LSB: 2^(act_shift + weight_exp) / voltage_scale
 };
 
 struct RegisterImage {
   HardwareFormat format;
-  double voltage_scale = 0;  // integer u, v units per physical unit (v_int = v_phys * voltage_scale)
-  double trace_scale = 0;    // trace register units per physical trace unit
-  std::vector<LifParams> lif;          // per neuron
-  std::vector<uint32_t> dx, dy;        // per neuron trace decays (0 where there is no trace)
+  double voltage_scale = 0;      // integer u, v units per physical unit (v_int = v_phys * voltage_scale)
+  double trace_scale = 0;        // trace register units per physical trace unit
+  std::vector<LifParams> lif;    // per neuron
+  std::vector<uint32_t> dx, dy;  // per neuron trace decays (0 where there is no trace)
   std::vector<uint8_t> has_x, has_y;
-  TraceParams x_impulse, y_impulse;    // impulse_int / impulse_frac (dx, dy come per neuron)
+  TraceParams x_impulse, y_impulse;          // impulse_int / impulse_frac (dx, dy come per neuron)
   std::vector<ProjectionImage> projections;  // parallel to Network::projections
-  int32_t input_weight_exp = 0;        // exponent of the input port's weights
-  std::vector<int32_t> input_w;        // input weight mantissas, parallel to InputWiring::weight
-  uint32_t decay_profiles = 0;         // K when the decays are shared profiles, 0 when per neuron
+  int32_t input_weight_exp = 0;              // exponent of the input port's weights
+  std::vector<int32_t> input_w;              // input weight mantissas, parallel to InputWiring::weight
+  uint32_t decay_profiles = 0;               // K when the decays are shared profiles, 0 when per neuron
   std::vector<FieldError> errors;
 
   nlohmann::json errors_json() const;

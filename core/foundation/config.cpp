@@ -127,7 +127,8 @@ int64_t ConfigTable::required_integer(std::string_view key, const ConfigRange& r
 
 int64_t ConfigTable::integer_of(const toml::node* n, std::string_view key, const ConfigRange& range) const {
   auto i = n->value_exact<int64_t>();
-  if (!i) fail(n, key, fmt::format("expected an integer, got {} (allowed: {})", config_type_name(*n), range.describe()));
+  if (!i)
+    fail(n, key, fmt::format("expected an integer, got {} (allowed: {})", config_type_name(*n), range.describe()));
   if (!range.contains(static_cast<double>(*i)))
     fail(n, key, fmt::format("value {} out of range (allowed: {})", *i, range.describe()));
   return *i;

@@ -10,7 +10,9 @@ JournalError::JournalError(const std::filesystem::path& file, size_t line, const
     : std::runtime_error(fmt::format("{}:{}: {}", file.string(), line, message)), line_(line) {}
 
 namespace {
-std::string dump_line(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict); }
+std::string dump_line(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+}
 }  // namespace
 
 Journal::Journal(std::filesystem::path path, JournalSchema schema, const nlohmann::json& header)
@@ -41,8 +43,9 @@ Journal::Journal(std::filesystem::path path, JournalSchema schema, const nlohman
       throw JournalError(path_, lines_, fmt::format("not a JSON object; this {} is damaged", schema_.kind));
     if (lines_ == 1) {
       if (j.value("type", "") != "header" || j.value("format", "") != schema_.format)
-        throw JournalError(path_, 1, fmt::format("not a {} (expected a header line with format \"{}\")",
-                                                 schema_.kind, schema_.format));
+        throw JournalError(
+            path_, 1,
+            fmt::format("not a {} (expected a header line with format \"{}\")", schema_.kind, schema_.format));
       header_ = std::move(j);
     } else {
       try {
@@ -75,7 +78,8 @@ void Journal::append(const nlohmann::json& record) {
   try {
     if (schema_.validate) schema_.validate(record);
   } catch (const std::exception& e) {
-    throw JournalError(path_, lines_ + 1, fmt::format("refusing to write a malformed {} record: {}", schema_.kind, e.what()));
+    throw JournalError(path_, lines_ + 1,
+                       fmt::format("refusing to write a malformed {} record: {}", schema_.kind, e.what()));
   }
   std::string k;
   if (schema_.key) {

@@ -17,10 +17,10 @@ namespace hrsnn {
 inline constexpr uint64_t kColumnPrefetchMinBytes = uint64_t{1} << 20;
 
 struct SimOptions {
-  bool record_spikes = true;           // keep the whole raster (step, neuron)
-  std::vector<uint32_t> probes;        // neurons whose u and v are recorded
-  uint32_t probe_every = 1;            // record probes every k steps
-  bool per_step_counts = false;        // keep an EventCounts per step
+  bool record_spikes = true;     // keep the whole raster (step, neuron)
+  std::vector<uint32_t> probes;  // neurons whose u and v are recorded
+  uint32_t probe_every = 1;      // record probes every k steps
+  bool per_step_counts = false;  // keep an EventCounts per step
   // The post-spike walks prefetch a plastic projection's weights when they take at least this
   // many bytes.
   uint64_t column_prefetch_min_bytes = kColumnPrefetchMinBytes;

@@ -35,15 +35,12 @@ constexpr std::array kFields{
     overflow_field("u_overflow", "U_OVERFLOW", "current u overflow rule", &F::u_overflow),
     int_field("v_bits", "V_BITS", 2, 32, "voltage v register width (signed)", &F::v_bits),
     overflow_field("v_overflow", "V_OVERFLOW", "voltage v overflow rule", &F::v_overflow),
-    int_field("decay_bits", "DECAY_BITS", 1, 16, "du, dv, dx, dy register width and decay shift",
-              &F::decay_bits),
+    int_field("decay_bits", "DECAY_BITS", 1, 16, "du, dv, dx, dy register width and decay shift", &F::decay_bits),
     int_field("du_offset", "DU_OFFSET", 0, 1, "added to du before the u decay (Loihi: 1)", &F::du_offset),
     int_field("dv_offset", "DV_OFFSET", 0, 1, "added to dv before the v decay (Loihi: 0)", &F::dv_offset),
-    rounding_field("decay_rounding", "DECAY_ROUNDING", "rounding of the u and v decay products",
-                   &F::decay_rounding),
+    rounding_field("decay_rounding", "DECAY_ROUNDING", "rounding of the u and v decay products", &F::decay_rounding),
     int_field("act_shift", "ACT_SHIFT", 0, 16, "input a enters u as a << act_shift", &F::act_shift),
-    int_field("a_bits", "A_BITS", 2, 32, "dendritic input a register width (signed, after weight_exp)",
-              &F::a_bits),
+    int_field("a_bits", "A_BITS", 2, 32, "dendritic input a register width (signed, after weight_exp)", &F::a_bits),
     overflow_field("a_overflow", "A_OVERFLOW", "dendritic input a overflow rule", &F::a_overflow),
     int_field("dendrite_acc_bits", "DENDRITE_ACC_BITS", 2, 32,
               "raw dendritic weight-sum register width (signed, wraps)", &F::dendrite_acc_bits),
@@ -173,8 +170,7 @@ std::vector<std::string> HardwareFormat::problems() const {
     if (value < field.min || value > field.max) {
       ranges_ok = false;
       out.push_back("hardware." + std::string(field.name) + " = " + value_text(field, value) +
-                    " is out of range: expected " + field_range_text(field) + " (" + std::string(field.doc) +
-                    ")");
+                    " is out of range: expected " + field_range_text(field) + " (" + std::string(field.doc) + ")");
     }
   }
   if (!ranges_ok) return out;  // cross-field rules assume every field is in range
@@ -182,9 +178,9 @@ std::vector<std::string> HardwareFormat::problems() const {
   auto require = [&](bool ok, const std::string& text) {
     if (!ok) out.push_back(text);
   };
-  require(num_weight_bits <= weight_bits,
-          "hardware.num_weight_bits = " + std::to_string(num_weight_bits) + " exceeds hardware.weight_bits = " +
-              std::to_string(weight_bits) + " (a projection cannot keep more mantissa bits than the register has)");
+  require(num_weight_bits <= weight_bits, "hardware.num_weight_bits = " + std::to_string(num_weight_bits) +
+                                              " exceeds hardware.weight_bits = " + std::to_string(weight_bits) +
+                                              " (a projection cannot keep more mantissa bits than the register has)");
   require(learn_acc_bits >= weight_bits + 1 + learn_frac_bits,
           "hardware.learn_acc_bits = " + std::to_string(learn_acc_bits) + " is too narrow: expected at least " +
               "weight_bits + 1 + learn_frac_bits = " + std::to_string(weight_bits + 1 + learn_frac_bits) +
@@ -250,8 +246,7 @@ HardwareFormat narrow_format() {
 namespace {
 const std::array<HardwareProfile, 2>& profile_table() {
   static const std::array<HardwareProfile, 2> table{
-      HardwareProfile{"loihi", "Intel Loihi 1 as modelled by Lava PyLifModelBitAcc and nengo-loihi",
-                      loihi_format()},
+      HardwareProfile{"loihi", "Intel Loihi 1 as modelled by Lava PyLifModelBitAcc and nengo-loihi", loihi_format()},
       HardwareProfile{"narrow", "ODIN / tinyODIN-like: 12-bit saturating state, 8-bit decays, 4-bit weights",
                       narrow_format()},
   };

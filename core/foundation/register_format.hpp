@@ -12,7 +12,6 @@
 #include <string_view>
 #include <vector>
 
-
 namespace hrsnn::fixed {
 
 // How a right shift by n bits (a division by 2^n) rounds. Codes are the Verilog parameter
@@ -39,39 +38,39 @@ enum class SignMode : uint8_t {
 
 struct HardwareFormat {
   // ---- neuron (compartment) registers ----
-  int u_bits = 24;                           // current u: signed register width (Lava uv_bitwidth)
-  Overflow u_overflow = Overflow::wrap;      // Loihi wraps u (nengo-loihi overflow_signed, chip-validated)
-  int v_bits = 24;                           // voltage v: signed register width
-  Overflow v_overflow = Overflow::saturate;  // Lava clamps v to +-(2^23 - 1)
-  int decay_bits = 12;                       // du, dv, dx, dy registers and the decay shift (4096 = unity)
-  int du_offset = 1;                         // effective u decay = du + 1 (Lava ds_offset: du = 4095 zeroes u)
-  int dv_offset = 0;                         // effective v decay = dv + 0 (Lava dm_offset)
+  int u_bits = 24;                                  // current u: signed register width (Lava uv_bitwidth)
+  Overflow u_overflow = Overflow::wrap;             // Loihi wraps u (nengo-loihi overflow_signed, chip-validated)
+  int v_bits = 24;                                  // voltage v: signed register width
+  Overflow v_overflow = Overflow::saturate;         // Lava clamps v to +-(2^23 - 1)
+  int decay_bits = 12;                              // du, dv, dx, dy registers and the decay shift (4096 = unity)
+  int du_offset = 1;                                // effective u decay = du + 1 (Lava ds_offset: du = 4095 zeroes u)
+  int dv_offset = 0;                                // effective v decay = dv + 0 (Lava dm_offset)
   Rounding decay_rounding = Rounding::toward_zero;  // u and v decay products (Lava tzr)
-  int act_shift = 6;                         // the dendritic input a enters u as a << act_shift
-  int a_bits = 16;                           // dendritic input a (after weight_exp): signed width
-  Overflow a_overflow = Overflow::wrap;      // a wraps (nengo q0: 22-bit wrap = 16 bits + act_shift)
-  int dendrite_acc_bits = 24;                // raw per-neuron weight sum before weight_exp; always wraps
-  int vth_bits = 17;                         // threshold mantissa vth: unsigned width
-  int vth_shift = 6;                         // threshold is vth << vth_shift, compared strictly (v > thr)
-  int bias_mant_bits = 13;                   // bias mantissa: signed width
-  int bias_exp_bits = 3;                     // bias exponent: unsigned width (0..7), bias = mant << exp
-  int ref_bits = 6;                          // refractory counter and t_ref: unsigned width (0..63)
+  int act_shift = 6;                                // the dendritic input a enters u as a << act_shift
+  int a_bits = 16;                                  // dendritic input a (after weight_exp): signed width
+  Overflow a_overflow = Overflow::wrap;             // a wraps (nengo q0: 22-bit wrap = 16 bits + act_shift)
+  int dendrite_acc_bits = 24;                       // raw per-neuron weight sum before weight_exp; always wraps
+  int vth_bits = 17;                                // threshold mantissa vth: unsigned width
+  int vth_shift = 6;                                // threshold is vth << vth_shift, compared strictly (v > thr)
+  int bias_mant_bits = 13;                          // bias mantissa: signed width
+  int bias_exp_bits = 3;                            // bias exponent: unsigned width (0..7), bias = mant << exp
+  int ref_bits = 6;                                 // refractory counter and t_ref: unsigned width (0..63)
 
   // ---- synapses ----
-  int weight_bits = 8;             // weight mantissa magnitude bits (register holds weight_bits + 1 signed)
-  int num_weight_bits = 8;         // default per-projection mantissa precision (<= weight_bits; drops LSBs)
-  int weight_exp_max = 7;          // per-projection weight_exp in [-weight_exp_max, weight_exp_max]
+  int weight_bits = 8;      // weight mantissa magnitude bits (register holds weight_bits + 1 signed)
+  int num_weight_bits = 8;  // default per-projection mantissa precision (<= weight_bits; drops LSBs)
+  int weight_exp_max = 7;   // per-projection weight_exp in [-weight_exp_max, weight_exp_max]
 
   // ---- STDP traces x (pre) and y (post) ----
-  int trace_bits = 7;                               // unsigned, saturating at 2^trace_bits - 1
-  int trace_frac_bits = 8;                          // impulse fraction width (1/256 units)
-  Rounding trace_rounding = Rounding::stochastic;   // trace decay and impulse fraction
+  int trace_bits = 7;                              // unsigned, saturating at 2^trace_bits - 1
+  int trace_frac_bits = 8;                         // impulse fraction width (1/256 units)
+  Rounding trace_rounding = Rounding::stochastic;  // trace decay and impulse fraction
 
   // ---- weight update (learning engine) ----
-  int learn_frac_bits = 7;     // accumulator fraction: acc = w << learn_frac_bits
-  int learn_acc_bits = 16;     // signed learning accumulator, saturating (full two's-complement range)
-  int lr_mant_bits = 4;        // per-synapse learning-rate mantissas eta_plus_mant, eta_minus_mant (unsigned)
-  int lr_exp_max = 8;          // per-projection learning-rate exponents in [-learn_frac_bits, lr_exp_max]
+  int learn_frac_bits = 7;  // accumulator fraction: acc = w << learn_frac_bits
+  int learn_acc_bits = 16;  // signed learning accumulator, saturating (full two's-complement range)
+  int lr_mant_bits = 4;     // per-synapse learning-rate mantissas eta_plus_mant, eta_minus_mant (unsigned)
+  int lr_exp_max = 8;       // per-projection learning-rate exponents in [-learn_frac_bits, lr_exp_max]
   Rounding weight_rounding = Rounding::stochastic;  // accumulator back to the weight grid
 
   // Every problem (field out of range, inconsistent fields), each a sentence naming the field,
@@ -95,9 +94,9 @@ struct FormatField {
   std::string_view name;       // key in the [hardware] TOML table, and the C++ member name
   std::string_view rtl_param;  // Verilog parameter name
   FieldKind kind;
-  int64_t min;                 // inclusive range of the value (enums: of their codes)
+  int64_t min;  // inclusive range of the value (enums: of their codes)
   int64_t max;
-  std::string_view doc;        // one line: what the field is
+  std::string_view doc;  // one line: what the field is
   int HardwareFormat::*integer = nullptr;
   Rounding HardwareFormat::*rounding = nullptr;
   Overflow HardwareFormat::*overflow = nullptr;

@@ -47,8 +47,8 @@ void check_workload(const Workload& w) {
     throw ConfigError("workload", 0, "dt_ms", fmt::format("must be > 0, got {}", w.dt_ms));
 }
 
-ModelEnergy compute(const ModelLibrary& lib, const Model& m, const std::vector<NamedCount>& counts,
-                    const Workload& w, const EventCounts* spiking_counts) {
+ModelEnergy compute(const ModelLibrary& lib, const Model& m, const std::vector<NamedCount>& counts, const Workload& w,
+                    const EventCounts* spiking_counts) {
   check_workload(w);
   ModelEnergy r;
   r.model = m.name;
@@ -103,17 +103,17 @@ ModelEnergy compute(const ModelLibrary& lib, const Model& m, const std::vector<N
       }
     }
     if (te.energy_pj_per_op)
-      te.energy_j = static_cast<double>(te.count) * static_cast<double>(te.ops_per_event) *
-                    *te.energy_pj_per_op * kJoulesPerPicojoule;
+      te.energy_j = static_cast<double>(te.count) * static_cast<double>(te.ops_per_event) * *te.energy_pj_per_op *
+                    kJoulesPerPicojoule;
     r.total_j += te.energy_j;
     if (t.sram) r.sram_j += te.energy_j;
     if (t.provenance.evidence == Evidence::Unverified)
-      r.warnings.push_back(fmt::format("{} ({}): UNVERIFIED figure (evidence U); check it against its primary source",
-                                       t.event, t.what));
+      r.warnings.push_back(
+          fmt::format("{} ({}): UNVERIFIED figure (evidence U); check it against its primary source", t.event, t.what));
     if (t.operating_point && spiking_counts) {
       const OperatingPoint& op = *t.operating_point;
-      const double rate_hz = static_cast<double>(spiking_counts->spikes) /
-                             (static_cast<double>(w.neurons) * w.simulated_seconds());
+      const double rate_hz =
+          static_cast<double>(spiking_counts->spikes) / (static_cast<double>(w.neurons) * w.simulated_seconds());
       const double fan = static_cast<double>(w.synapses) / static_cast<double>(w.neurons);
       std::vector<std::string> at;
       if (op.rate_hz) at.push_back(fmt::format("{:g} Hz mean rate", *op.rate_hz));
@@ -137,8 +137,8 @@ ModelEnergy compute(const ModelLibrary& lib, const Model& m, const std::vector<N
       for (const auto& te : r.terms)
         if (te.event == ev) ee.energy_j += te.energy_j;
     } else {
-      const auto u = std::find_if(m.uncharged.begin(), m.uncharged.end(),
-                                  [&](const UnchargedEvent& x) { return x.event == ev; });
+      const auto u =
+          std::find_if(m.uncharged.begin(), m.uncharged.end(), [&](const UnchargedEvent& x) { return x.event == ev; });
       ee.status = u->status == UnchargedStatus::Included ? EventStatus::Included : EventStatus::NotPriced;
       ee.reason = u->reason;
       if (ee.status == EventStatus::NotPriced && ee.count > 0) {
@@ -161,8 +161,7 @@ std::vector<NamedCount> named_counts(const EventCounts& c) {
 
 }  // namespace
 
-ModelEnergy model_energy(const ModelLibrary& lib, const Model& model, const EventCounts& counts,
-                         const Workload& w) {
+ModelEnergy model_energy(const ModelLibrary& lib, const Model& model, const EventCounts& counts, const Workload& w) {
   return compute(lib, model, named_counts(counts), w, &counts);
 }
 

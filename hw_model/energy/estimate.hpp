@@ -64,11 +64,11 @@ struct ModelEnergy {
   std::vector<TermEnergy> terms;
   std::vector<EventEnergy> by_event;  // every event type, in counter order
   double total_j = 0.0;
-  double sram_j = 0.0;                   // part of total_j spent in SRAM terms
+  double sram_j = 0.0;                    // part of total_j spent in SRAM terms
   std::optional<double> per_inference_j;  // total / input samples
   double per_simulated_second_j = 0.0;    // total / simulated seconds (mean power, W)
-  bool lower_bound = false;  // some counted events (or SRAM terms) are not priced
-  std::vector<std::string> warnings;  // unpriced counts, operating point, unverified figures
+  bool lower_bound = false;               // some counted events (or SRAM terms) are not priced
+  std::vector<std::string> warnings;      // unpriced counts, operating point, unverified figures
 };
 
 struct EnergyReport {
@@ -85,11 +85,9 @@ struct EnergyReport {
 };
 
 // The energy of one spiking model for these counts.
-ModelEnergy model_energy(const ModelLibrary& lib, const Model& model, const EventCounts& counts,
-                         const Workload& w);
+ModelEnergy model_energy(const ModelLibrary& lib, const Model& model, const EventCounts& counts, const Workload& w);
 // The energy of one dense baseline for the dense equivalent of this workload.
-ModelEnergy dense_baseline_energy(const ModelLibrary& lib, const Model& baseline,
-                                  const Workload& w);
+ModelEnergy dense_baseline_energy(const ModelLibrary& lib, const Model& baseline, const Workload& w);
 // Every named model (all models when `model_names` is empty) and every dense baseline.
 EnergyReport estimate_energy(const ModelLibrary& lib, const std::vector<std::string>& model_names,
                              const EventCounts& counts, const Workload& w);

@@ -42,10 +42,8 @@ std::string_view to_string(ObtainedBy o) {
   return "?";
 }
 
-
 bool Model::all_in() const {
-  return std::any_of(terms.begin(), terms.end(),
-                     [](const Term& t) { return t.provenance.scope == Scope::AllIn; });
+  return std::any_of(terms.begin(), terms.end(), [](const Term& t) { return t.provenance.scope == Scope::AllIn; });
 }
 
 const std::vector<std::string>& spiking_event_names() {
@@ -58,8 +56,8 @@ const std::vector<std::string>& spiking_event_names() {
 }
 
 const std::vector<std::string>& dense_event_names() {
-  static const std::vector<std::string> names = {"macs", "neuron_updates", "weight_reads",
-                                                 "state_reads", "state_writes"};
+  static const std::vector<std::string> names = {"macs", "neuron_updates", "weight_reads", "state_reads",
+                                                 "state_writes"};
   return names;
 }
 
@@ -131,8 +129,7 @@ class TableReader : public ConfigTable {
 
   // A string that must be one of `choices`; returns its index.
   size_t choice(std::string_view key, std::initializer_list<std::string_view> choices) const {
-    const std::string v =
-        string_of(&required(key, fmt::format("one of: {}", fmt::join(choices, ", "))), key, choices);
+    const std::string v = string_of(&required(key, fmt::format("one of: {}", fmt::join(choices, ", "))), key, choices);
     return static_cast<size_t>(std::find(choices.begin(), choices.end(), v) - choices.begin());
   }
 
@@ -168,11 +165,11 @@ Provenance read_provenance(const TableReader& r) {
   p.node = r.str("node", "the process node (\"not stated\" if the source is silent)");
   p.voltage = r.str("voltage", "the supply voltage (\"not stated\" if the source is silent)");
   p.scope = r.choice("scope", {"per_op", "all_in"}) == 0 ? Scope::PerOp : Scope::AllIn;
-  static constexpr Evidence kEvidence[] = {Evidence::Primary, Evidence::Secondary,
-                                           Evidence::SecondaryAgreed, Evidence::Unverified};
+  static constexpr Evidence kEvidence[] = {Evidence::Primary, Evidence::Secondary, Evidence::SecondaryAgreed,
+                                           Evidence::Unverified};
   p.evidence = kEvidence[r.choice("evidence", {"P", "S", "S+", "U"})];
-  static constexpr ObtainedBy kObtained[] = {ObtainedBy::Simulated, ObtainedBy::Measured,
-                                             ObtainedBy::Derived, ObtainedBy::NotStated};
+  static constexpr ObtainedBy kObtained[] = {ObtainedBy::Simulated, ObtainedBy::Measured, ObtainedBy::Derived,
+                                             ObtainedBy::NotStated};
   p.obtained_by = kObtained[r.choice("obtained_by", {"simulated", "measured", "derived", "not_stated"})];
   p.citation = r.str("citation", "every figure must say where it comes from");
   p.note = r.opt_str("note");
@@ -187,9 +184,8 @@ SramTable read_sram_table(const std::string& file, const std::string& name, cons
   s.provenance = read_provenance(r);
   if (s.provenance.scope != Scope::PerOp)
     r.fail("scope", "an SRAM access energy is a per-operation figure; allowed values: per_op");
-  s.larger_arrays = r.choice("larger_arrays", {"bank_of_largest", "not_priced"}) == 0
-                        ? LargerArrays::BankOfLargest
-                        : LargerArrays::NotPriced;
+  s.larger_arrays = r.choice("larger_arrays", {"bank_of_largest", "not_priced"}) == 0 ? LargerArrays::BankOfLargest
+                                                                                      : LargerArrays::NotPriced;
   const toml::array& levels = r.array("levels");
   if (levels.empty()) r.fail("levels", "needs at least one { size_bytes, read_pj_per_64b } level");
   for (size_t i = 0; i < levels.size(); ++i) {
@@ -209,11 +205,10 @@ SramTable read_sram_table(const std::string& file, const std::string& name, cons
 }
 
 Term read_term(const std::string& file, const std::string& path, const toml::table& t,
-               const std::vector<std::string>& events,
-               const std::vector<SramTable>& sram_tables) {
+               const std::vector<std::string>& events, const std::vector<SramTable>& sram_tables) {
   TableReader r(file, t, path,
-                with_provenance_keys({"event", "what", "energy_pj", "sram", "ops_per_event", "charged_because",
-                                      "operating_point"}));
+                with_provenance_keys(
+                    {"event", "what", "energy_pj", "sram", "ops_per_event", "charged_because", "operating_point"}));
   Term term;
   term.event = r.str("event");
   if (std::find(events.begin(), events.end(), term.event) == events.end())
@@ -231,23 +226,23 @@ Term read_term(const std::string& file, const std::string& path, const toml::tab
     const double e = r.number("energy_pj");
     if (e <= 0.0)
       r.fail("energy_pj", fmt::format("must be > 0 pJ, got {} (an event with no cost of its own goes in the "
-                                      "model's uncharged table with a reason)", e));
+                                      "model's uncharged table with a reason)",
+                                      e));
     term.energy_pj = e;
   } else {
     const toml::table& st = r.table("sram");
     TableReader sr(file, st, r.join("sram"), {"table", "array", "word_bits"});
     SramAccess access;
     access.table = sr.str("table");
-    const bool known = std::any_of(sram_tables.begin(), sram_tables.end(),
-                                   [&](const SramTable& s) { return s.name == access.table; });
+    const bool known =
+        std::any_of(sram_tables.begin(), sram_tables.end(), [&](const SramTable& s) { return s.name == access.table; });
     if (!known) {
       std::vector<std::string> names;
       for (const auto& s : sram_tables) names.push_back(s.name);
       sr.fail("table", fmt::format("'{}' is not one of the SRAM tables of this file: {}", access.table,
                                    names.empty() ? std::string("(none)") : fmt::format("{}", fmt::join(names, ", "))));
     }
-    access.array = sr.choice("array", {"weights", "neuron_state"}) == 0 ? SramArray::Weights
-                                                                        : SramArray::NeuronState;
+    access.array = sr.choice("array", {"weights", "neuron_state"}) == 0 ? SramArray::Weights : SramArray::NeuronState;
     access.word_bits = static_cast<uint32_t>(sr.uint("word_bits", ConfigRange::integers(1, 4096)));
     term.sram = access;
   }
@@ -256,8 +251,8 @@ Term read_term(const std::string& file, const std::string& path, const toml::tab
   if (term.provenance.scope == Scope::AllIn) {
     if (!op)
       r.fail(nullptr, "operating_point",
-                "required key is missing: an all-in figure holds only at its operating point "
-                "(operating_point = { description, rate_hz, synapses_per_neuron })");
+             "required key is missing: an all-in figure holds only at its operating point "
+             "(operating_point = { description, rate_hz, synapses_per_neuron })");
     if (term.sram) r.fail("sram", "an all-in figure is a fixed energy_pj, not an SRAM access");
     if (term.ops_per_event != 1) r.fail("ops_per_event", "an all-in figure is charged once per event; allowed: 1");
     const toml::table& ot = r.as_table("operating_point", *op);
@@ -267,8 +262,7 @@ Term read_term(const std::string& file, const std::string& path, const toml::tab
     point.rate_hz = orr.opt_number("rate_hz");
     point.synapses_per_neuron = orr.opt_number("synapses_per_neuron");
     if (point.rate_hz && *point.rate_hz <= 0.0) orr.fail("rate_hz", "must be > 0");
-    if (point.synapses_per_neuron && *point.synapses_per_neuron <= 0.0)
-      orr.fail("synapses_per_neuron", "must be > 0");
+    if (point.synapses_per_neuron && *point.synapses_per_neuron <= 0.0) orr.fail("synapses_per_neuron", "must be > 0");
     term.operating_point = point;
   } else if (op) {
     r.fail("operating_point", "only all-in figures (scope = \"all_in\") have an operating point");
@@ -276,8 +270,8 @@ Term read_term(const std::string& file, const std::string& path, const toml::tab
   return term;
 }
 
-Model read_model(const std::string& file, const std::string& section, const std::string& name,
-                 const toml::table& t, ModelKind kind, const std::vector<SramTable>& sram_tables) {
+Model read_model(const std::string& file, const std::string& section, const std::string& name, const toml::table& t,
+                 ModelKind kind, const std::vector<SramTable>& sram_tables) {
   const std::string path = section + "." + name;
   TableReader r(file, t, path, {"description", "terms", "uncharged"});
   const std::vector<std::string>& events = kind == ModelKind::Spiking ? spiking_event_names() : dense_event_names();
@@ -300,8 +294,9 @@ Model read_model(const std::string& file, const std::string& section, const std:
     if (m.terms[i].provenance.scope != Scope::AllIn || m.terms.size() == 1) continue;
     std::vector<std::string> others;
     for (size_t j = 0; j < m.terms.size(); ++j)
-      if (j != i) others.push_back(fmt::format("terms[{}] ({}, {}, line {})", j, m.terms[j].event,
-                                               to_string(m.terms[j].provenance.scope), term_lines[j]));
+      if (j != i)
+        others.push_back(fmt::format("terms[{}] ({}, {}, line {})", j, m.terms[j].event,
+                                     to_string(m.terms[j].provenance.scope), term_lines[j]));
     throw ConfigError(file, term_lines[i], path,
                       fmt::format("mixes an all-in figure (terms[{}], {}) with other terms: {}; an all-in figure "
                                   "already contains every other cost, so it must be the model's only term "
@@ -314,9 +309,9 @@ Model read_model(const std::string& file, const std::string& section, const std:
       const std::string ev(key.str());
       const std::string kpath = r.join("uncharged");
       if (std::find(events.begin(), events.end(), ev) == events.end())
-        throw ConfigError(file, ConfigTable::line_of(node), kpath + "." + ev,
-                          fmt::format("'{}' is not an event type here; allowed keys here: {}", ev,
-                                      fmt::join(events, ", ")));
+        throw ConfigError(
+            file, ConfigTable::line_of(node), kpath + "." + ev,
+            fmt::format("'{}' is not an event type here; allowed keys here: {}", ev, fmt::join(events, ", ")));
       const auto priced = std::find_if(m.terms.begin(), m.terms.end(), [&](const Term& x) { return x.event == ev; });
       if (priced != m.terms.end())
         throw ConfigError(file, ConfigTable::line_of(node), kpath + "." + ev,
@@ -327,8 +322,8 @@ Model read_model(const std::string& file, const std::string& section, const std:
       TableReader er(file, *node.as_table(), kpath + "." + ev, {"status", "reason"});
       UnchargedEvent u;
       u.event = ev;
-      u.status = er.choice("status", {"included", "not_priced"}) == 0 ? UnchargedStatus::Included
-                                                                       : UnchargedStatus::NotPriced;
+      u.status =
+          er.choice("status", {"included", "not_priced"}) == 0 ? UnchargedStatus::Included : UnchargedStatus::NotPriced;
       u.reason = er.str("reason", "why this event type has no figure of its own");
       m.uncharged.push_back(std::move(u));
     }
@@ -338,8 +333,8 @@ Model read_model(const std::string& file, const std::string& section, const std:
   std::vector<std::string> missing;
   for (const auto& ev : events) {
     const bool priced = std::any_of(m.terms.begin(), m.terms.end(), [&](const Term& x) { return x.event == ev; });
-    const bool declared = std::any_of(m.uncharged.begin(), m.uncharged.end(),
-                                      [&](const UnchargedEvent& u) { return u.event == ev; });
+    const bool declared =
+        std::any_of(m.uncharged.begin(), m.uncharged.end(), [&](const UnchargedEvent& u) { return u.event == ev; });
     if (!priced && !declared) missing.push_back(ev);
   }
   if (!missing.empty())
@@ -356,16 +351,16 @@ Model read_model(const std::string& file, const std::string& section, const std:
 
 Crossover read_crossover(const std::string& file, const std::string& path, const toml::table& t) {
   TableReader r(file, t, path,
-                {"name", "spikes_per_synapse_per_inference_low", "spikes_per_synapse_per_inference_high",
-                 "evidence", "citation"});
+                {"name", "spikes_per_synapse_per_inference_low", "spikes_per_synapse_per_inference_high", "evidence",
+                 "citation"});
   Crossover c;
   c.name = r.str("name");
   c.low = r.number("spikes_per_synapse_per_inference_low");
   c.high = r.number("spikes_per_synapse_per_inference_high");
   if (c.low <= 0.0) r.fail("spikes_per_synapse_per_inference_low", "must be > 0");
   if (c.high < c.low) r.fail("spikes_per_synapse_per_inference_high", "must be >= the low end");
-  static constexpr Evidence kEvidence[] = {Evidence::Primary, Evidence::Secondary,
-                                           Evidence::SecondaryAgreed, Evidence::Unverified};
+  static constexpr Evidence kEvidence[] = {Evidence::Primary, Evidence::Secondary, Evidence::SecondaryAgreed,
+                                           Evidence::Unverified};
   c.evidence = kEvidence[r.choice("evidence", {"P", "S", "S+", "U"})];
   c.citation = r.str("citation");
   return c;
@@ -400,9 +395,9 @@ ModelLibrary read_models(const std::string& file, const toml::table& root) {
   read_section("baselines", ModelKind::Dense, lib.baselines);
   if (lib.models.empty()) r.fail("models", "the file defines no [models.NAME]");
   for (const auto& b : lib.baselines) {
-    const bool clash = std::any_of(lib.models.begin(), lib.models.end(), [&](const Model& m) { return m.name == b.name; });
-    if (clash)
-      throw ConfigError(file, r.line(), "baselines." + b.name, "a baseline cannot have the name of a model");
+    const bool clash =
+        std::any_of(lib.models.begin(), lib.models.end(), [&](const Model& m) { return m.name == b.name; });
+    if (clash) throw ConfigError(file, r.line(), "baselines." + b.name, "a baseline cannot have the name of a model");
   }
   if (const toml::node* cn = r.get("crossovers")) {
     if (!cn->is_array())

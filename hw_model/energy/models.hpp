@@ -107,7 +107,7 @@ struct Model {
   std::string name;
   std::string description;
   ModelKind kind = ModelKind::Spiking;
-  std::vector<Term> terms;               // file order
+  std::vector<Term> terms;                // file order
   std::vector<UnchargedEvent> uncharged;  // every event type no term prices
   bool all_in() const;
 };
@@ -122,9 +122,9 @@ struct Crossover {
 };
 
 struct ModelLibrary {
-  std::string source;              // the file the models came from
-  std::vector<Model> models;       // spiking-chip models, file order
-  std::vector<Model> baselines;    // dense non-spiking RNN baselines, file order
+  std::string source;            // the file the models came from
+  std::vector<Model> models;     // spiking-chip models, file order
+  std::vector<Model> baselines;  // dense non-spiking RNN baselines, file order
   std::vector<SramTable> sram_tables;
   std::vector<Crossover> crossovers;
 

@@ -163,8 +163,8 @@ std::string per_event_text(const ModelEnergy& m, const std::string& event) {
 }
 
 void append_totals(std::string& out, const std::vector<ModelEnergy>& models, bool with_sram) {
-  out += fmt::format("  {:<20} {:<7} {:>11} {:>14} {:>16}", "model", "scope", "total", "per inference",
-                     "per sim. second");
+  out +=
+      fmt::format("  {:<20} {:<7} {:>11} {:>14} {:>16}", "model", "scope", "total", "per inference", "per sim. second");
   if (with_sram) out += fmt::format(" {:>11} {:>11}", "arithmetic", "SRAM");
   out += "  completeness\n";
   for (const auto& m : models) {
@@ -202,9 +202,9 @@ void append_breakdown(std::string& out, const ModelEnergy& m) {
     const std::string ops = t.ops_per_event != 1 ? fmt::format(" x{}", t.ops_per_event) : "";
     const std::string level = t.sram_level.empty() ? "" : fmt::format(", SRAM {}", t.sram_level);
     out += fmt::format("    {:<22} {}{} {}{} [{}, {}, {}, {}, evidence {}, {}] [{}]\n", t.event, value, ops, t.what,
-                       level, t.provenance.chip, t.provenance.node, t.provenance.voltage,
-                       to_string(t.provenance.scope), to_string(t.provenance.evidence),
-                       to_string(t.provenance.obtained_by), citation_number(t.provenance.citation));
+                       level, t.provenance.chip, t.provenance.node, t.provenance.voltage, to_string(t.provenance.scope),
+                       to_string(t.provenance.evidence), to_string(t.provenance.obtained_by),
+                       citation_number(t.provenance.citation));
   }
   for (size_t i = 0; i < citations.size(); ++i) out += fmt::format("    [{}] {}\n", i + 1, citations[i]);
   for (const auto& wmsg : m.warnings) out += fmt::format("  ! {}\n", wmsg);

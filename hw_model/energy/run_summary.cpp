@@ -60,17 +60,17 @@ RunFacts run_facts_from_summary(const nlohmann::json& summary, std::string_view 
   const auto& counts = summary.at("counts");
   for (auto it = counts.begin(); it != counts.end(); ++it) {
     if (!count_field(f.counts, it.key()))
-      throw ConfigError(file, 0, "counts." + it.key(),
-                        fmt::format("not an event counter of this build; known: {}",
-                                    fmt::join(spiking_event_names(), ", ")));
+      throw ConfigError(
+          file, 0, "counts." + it.key(),
+          fmt::format("not an event counter of this build; known: {}", fmt::join(spiking_event_names(), ", ")));
   }
-  for (const auto& name : spiking_event_names()) *count_field(f.counts, name) = summary_uint(counts, name, file, "counts.");
+  for (const auto& name : spiking_event_names())
+    *count_field(f.counts, name) = summary_uint(counts, name, file, "counts.");
   return f;
 }
 
 RunFacts load_run_summary(const std::filesystem::path& path) {
-  const std::filesystem::path file =
-      std::filesystem::is_directory(path) ? path / "summary.json" : path;
+  const std::filesystem::path file = std::filesystem::is_directory(path) ? path / "summary.json" : path;
   std::ifstream in(file);
   if (!in) throw ConfigError(file.string(), 0, "<file>", "cannot open the run summary (written by `hrsnn run`)");
   nlohmann::json j;

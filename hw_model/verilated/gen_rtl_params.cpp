@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
       const long long value = fixed::field_value(profile.format, field);
       std::printf("set(HRSNN_RTL_%s_%.*s %lld)\n", name.c_str(), static_cast<int>(field.rtl_param.size()),
                   field.rtl_param.data(), value);
-      vh << "localparam integer " << field.rtl_param << " = " << value << ";  // " << field.name << ": "
-         << field.doc << "\n";
+      vh << "localparam integer " << field.rtl_param << " = " << value << ";  // " << field.name << ": " << field.doc
+         << "\n";
     }
     std::printf("set(HRSNN_RTL_%s_VECTORS %llu)\n", name.c_str(),
                 static_cast<unsigned long long>(profile.random_vectors));

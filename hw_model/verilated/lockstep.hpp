@@ -17,11 +17,11 @@
 namespace hrsnn::rtl {
 
 struct Divergence {
-  uint64_t step = 0;    // the step after which the two cores differ (0-based)
-  std::string where;    // "neuron 17 (E)", "projection EE synapse 42 (3 -> 17)", "core"
-  std::string field;    // "v", "spike", "weight", "prng_trace", "synaptic_events", ...
-  int64_t expected = 0; // FixedSimulator
-  int64_t actual = 0;   // RTL
+  uint64_t step = 0;     // the step after which the two cores differ (0-based)
+  std::string where;     // "neuron 17 (E)", "projection EE synapse 42 (3 -> 17)", "core"
+  std::string field;     // "v", "spike", "weight", "prng_trace", "synaptic_events", ...
+  int64_t expected = 0;  // FixedSimulator
+  int64_t actual = 0;    // RTL
   std::string describe() const;
 };
 
@@ -43,11 +43,11 @@ struct LockstepOptions {
 
 struct LockstepResult {
   std::string profile;
-  uint64_t steps = 0;          // steps run and found identical
-  EventCounts counts;          // the RTL core's counters (equal to the fixed core's while identical)
-  uint64_t cycles = 0;         // RTL clock cycles of the steps (loading excluded)
-  double rtl_seconds = 0;      // wall time in RtlCore::step
-  double fixed_seconds = 0;    // wall time in FixedSimulator::step
+  uint64_t steps = 0;        // steps run and found identical
+  EventCounts counts;        // the RTL core's counters (equal to the fixed core's while identical)
+  uint64_t cycles = 0;       // RTL clock cycles of the steps (loading excluded)
+  double rtl_seconds = 0;    // wall time in RtlCore::step
+  double fixed_seconds = 0;  // wall time in FixedSimulator::step
   std::optional<Divergence> divergence;
 };
 

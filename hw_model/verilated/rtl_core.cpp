@@ -7,8 +7,8 @@
 #include "Vneuron_core_loihi___024root.h"
 #include "Vneuron_core_narrow.h"
 #include "Vneuron_core_narrow___024root.h"
-#include "core/foundation/register_format.hpp"
 #include "core/fixed/prng.hpp"
+#include "core/foundation/register_format.hpp"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
@@ -45,13 +45,31 @@ constexpr uint32_t kPointerBits = kNeuronBits + projection_bits() + 1;
 
 // neuron_core.v: SEL_PROJ fields (load_addr = p * 16 + field) and SEL_GLOBAL registers.
 enum ProjField : uint32_t {
-  pf_pre_first = 0, pf_pre_size = 1, pf_post_first = 2, pf_post_size = 3, pf_row_base = 4, pf_col_base = 5,
-  pf_delay = 6, pf_plastic = 7, pf_sign_mode = 8, pf_num_weight_bits = 9, pf_weight_exp = 10,
-  pf_eta_plus_exp = 11, pf_eta_minus_exp = 12,
+  pf_pre_first = 0,
+  pf_pre_size = 1,
+  pf_post_first = 2,
+  pf_post_size = 3,
+  pf_row_base = 4,
+  pf_col_base = 5,
+  pf_delay = 6,
+  pf_plastic = 7,
+  pf_sign_mode = 8,
+  pf_num_weight_bits = 9,
+  pf_weight_exp = 10,
+  pf_eta_plus_exp = 11,
+  pf_eta_minus_exp = 12,
 };
 enum GlobalReg : uint32_t {
-  gr_n_neurons = 0, gr_n_projections = 1, gr_x_impulse_int = 2, gr_x_impulse_frac = 3, gr_y_impulse_int = 4,
-  gr_y_impulse_frac = 5, gr_prng_soma = 6, gr_prng_trace = 7, gr_prng_synapse = 8, gr_slot_now = 9,
+  gr_n_neurons = 0,
+  gr_n_projections = 1,
+  gr_x_impulse_int = 2,
+  gr_x_impulse_frac = 3,
+  gr_y_impulse_int = 4,
+  gr_y_impulse_frac = 5,
+  gr_prng_soma = 6,
+  gr_prng_trace = 7,
+  gr_prng_synapse = 8,
+  gr_slot_now = 9,
 };
 
 uint64_t low_bits(int64_t value, int bits) {
@@ -256,9 +274,10 @@ std::vector<std::string> core_fit_problems(const Network& net, const fixed::Regi
         fewest = std::move(d);
       }
     }
-    problems.push_back(fmt::format("the register format matches no profile the RTL core was Verilated for ({}); "
-                                   "the nearest, '{}', differs in {}",
-                                   fmt::join(core_profiles(), ", "), nearest, fmt::join(fewest, ", ")));
+    problems.push_back(
+        fmt::format("the register format matches no profile the RTL core was Verilated for ({}); "
+                    "the nearest, '{}', differs in {}",
+                    fmt::join(core_profiles(), ", "), nearest, fmt::join(fewest, ", ")));
   }
   const CoreCapacity cap = core_capacity();
   if (net.size() == 0 || net.size() > cap.neurons)
@@ -296,7 +315,8 @@ RtlCore::RtlCore(const Network& net, const fixed::RegisterImage& image, const In
     : net_(net), img_(image), fmt_(image.format), encoder_(net.input, signal, net.seed) {
   const std::vector<std::string> problems = core_fit_problems(net, image);
   if (!problems.empty())
-    throw std::invalid_argument(fmt::format("the network does not fit the RTL core:\n  {}", fmt::join(problems, "\n  ")));
+    throw std::invalid_argument(
+        fmt::format("the network does not fit the RTL core:\n  {}", fmt::join(problems, "\n  ")));
   profile_ = core_profile_for(fmt_);
   if (profile_ == "loihi") {
     model_ = std::make_unique<VerilatedCore<Vneuron_core_loihi>>();
@@ -352,8 +372,8 @@ void RtlCore::load_network() {
     for (uint64_t s = 0; s < pr.synapse_count(); ++s) {
       put(LoadSel::syn_post, base + s, pr.post[s]);
       put(LoadSel::syn_w, base + s, low_bits(pi.w[s], w_bits));
-      const uint64_t lr = pr.plastic ? (uint64_t{pi.lr[s].eta_minus_mant} << fmt_.lr_mant_bits) | pi.lr[s].eta_plus_mant
-                                     : 0;
+      const uint64_t lr =
+          pr.plastic ? (uint64_t{pi.lr[s].eta_minus_mant} << fmt_.lr_mant_bits) | pi.lr[s].eta_plus_mant : 0;
       put(LoadSel::syn_lr, base + s, lr);
     }
     syn_cursor += pr.synapse_count();
@@ -394,7 +414,8 @@ void RtlCore::load_network() {
   // Every dendrite bank slot starts at 0 (banks of unused projections included: they are summed).
   const uint64_t bank_words = uint64_t{1} << (kRingBits + kNeuronBits);
   for (uint32_t bank = 0; bank < cap.projections; ++bank)
-    for (uint64_t w = 0; w < bank_words; ++w) put(LoadSel::dendrite, (uint64_t{bank} << (kRingBits + kNeuronBits)) | w, 0);
+    for (uint64_t w = 0; w < bank_words; ++w)
+      put(LoadSel::dendrite, (uint64_t{bank} << (kRingBits + kNeuronBits)) | w, 0);
 
   put(LoadSel::global, gr_n_neurons, n);
   put(LoadSel::global, gr_n_projections, net_.projections.size());
@@ -437,9 +458,10 @@ void RtlCore::load_input() {
     external_[i] = 0;
     if (input_sum_[i] == 0 && input_events_[i] == 0) continue;
     if (input_sum_[i] < std::numeric_limits<int32_t>::min() || input_sum_[i] > std::numeric_limits<int32_t>::max())
-      throw std::runtime_error(fmt::format("step {}: neuron {}: external input {} does not fit the core's 32-bit "
-                                           "input word",
-                                           t_, i, input_sum_[i]));
+      throw std::runtime_error(
+          fmt::format("step {}: neuron {}: external input {} does not fit the core's 32-bit "
+                      "input word",
+                      t_, i, input_sum_[i]));
     load(LoadSel::ext, i, (uint64_t{input_events_[i]} << 32) | low_bits(input_sum_[i], 32));
   }
 }

@@ -45,10 +45,31 @@ std::vector<std::string> core_fit_problems(const Network& net, const fixed::Regi
 
 // The core's load-port selectors: neuron_core.v's SEL_* codes.
 enum class LoadSel : uint8_t {
-  du = 0, dv = 1, vth = 2, bias_mant = 3, bias_exp = 4, t_ref = 5,
-  u = 6, v = 7, ref_count = 8, x = 9, y = 10, dx = 11, dy = 12, has_trace = 13, ext = 14,
-  syn_post = 15, syn_w = 16, syn_lr = 17, row_ptr = 18, col_ptr = 19, col_syn = 20, col_pre = 21,
-  dendrite = 22, projection = 23, global = 24,
+  du = 0,
+  dv = 1,
+  vth = 2,
+  bias_mant = 3,
+  bias_exp = 4,
+  t_ref = 5,
+  u = 6,
+  v = 7,
+  ref_count = 8,
+  x = 9,
+  y = 10,
+  dx = 11,
+  dy = 12,
+  has_trace = 13,
+  ext = 14,
+  syn_post = 15,
+  syn_w = 16,
+  syn_lr = 17,
+  row_ptr = 18,
+  col_ptr = 19,
+  col_syn = 20,
+  col_pre = 21,
+  dendrite = 22,
+  projection = 23,
+  global = 24,
 };
 
 class RtlCore {
@@ -78,7 +99,7 @@ class RtlCore {
 
   const std::string& profile() const { return profile_; }
   uint64_t time() const { return t_; }
-  uint64_t cycles() const;             // clock cycles since construction (loading included)
+  uint64_t cycles() const;                               // clock cycles since construction (loading included)
   uint64_t step_cycles() const { return step_cycles_; }  // clock cycles of steps only
   const std::vector<uint32_t>& spikes_this_step() const { return spiked_; }
   fixed::LifState lif_state(uint32_t neuron) const;
@@ -106,7 +127,7 @@ class RtlCore {
   InputEncoder encoder_;
   uint64_t t_ = 0;
   uint64_t step_cycles_ = 0;
-  std::vector<uint64_t> syn_base_;      // per projection: global address of its synapse 0
+  std::vector<uint64_t> syn_base_;  // per projection: global address of its synapse 0
   std::vector<int32_t> external_;
   std::vector<double> drive_;
   std::vector<int64_t> input_sum_;      // per neuron: this step's input (a units after the exponent)

@@ -93,7 +93,8 @@ TEST_CASE("the same spec and seed build a bit-identical network", "[determinism]
 }
 
 TEST_CASE("two runs with the same seed give the same raster, and another seed differs", "[determinism]") {
-  const RunResult a = run_small(Arith::Float64, 11), b = run_small(Arith::Float64, 11), c = run_small(Arith::Float64, 12);
+  const RunResult a = run_small(Arith::Float64, 11), b = run_small(Arith::Float64, 11),
+                  c = run_small(Arith::Float64, 12);
   REQUIRE(a.raster.size() > 100);
   CHECK(a.raster.hash() == b.raster.hash());
   CHECK(a.counts.total == b.counts.total);
@@ -163,7 +164,7 @@ eta_minus = 1.2e-3
 w_min = 0.0
 w_max = 0.02
 )",
-                                     "driven");
+                                      "driven");
   const Network net = build_network(spec);
   const InputSignal signal = make_spec_signal(spec, 600);
   const fixed::RegisterImage image = fixed::quantize(net, spec.hardware);

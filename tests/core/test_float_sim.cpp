@@ -5,8 +5,8 @@
 #include "core/spec.hpp"
 #include "tests/support/tiny_specs.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 
@@ -43,8 +43,8 @@ TEST_CASE("an impulse into u decays geometrically and v follows the two-exponent
 TEST_CASE("the firing period under constant bias equals the discrete closed form", "[float][analytic]") {
   // After a reset to 0, v_n = bias (1 - q^n) / (1 - q) with q = 1 - dv; the first n with
   // v_n > theta, plus the refractory steps, is the period.
-  for (auto [tau, bias, theta, tref] : {std::tuple{20.0, 0.08, 1.0, 0u}, std::tuple{10.0, 0.2, 1.0, 3u},
-                                        std::tuple{50.0, 0.03, 1.0, 2u}}) {
+  for (auto [tau, bias, theta, tref] :
+       {std::tuple{20.0, 0.08, 1.0, 0u}, std::tuple{10.0, 0.2, 1.0, 3u}, std::tuple{50.0, 0.03, 1.0, 2u}}) {
     const Network net = one_neuron(tau, 5.0, theta, bias, tref);
     const double q = 1.0 - net.dv[0];
     const double n_real = std::log(1.0 - theta * (1.0 - q) / bias) / std::log(q);
@@ -87,11 +87,13 @@ TEST_CASE("a threshold met exactly does not spike (strict >)", "[float][analytic
   CHECK(sim.spikes_this_step().empty());
 }
 
-TEST_CASE("the STDP weight change of one pre/post pair follows the trace window, both signs", "[float][stdp][analytic]") {
+TEST_CASE("the STDP weight change of one pre/post pair follows the trace window, both signs",
+          "[float][stdp][analytic]") {
   const double eta_plus = 0.01, eta_minus = 0.012, tau_plus = 15.0, tau_minus = 25.0;
-  const std::string stdp = fmt::format("[projections.stdp]\neta_plus = {}\neta_minus = {}\ntau_plus_ms = {}\n"
-                                       "tau_minus_ms = {}\nw_min = 0.0\nw_max = 1.0\n",
-                                       eta_plus, eta_minus, tau_plus, tau_minus);
+  const std::string stdp = fmt::format(
+      "[projections.stdp]\neta_plus = {}\neta_minus = {}\ntau_plus_ms = {}\n"
+      "tau_minus_ms = {}\nw_min = 0.0\nw_max = 1.0\n",
+      eta_plus, eta_minus, tau_plus, tau_minus);
   const Network net = build_network(parse_spec(test::pair_spec(stdp), "pair"));
   REQUIRE(net.projections[0].plastic);
   const double qx = 1.0 - net.dx[0], qy = 1.0 - net.dy[1];
@@ -106,9 +108,12 @@ TEST_CASE("the STDP weight change of one pre/post pair follows the trace window,
     REQUIRE(sim.raster().size() == 2);
     const double dw = sim.weights(0)[0] - 0.5;
     double expected = 0.0;
-    if (dt > 0) expected = eta_plus * std::pow(qx, dt);        // post after pre: LTP by x(t_post)
-    else if (dt < 0) expected = -eta_minus * std::pow(qy, -dt);  // pre after post: LTD by y(t_pre)
-    else expected = eta_plus - eta_minus;                       // same step: both traces include their impulse
+    if (dt > 0)
+      expected = eta_plus * std::pow(qx, dt);  // post after pre: LTP by x(t_post)
+    else if (dt < 0)
+      expected = -eta_minus * std::pow(qy, -dt);  // pre after post: LTD by y(t_pre)
+    else
+      expected = eta_plus - eta_minus;  // same step: both traces include their impulse
     INFO("dt = " << dt);
     CHECK(dw == Approx(expected).epsilon(1e-12));
   }

@@ -3,8 +3,8 @@
 #include "core/network.hpp"
 #include "core/spec.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 

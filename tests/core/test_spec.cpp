@@ -72,8 +72,10 @@ TEST_CASE("a wrong type names the expected type", "[spec]") {
 TEST_CASE("an out-of-range value names the allowed range", "[spec]") {
   std::string text = kBase;
   text.replace(text.find("p = 0.5"), 7, "p = 1.5");
-  CHECK_THAT(error_of(text), Catch::Contains("test.toml:19: projections[0].p: value 1.5 out of range (allowed: [0, 1])"));
-  CHECK_THAT(error_of(kBase + "delay_steps = 0\n"), Catch::Contains("projections[0].delay_steps: value 0 out of range"));
+  CHECK_THAT(error_of(text),
+             Catch::Contains("test.toml:19: projections[0].p: value 1.5 out of range (allowed: [0, 1])"));
+  CHECK_THAT(error_of(kBase + "delay_steps = 0\n"),
+             Catch::Contains("projections[0].delay_steps: value 0 out of range"));
   std::string dt = kBase;
   dt.replace(dt.find("dt_ms = 1.0"), 11, "dt_ms = -1");
   CHECK_THAT(error_of(dt), Catch::Contains("test.toml:2: simulation.dt_ms: value -1 out of range (allowed: (0, 1000]"));
@@ -90,7 +92,8 @@ TEST_CASE("a distribution whose support leaves the allowed range is rejected", "
   CHECK(error_of(ok).empty());
   std::string bad_dist = kBase;
   bad_dist.replace(bad_dist.find("size = 10\n"), 10, "size = 10\ntau_mem_ms = { dist = \"cauchy\" }\n");
-  CHECK_THAT(error_of(bad_dist), Catch::Contains("'cauchy' is not one of: constant, uniform, normal, lognormal, gamma"));
+  CHECK_THAT(error_of(bad_dist),
+             Catch::Contains("'cauchy' is not one of: constant, uniform, normal, lognormal, gamma"));
   std::string both = kBase;
   both.replace(both.find("size = 10\n"), 10,
                "size = 10\ntau_mem_ms = { dist = \"gamma\", shape = 2.0, mean = 20.0, cv = 0.5 }\n");
@@ -123,5 +126,6 @@ TEST_CASE("impossible combinations are rejected with a reason", "[spec]") {
 TEST_CASE("syntax errors and missing files are reported with their location", "[spec]") {
   CHECK_THAT(error_of("[simulation\n"), Catch::Contains("test.toml:1: <syntax>:"));
   CHECK_THAT(error_of("[simulation]\n"), Catch::Contains("missing [[populations]]"));
-  CHECK_THROWS_WITH(load_spec("/nonexistent/spec.toml"), Catch::Contains("/nonexistent/spec.toml:0: <file>: cannot open"));
+  CHECK_THROWS_WITH(load_spec("/nonexistent/spec.toml"),
+                    Catch::Contains("/nonexistent/spec.toml:0: <file>: cannot open"));
 }

@@ -78,8 +78,8 @@ TEST_CASE("log Phi is accurate deep in the lower tail", "[acquisition][ei]") {
   }
   // Far beyond erfc's range: log Phi(z) ~ -z²/2 - log(-z) - log √(2π) - 1/z².
   const double z = -1e4;
-  CHECK(log_normal_cdf(z) == Approx(-0.5 * z * z - std::log(-z) - 0.5 * std::log(2 * std::numbers::pi) - 1.0 / (z * z))
-                                 .epsilon(1e-14));
+  CHECK(log_normal_cdf(z) ==
+        Approx(-0.5 * z * z - std::log(-z) - 0.5 * std::log(2 * std::numbers::pi) - 1.0 / (z * z)).epsilon(1e-14));
   CHECK(log_normal_cdf(8.0) == Approx(-6.22096057427e-16).epsilon(1e-6));
 }
 

@@ -5,8 +5,8 @@
 #include "optimize/space.hpp"
 #include "tests/support/scratch_dir.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -44,7 +44,8 @@ double hartmann6(const std::vector<double>& x) {
   double f = 0.0;
   for (int i = 0; i < 4; ++i) {
     double s = 0.0;
-    for (int j = 0; j < 6; ++j) s += a[i][j] * (x[static_cast<std::size_t>(j)] - p[i][j]) * (x[static_cast<std::size_t>(j)] - p[i][j]);
+    for (int j = 0; j < 6; ++j)
+      s += a[i][j] * (x[static_cast<std::size_t>(j)] - p[i][j]) * (x[static_cast<std::size_t>(j)] - p[i][j]);
     f -= alpha[i] * std::exp(-s);
   }
   return f;
@@ -59,14 +60,16 @@ Objective plain(double (*f)(const std::vector<double>&)) {
   };
 }
 
-double best_value(const Result& r) { return r.best ? r.history[*r.best].value : std::numeric_limits<double>::infinity(); }
+double best_value(const Result& r) {
+  return r.best ? r.history[*r.best].value : std::numeric_limits<double>::infinity();
+}
 
 struct Tally {
   int bo = 0, random = 0;
 };
 
-Tally race(double (*f)(const std::vector<double>&), std::size_t dims, uint64_t budget, double target,
-           double tolerance, int seeds) {
+Tally race(double (*f)(const std::vector<double>&), std::size_t dims, uint64_t budget, double target, double tolerance,
+           int seeds) {
   Tally tally;
   for (int seed = 1; seed <= seeds; ++seed) {
     for (const Strategy strategy : {Strategy::bayesian, Strategy::random_search}) {
@@ -79,9 +82,9 @@ Tally race(double (*f)(const std::vector<double>&), std::size_t dims, uint64_t b
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const bool hit = best_value(r) - target < tolerance;
       (strategy == Strategy::bayesian ? tally.bo : tally.random) += hit ? 1 : 0;
-      WARN(fmt::format("{} seed {}: best {:.6f} (gap {:.2e}) {} in {:.2f} s, surrogate {:.2f} s",
-                       to_string(strategy), seed, best_value(r), best_value(r) - target, hit ? "hit" : "miss",
-                       seconds, r.surrogate_seconds));
+      WARN(fmt::format("{} seed {}: best {:.6f} (gap {:.2e}) {} in {:.2f} s, surrogate {:.2f} s", to_string(strategy),
+                       seed, best_value(r), best_value(r) - target, hit ? "hit" : "miss", seconds,
+                       r.surrogate_seconds));
     }
   }
   return tally;
@@ -323,8 +326,7 @@ TEST_CASE("A batch of q points per round is evaluated in parallel threads", "[bo
   const Objective objective = [&](const std::vector<double>& x, uint64_t) {
     const int now = ++running;
     int seen = most.load();
-    while (now > seen && !most.compare_exchange_weak(seen, now)) {
-    }
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {}
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     --running;
     Evaluation e;
@@ -368,8 +370,8 @@ TEST_CASE("A noisy objective is handled by the fitted noise term", "[bo]") {
 TEST_CASE("History, convergence and timings are written as CSV and JSON", "[bo][output]") {
   const hrsnn::test::ScratchDir scratch("output");
   const fs::path& dir = scratch.path();
-  const SearchSpace space({{"x1", "a.x1", -5.0, 10.0, Scale::linear, false, 0},
-                           {"x2", "a.x2", 0.0, 15.0, Scale::linear, false, 0}});
+  const SearchSpace space(
+      {{"x1", "a.x1", -5.0, 10.0, Scale::linear, false, 0}, {"x2", "a.x2", 0.0, 15.0, Scale::linear, false, 0}});
   const Objective objective = [](const std::vector<double>& x, uint64_t) {
     Evaluation e;
     e.value = branin(x);
@@ -390,7 +392,8 @@ TEST_CASE("History, convergence and timings are written as CSV and JSON", "[bo][
   write_history_json(r, dir / "history.json", &space);
   const auto lines = read_lines(dir / "history.csv");
   REQUIRE(lines.size() == 13);
-  CHECK(lines[0] == "index,round,ok,feasible,value,best_so_far,eval_seconds,u:x1,u:x2,x1,x2,metric:note,metric:spikes,error");
+  CHECK(lines[0] ==
+        "index,round,ok,feasible,value,best_so_far,eval_seconds,u:x1,u:x2,x1,x2,metric:note,metric:spikes,error");
   CHECK(lines[1].find("\"a, \"\"quoted\"\" note\",12.5,") != std::string::npos);
 
   std::ifstream in(dir / "history.json");

@@ -15,9 +15,8 @@ using hrsnn::opt::SobolSequence;
 
 TEST_CASE("The first eight unscrambled Sobol points in three dimensions are the published ones", "[design][sobol]") {
   // Joe & Kuo direction numbers, Gray-code order (as e.g. SciPy's Sobol(d=3, scramble=False)).
-  const Points expected = {{0.0, 0.0, 0.0},       {0.5, 0.5, 0.5},       {0.75, 0.25, 0.25},
-                           {0.25, 0.75, 0.75},    {0.375, 0.375, 0.625}, {0.875, 0.875, 0.125},
-                           {0.625, 0.125, 0.875}, {0.125, 0.625, 0.375}};
+  const Points expected = {{0.0, 0.0, 0.0},       {0.5, 0.5, 0.5},       {0.75, 0.25, 0.25},    {0.25, 0.75, 0.75},
+                           {0.375, 0.375, 0.625}, {0.875, 0.875, 0.125}, {0.625, 0.125, 0.875}, {0.125, 0.625, 0.375}};
   const Points points = sobol_points(3, 8, 0, false);
   REQUIRE(points.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -31,8 +30,8 @@ TEST_CASE("Sobol point 1 is 0.5 and point 2 follows m_2 of each Joe-Kuo row in e
   for (double v : p1) CHECK(v == 0.5);
   // x_2 = v_1 xor v_2 = 0.5 xor m_2 / 4: m_2 = 1 gives 0.75, m_2 = 3 gives 0.25. From the table:
   // dimension 1 has m_2 = 1, dimension 2 (s = 1) m_2 = 3, then the rows' second m.
-  const std::vector<int> m2 = {1, 3, 3, 3, 1, 1, 3, 1, 1, 1, 1, 1, 3, 3, 1, 3, 1, 3, 1,
-                               3, 3, 1, 3, 3, 3, 1, 3, 1, 3, 1, 3, 3};
+  const std::vector<int> m2 = {1, 3, 3, 3, 1, 1, 3, 1, 1, 1, 1, 1, 3, 3, 1, 3,
+                               1, 3, 1, 3, 3, 1, 3, 3, 3, 1, 3, 1, 3, 1, 3, 3};
   const std::vector<double> p2 = sobol.at(2);
   for (std::size_t d = 0; d < SobolSequence::kMaxDims; ++d) {
     INFO("dimension " << d + 1);
@@ -47,7 +46,8 @@ TEST_CASE("The first 2^m Sobol points put one point in each 1/2^m interval of ev
       const std::size_t n = std::size_t{1} << m;
       for (std::size_t d = 0; d < SobolSequence::kMaxDims; ++d) {
         std::set<long> bins;
-        for (std::size_t i = 0; i < n; ++i) bins.insert(static_cast<long>(std::floor(points[i][d] * static_cast<double>(n))));
+        for (std::size_t i = 0; i < n; ++i)
+          bins.insert(static_cast<long>(std::floor(points[i][d] * static_cast<double>(n))));
         INFO("scramble " << scramble << ", m = " << m << ", dimension " << d + 1);
         CHECK(bins.size() == n);
       }

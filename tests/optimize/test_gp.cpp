@@ -70,7 +70,8 @@ TEST_CASE("The posterior mean and variance of a two-point GP match the closed fo
   CHECK(p.variance == Approx(2.0 * var_z).epsilon(1e-10));
 
   // Log marginal likelihood: -z^T K^-1 z / 2 - log det / 2 - log 2π.
-  const double expected_lml = -0.5 * (z1 * alpha1 + z2 * alpha2) - 0.5 * std::log(det) - std::log(2.0 * std::numbers::pi);
+  const double expected_lml =
+      -0.5 * (z1 * alpha1 + z2 * alpha2) - 0.5 * std::log(det) - std::log(2.0 * std::numbers::pi);
   CHECK(gp.log_marginal_likelihood() == Approx(expected_lml).epsilon(1e-12));
 
   // At a data point the latent variance is small but not zero (noise), the mean near the data.

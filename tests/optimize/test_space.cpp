@@ -152,8 +152,9 @@ TEST_CASE("Bad bounds, scales and keys in SPACE.toml are reported with file, lin
              Contains("dimension[0].path: 'a..b' is not a dotted key path"));
   CHECK_THAT(space_error(dimension("path = \"a.b\"\nlow = 0.5\nhigh = 4\ninteger = true\n")),
              Contains("dimension[0].integer: integer = true needs whole-number bounds"));
-  CHECK_THAT(space_error(dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n") + dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n")),
-             Contains("SPACE.toml:5: dimension[1].name: duplicate name 'a.b'"));
+  CHECK_THAT(
+      space_error(dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n") + dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n")),
+      Contains("SPACE.toml:5: dimension[1].name: duplicate name 'a.b'"));
   CHECK_THAT(space_error("budget = 40\n" + dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n")),
              Contains("SPACE.toml:1: budget: unknown key; allowed keys here: dimension"));
   CHECK_THAT(space_error("# nothing yet\n"), Contains("dimension: missing: at least one [[dimension]] table"));
@@ -161,8 +162,8 @@ TEST_CASE("Bad bounds, scales and keys in SPACE.toml are reported with file, lin
              Contains("SPACE.toml:1: dimension: expected an array of tables ([[dimension]]), got an integer"));
   CHECK_THAT(space_error("[[dimension]\n"), Contains("SPACE.toml:1: <syntax>"));  // TOML syntax error
   // A caller that reads its own sections says so.
-  CHECK_NOTHROW(SearchSpace::from_string("[optimizer]\nbudget = 40\n" + dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n"),
-                                         "SPACE.toml", {"optimizer"}));
+  CHECK_NOTHROW(SearchSpace::from_string(
+      "[optimizer]\nbudget = 40\n" + dimension("path = \"a.b\"\nlow = 0\nhigh = 1\n"), "SPACE.toml", {"optimizer"}));
 }
 
 TEST_CASE("Bad input to a SPACE.toml is a ConfigError with file, line and key from the shared reader",
@@ -190,10 +191,9 @@ TEST_CASE("Bad input to a SPACE.toml is a ConfigError with file, line and key fr
 TEST_CASE("A space that does not fit the spec names the spec location and the space entry", "[space][errors]") {
   const toml::table net = spec();
   const auto check = [&](const std::string& path, bool integer = false) -> std::string {
-    const SearchSpace space =
-        SearchSpace::from_string(dimension("name = \"d\"\npath = \"" + path + "\"\nlow = 1\nhigh = 3\n" +
-                                           (integer ? "integer = true\n" : "")),
-                                 "SPACE.toml");
+    const SearchSpace space = SearchSpace::from_string(
+        dimension("name = \"d\"\npath = \"" + path + "\"\nlow = 1\nhigh = 3\n" + (integer ? "integer = true\n" : "")),
+        "SPACE.toml");
     try {
       space.check(net);
     } catch (const SpaceError& e) {
@@ -201,15 +201,17 @@ TEST_CASE("A space that does not fit the spec names the spec location and the sp
     }
     return "(no error)";
   };
-  CHECK_THAT(check("populations.X.tau_mem_ms.mean"),
-             Contains("net.toml:4") && Contains("populations: has no key 'X' (keys: E, I)") &&
-                 Contains("dimension 'd' at SPACE.toml:1"));
+  CHECK_THAT(check("populations.X.tau_mem_ms.mean"), Contains("net.toml:4") &&
+                                                         Contains("populations: has no key 'X' (keys: E, I)") &&
+                                                         Contains("dimension 'd' at SPACE.toml:1"));
   CHECK_THAT(check("projections.XX.weight.high"),
              Contains("net.toml:12") && Contains("no element with name = \"XX\" (names: EE, EI"));
   CHECK_THAT(check("populations.E.tau_mem_ms"), Contains("populations.E.tau_mem_ms: is a table; a number is required"));
-  CHECK_THAT(check("dt_ms.value"), Contains("net.toml:1") && Contains("dt_ms: is a floating-point number, not a table"));
+  CHECK_THAT(check("dt_ms.value"),
+             Contains("net.toml:1") && Contains("dt_ms: is a floating-point number, not a table"));
   CHECK_THAT(check("projections.EE.name"), Contains("projections.EE.name: is a string; a number is required"));
-  CHECK_THAT(check("projections.EE.delay_steps"), Contains("is an integer in the spec; declare the dimension with integer = true"));
+  CHECK_THAT(check("projections.EE.delay_steps"),
+             Contains("is an integer in the spec; declare the dimension with integer = true"));
   CHECK(check("projections.EE.delay_steps", true) == "(no error)");
 }
 
@@ -230,6 +232,7 @@ TEST_CASE("A spec evaluator becomes a unit-cube objective that sees each point w
 
   // A space that does not fit the spec is refused before any evaluation.
   const SearchSpace wrong({{"w", "projections.XX.weight.high", 0.1, 2.0, Scale::linear, false, 0}});
-  CHECK_THROWS_AS(hrsnn::opt::spec_objective(wrong, spec(), [](const toml::table&, uint64_t) { return hrsnn::opt::Evaluation{}; }),
-                  SpaceError);
+  CHECK_THROWS_AS(
+      hrsnn::opt::spec_objective(wrong, spec(), [](const toml::table&, uint64_t) { return hrsnn::opt::Evaluation{}; }),
+      SpaceError);
 }

@@ -8,13 +8,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
@@ -58,8 +58,8 @@ TEST_CASE("hrsnn report --quick runs the tiny study and writes one self-containe
 
   const std::string page = read_file(dir / "report/index.html");
   for (const char* heading : {"Examples: MRSNN and HRSNN", "Spike rasters", "Membrane potential: float vs fixed",
-                              "Energy from counted events", "Study: the paper", "The claims as tested",
-                              "Study table", "Bayesian optimization", "Quantization sweeps"}) {
+                              "Energy from counted events", "Study: the paper", "The claims as tested", "Study table",
+                              "Bayesian optimization", "Quantization sweeps"}) {
     INFO(heading);
     CHECK(page.find(std::string(heading)) != std::string::npos);
   }
@@ -177,8 +177,8 @@ TEST_CASE("hrsnn report renders the study, BO, quantization and RTL results othe
               .status == 0);
 
   const Result r = run_cli("report --quick --probe 1 --out " + (dir / "report") + " --study-json " +
-                           (dir / "study.json") + " --bo-dir " + (dir / "bo") + " --quant-json " + (dir / "quant.json") +
-                           " --rtl-probes mrsnn:" + (dir / "rtl/probes.csv"));
+                           (dir / "study.json") + " --bo-dir " + (dir / "bo") + " --quant-json " +
+                           (dir / "quant.json") + " --rtl-probes mrsnn:" + (dir / "rtl/probes.csv"));
   INFO(r.out);
   REQUIRE(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("study shown") && Catch::Contains("Bayesian optimization shown") &&

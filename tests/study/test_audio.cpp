@@ -23,8 +23,7 @@ std::vector<double> tone(double freq_hz, double rate_hz, std::size_t n, double a
 
 }  // namespace
 
-TEST_CASE("Hann and Hamming windows are symmetric with the textbook end and centre values",
-          "[study][audio]") {
+TEST_CASE("Hann and Hamming windows are symmetric with the textbook end and centre values", "[study][audio]") {
   const auto hann = make_window(WindowKind::hann, 201);
   const auto hamming = make_window(WindowKind::hamming, 201);
   CHECK(hann.front() == Approx(0.0).margin(1e-15));
@@ -40,8 +39,7 @@ TEST_CASE("Mel scale conversion is the HTK formula and inverts", "[study][audio]
   for (double f : {0.0, 100.0, 1234.5, 4000.0}) CHECK(mel_to_hz(hz_to_mel(f)) == Approx(f).margin(1e-9));
 }
 
-TEST_CASE("Peak-one mel triangles peak at their centre bins and sum to one between centres",
-          "[study][audio]") {
+TEST_CASE("Peak-one mel triangles peak at their centre bins and sum to one between centres", "[study][audio]") {
   const std::size_t n_fft = 512;
   const double rate = 8000.0;
   const std::size_t n_mels = 20;
@@ -78,8 +76,7 @@ TEST_CASE("Unit-sum mel filters have rows summing to one", "[study][audio]") {
   for (Eigen::Index m = 0; m < fb.rows(); ++m) CHECK(fb.row(m).sum() == Approx(1.0));
 }
 
-TEST_CASE("Too many mel bands for the FFT resolution is an error naming the empty band",
-          "[study][audio]") {
+TEST_CASE("Too many mel bands for the FFT resolution is an error naming the empty band", "[study][audio]") {
   CHECK_THROWS_WITH(make_mel_filterbank(200, 64, 8000.0, 0.0, 4000.0, MelScaling::peak_one),
                     Catch::Contains("covers no FFT bin"));
   FrontEndConfig bad;
@@ -87,8 +84,7 @@ TEST_CASE("Too many mel bands for the FFT resolution is an error naming the empt
   CHECK_THROWS_WITH(MelFrontEnd(bad), Catch::Contains("hop_ms"));
 }
 
-TEST_CASE("Framing: 25 ms / 10 ms at 8 kHz gives 200-sample windows every 80 samples",
-          "[study][audio]") {
+TEST_CASE("Framing: 25 ms / 10 ms at 8 kHz gives 200-sample windows every 80 samples", "[study][audio]") {
   const MelFrontEnd fe(FrontEndConfig{});
   CHECK(fe.window_length() == 200);
   CHECK(fe.hop_length() == 80);
@@ -131,8 +127,7 @@ TEST_CASE("The FFTW power spectrum equals a direct DFT of the windowed frame", "
   }
 }
 
-TEST_CASE("A pure tone's energy lands in the mel band centred nearest its frequency",
-          "[study][audio]") {
+TEST_CASE("A pure tone's energy lands in the mel band centred nearest its frequency", "[study][audio]") {
   FrontEndConfig c;
   c.n_mels = 24;
   c.pre_emphasis = 0.0;
@@ -156,8 +151,7 @@ TEST_CASE("A pure tone's energy lands in the mel band centred nearest its freque
   CHECK(loudest == nearest);
 }
 
-TEST_CASE("Per-utterance and global normalization give zero mean and unit variance per band",
-          "[study][audio]") {
+TEST_CASE("Per-utterance and global normalization give zero mean and unit variance per band", "[study][audio]") {
   const MelFrontEnd fe(FrontEndConfig{});
   std::vector<double> x = tone(440.0, 8000.0, 3000);
   const auto y = tone(1500.0, 8000.0, 3000, 0.2);
@@ -178,8 +172,7 @@ TEST_CASE("Per-utterance and global normalization give zero mean and unit varian
   CHECK((stacked.array().square().colwise().mean() - 1.0).abs().maxCoeff() < 1e-9);
 }
 
-TEST_CASE("pool_frames averages equal stretches of time into a fixed-length vector",
-          "[study][audio]") {
+TEST_CASE("pool_frames averages equal stretches of time into a fixed-length vector", "[study][audio]") {
   Eigen::MatrixXd f(6, 2);
   f << 1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 6, 60;
   const Eigen::RowVectorXd p = pool_frames(f, 3);
@@ -198,8 +191,7 @@ TEST_CASE("pool_frames averages equal stretches of time into a fixed-length vect
   CHECK(rows(1, 0) == Approx(1.0));
 }
 
-TEST_CASE("Front ends planned and run on two threads at once give identical features",
-          "[study][audio]") {
+TEST_CASE("Front ends planned and run on two threads at once give identical features", "[study][audio]") {
   const auto x = tone(700.0, 8000.0, 4000);
   const Eigen::MatrixXd reference = MelFrontEnd(FrontEndConfig{}).log_mel(x);
   Eigen::MatrixXd results[2];

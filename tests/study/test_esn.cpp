@@ -8,8 +8,7 @@
 
 using namespace hrsnn::study;
 
-TEST_CASE("The recurrent matrix is scaled to the requested spectral radius with fixed in-degree",
-          "[study][esn]") {
+TEST_CASE("The recurrent matrix is scaled to the requested spectral radius with fixed in-degree", "[study][esn]") {
   EsnConfig c;
   c.units = 60;
   c.connectivity = 0.1;
@@ -23,8 +22,7 @@ TEST_CASE("The recurrent matrix is scaled to the requested spectral radius with 
   CHECK_THROWS_WITH(EchoStateNetwork(EsnConfig{.units = 0}), Catch::Contains("units"));
 }
 
-TEST_CASE("Two ESN runs from different initial states converge (echo state property)",
-          "[study][esn]") {
+TEST_CASE("Two ESN runs from different initial states converge (echo state property)", "[study][esn]") {
   EsnConfig c;
   c.units = 80;
   c.spectral_radius = 0.9;
@@ -52,8 +50,7 @@ TEST_CASE("ESNs are reproducible from the seed and differ across seeds", "[study
   CHECK(x1 != EchoStateNetwork(c).run(u));
 }
 
-TEST_CASE("A tuned 50-unit ESN has memory capacity between a few and its size",
-          "[study][esn]") {
+TEST_CASE("A tuned 50-unit ESN has memory capacity between a few and its size", "[study][esn]") {
   EsnConfig base;
   base.units = 50;
   const auto u_val = uniform_input(1200, 100);
@@ -62,9 +59,8 @@ TEST_CASE("A tuned 50-unit ESN has memory capacity between a few and its size",
   EsnGrid grid;
   grid.spectral_radii = {0.8, 0.95};
   grid.input_scalings = {0.05, 1.0};
-  const EsnTuning tuning = tune_esn(base, grid, [&](const EchoStateNetwork& esn) {
-    return -memory_capacity(esn.run(u_val), u_val, mc).capacity;
-  });
+  const EsnTuning tuning = tune_esn(
+      base, grid, [&](const EchoStateNetwork& esn) { return -memory_capacity(esn.run(u_val), u_val, mc).capacity; });
   CHECK(tuning.trials.size() == 4);
   const auto u_test = uniform_input(1200, 200);
   const double capacity = memory_capacity(EchoStateNetwork(tuning.best).run(u_test), u_test, mc).capacity;

@@ -1,8 +1,8 @@
 // Fidelity metrics on hand-computed cases: the coincidence factor of identical, shifted and
 // independent trains, Victor-Purpura distances of small examples, rate error, RMSE, and the
 // first step at which two rasters diverge.
-#include "study/fidelity.hpp"
 #include "core/foundation/random.hpp"
+#include "study/fidelity.hpp"
 
 #include <catch2/catch.hpp>
 

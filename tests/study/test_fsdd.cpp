@@ -15,9 +15,7 @@ using hrsnn::test::ScratchDir;
 
 namespace {
 
-std::filesystem::path fsdd_dir() {
-  return std::filesystem::path(HRSNN_SOURCE_DIR) / "../shared/data/fsdd/recordings";
-}
+std::filesystem::path fsdd_dir() { return std::filesystem::path(HRSNN_SOURCE_DIR) / "../shared/data/fsdd/recordings"; }
 
 }  // namespace
 
@@ -26,15 +24,14 @@ TEST_CASE("FSDD names parse into digit, speaker and index", "[study][fsdd]") {
   CHECK(r.digit == 7);
   CHECK(r.speaker == "yweweler");
   CHECK(r.index == 49);
-  for (const char* bad : {"a_george_1.wav", "10_george_1.wav", "1__1.wav", "1_george.wav",
-                          "1_george_x.wav", "1_george_-1.wav", "1_geo rge_1.wav", "1_george_1.mp3"}) {
+  for (const char* bad : {"a_george_1.wav", "10_george_1.wav", "1__1.wav", "1_george.wav", "1_george_x.wav",
+                          "1_george_-1.wav", "1_geo rge_1.wav", "1_george_1.mp3"}) {
     INFO(bad);
     CHECK_THROWS_AS(parse_fsdd_name(bad), FsddError);
   }
 }
 
-TEST_CASE("The real FSDD splits into 2700 training and 300 test recordings by index 0-4",
-          "[study][fsdd]") {
+TEST_CASE("The real FSDD splits into 2700 training and 300 test recordings by index 0-4", "[study][fsdd]") {
   INFO("FSDD is expected at " << fsdd_dir() << " (see ../shared/data/fsdd/SOURCE.md)");
   REQUIRE(std::filesystem::is_directory(fsdd_dir()));
   const FsddSplit split = load_fsdd_split(fsdd_dir());
@@ -53,8 +50,7 @@ TEST_CASE("The real FSDD splits into 2700 training and 300 test recordings by in
   for (const auto& [key, count] : test_per_speaker_digit) CHECK(count == 5);
 }
 
-TEST_CASE("FSDD features of real recordings are finite frames x bands matrices",
-          "[study][fsdd][audio]") {
+TEST_CASE("FSDD features of real recordings are finite frames x bands matrices", "[study][fsdd][audio]") {
   REQUIRE(std::filesystem::is_directory(fsdd_dir()));
   const FsddSplit split = load_fsdd_split(fsdd_dir());
   const std::vector<FsddRecording> few(split.test.begin(), split.test.begin() + 3);
@@ -69,8 +65,7 @@ TEST_CASE("FSDD features of real recordings are finite frames x bands matrices",
   }
 }
 
-TEST_CASE("FSDD loading fails clearly for a missing directory, no files, or a bad name",
-          "[study][fsdd]") {
+TEST_CASE("FSDD loading fails clearly for a missing directory, no files, or a bad name", "[study][fsdd]") {
   const ScratchDir dir("fsdd");
   CHECK_THROWS_WITH(list_fsdd(dir.path() / "nope"), Catch::Contains("does not exist"));
   CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("no .wav files"));
@@ -81,8 +76,7 @@ TEST_CASE("FSDD loading fails clearly for a missing directory, no files, or a ba
   CHECK(list_fsdd(dir.path()).size() == 1);
 
   write_wav(dir.path() / "three_theo_7.wav", 8000, samples);
-  CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("three_theo_7.wav") &&
-                                               Catch::Contains("digit 'three'"));
+  CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("three_theo_7.wav") && Catch::Contains("digit 'three'"));
   std::filesystem::remove(dir.path() / "three_theo_7.wav");
 
   // A recording at another sample rate is refused by the feature step, naming the file.

@@ -72,8 +72,7 @@ TEST_CASE("Memory capacity refuses mismatched or too short inputs", "[study][met
   CHECK_THROWS_WITH(memory_capacity(Eigen::MatrixXd::Zero(100, 2), u), Catch::Contains("too few"));
 }
 
-TEST_CASE("Prediction NRMSE of an exact feature is zero and of pure noise is about one",
-          "[study][metrics]") {
+TEST_CASE("Prediction NRMSE of an exact feature is zero and of pure noise is about one", "[study][metrics]") {
   const auto u = uniform_input(1000, 8);
   std::vector<double> target(u.size());
   for (std::size_t t = 0; t < u.size(); ++t) target[t] = 3.0 * u[t] - 1.0;

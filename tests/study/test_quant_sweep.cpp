@@ -75,7 +75,8 @@ const QuantRecord& record(const QuantResult& r, const std::string& job) {
 
 }  // namespace
 
-TEST_CASE("sweep points: base first, axes one field at a time, grids as products, duplicates merged", "[study][quant]") {
+TEST_CASE("sweep points: base first, axes one field at a time, grids as products, duplicates merged",
+          "[study][quant]") {
   const NetworkSpec spec = tiny_spec();
   const QuantSweepConfig c = tiny_sweep(spec, std::string(kTinySweep) + R"(
 [[grid]]
@@ -86,7 +87,8 @@ weight_rounding = ["nearest", "stochastic"]
   for (const auto& p : c.points) ids.push_back(p.id);
   // weight_bits = 8 is the base; weight_bits=4 with stochastic (the base's rounding) is the axis point.
   CHECK(ids == std::vector<std::string>{"base", "weight_bits=4", "tau_profiles=60", "tau_profiles=1",
-                                        "weight_bits=3 weight_rounding=nearest", "weight_bits=3 weight_rounding=stochastic",
+                                        "weight_bits=3 weight_rounding=nearest",
+                                        "weight_bits=3 weight_rounding=stochastic",
                                         "weight_bits=4 weight_rounding=nearest"});
   REQUIRE(c.axes.size() == 2);
   CHECK(c.axes[0].point_ids == std::vector<std::string>{"weight_bits=4", "base"});
@@ -106,16 +108,19 @@ TEST_CASE("sweep file errors name the file, the line, the key and the allowed va
              Catch::Contains("sweep.toml:3: axis[0].values: value 99 out of range (allowed: [1, 15])"));
   CHECK_THAT(error_of("[[axis]]\nfield = \"decay_rounding\"\nvalues = [\"up\"]\n"),
              Catch::Contains("'up' is not allowed (expected one of toward_zero, floor, nearest, stochastic)"));
-  CHECK_THAT(error_of("[[axis]]\nfield = \"colour\"\nvalues = [1]\n"), Catch::Contains("not a sweepable [hardware] key"));
+  CHECK_THAT(error_of("[[axis]]\nfield = \"colour\"\nvalues = [1]\n"),
+             Catch::Contains("not a sweepable [hardware] key"));
   // An explicit num_weight_bits above weight_bits is an invalid register format, at its line.
-  CHECK_THAT(error_of("[[grid]]\nweight_bits = [4]\nnum_weight_bits = [6]\n"),
-             Catch::Contains("sweep.toml:3: grid[0]: the point 'weight_bits=4 num_weight_bits=6' has an invalid register "
-                             "format: hardware.num_weight_bits = 6 exceeds hardware.weight_bits = 4"));
+  CHECK_THAT(
+      error_of("[[grid]]\nweight_bits = [4]\nnum_weight_bits = [6]\n"),
+      Catch::Contains("sweep.toml:3: grid[0]: the point 'weight_bits=4 num_weight_bits=6' has an invalid register "
+                      "format: hardware.num_weight_bits = 6 exceeds hardware.weight_bits = 4"));
   CHECK_THAT(error_of("[tasks]\nprediction = \"weather\"\n"), Catch::Contains("sweep.toml:2: tasks.prediction"));
   CHECK_THAT(error_of("[[grid]]\nweight_bits = [4]\n"), Catch::Contains("a grid needs at least two keys"));
 }
 
-TEST_CASE("a tiny sweep evaluates every point and resumes after an interruption as if uninterrupted", "[study][quant]") {
+TEST_CASE("a tiny sweep evaluates every point and resumes after an interruption as if uninterrupted",
+          "[study][quant]") {
   const NetworkSpec spec = tiny_spec();
   const QuantSweepConfig config = tiny_sweep(spec);
   REQUIRE(config.points.size() == 4);  // base, weight_bits=4, tau_profiles=60, tau_profiles=1
@@ -170,7 +175,8 @@ TEST_CASE("a tiny sweep evaluates every point and resumes after an interruption 
   CHECK_THROWS_WITH(run_quant_sweep(spec, other, opt), Catch::Contains("different sweep (differs in: fidelity_steps)"));
 }
 
-TEST_CASE("the sweep's K = N point reproduces per-neuron registers and its K = 1 point is homogeneous", "[study][quant]") {
+TEST_CASE("the sweep's K = N point reproduces per-neuron registers and its K = 1 point is homogeneous",
+          "[study][quant]") {
   const NetworkSpec spec = tiny_spec();
   const QuantSweepConfig config = tiny_sweep(spec);
   const Network net = build_network(spec);
@@ -267,17 +273,22 @@ TEST_CASE("a checkpoint record of the wrong shape, or a duplicated one, is refus
   REQUIRE(run_quant_sweep(spec, config, opt).computed == 2);
   const std::filesystem::path ckpt = dir.path() / "quant.jsonl";
   const std::string good = read_text_file(ckpt);  // the header and two records
-  const std::string first_record = good.substr(good.find('\n') + 1, good.find('\n', good.find('\n') + 1) - good.find('\n'));
+  const std::string first_record =
+      good.substr(good.find('\n') + 1, good.find('\n', good.find('\n') + 1) - good.find('\n'));
   opt.resume = true;
   opt.max_jobs = 0;
 
   // Valid JSON, but a seed that is not a number.
-  write_text_atomic(ckpt, good + R"({"type":"record","job":"point/base/seed=2","kind":"point","point":"base","seed":"two","metrics":{}})" "\n");
+  write_text_atomic(
+      ckpt, good +
+                R"({"type":"record","job":"point/base/seed=2","kind":"point","point":"base","seed":"two","metrics":{}})"
+                "\n");
   CHECK_THROWS_WITH(run_quant_sweep(spec, config, opt),
                     Catch::Contains("quant.jsonl:4: malformed quantization checkpoint record: \"seed\" must be a "
                                     "non-negative integer, got \"two\""));
   // A record without its metrics.
-  write_text_atomic(ckpt, good + R"({"type":"record","job":"point/base/seed=2","kind":"point","point":"base","seed":2})" "\n");
+  write_text_atomic(ckpt, good + R"({"type":"record","job":"point/base/seed=2","kind":"point","point":"base","seed":2})"
+                                 "\n");
   CHECK_THROWS_WITH(run_quant_sweep(spec, config, opt),
                     Catch::Contains("quant.jsonl:4: malformed quantization checkpoint record: no \"metrics\" field"));
   // The first record again.

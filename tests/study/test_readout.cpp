@@ -29,8 +29,7 @@ TEST_CASE("Ridge on one feature equals the hand-computed closed form", "[study][
   CHECK(ls.bias(0) == Approx(0.0).margin(1e-12));
 }
 
-TEST_CASE("Multi-output ridge equals (Xc'Xc/T + lambda I)^-1 Xc'Yc/T with an unpenalized bias",
-          "[study][readout]") {
+TEST_CASE("Multi-output ridge equals (Xc'Xc/T + lambda I)^-1 Xc'Yc/T with an unpenalized bias", "[study][readout]") {
   Eigen::MatrixXd x(6, 2);
   x << 1, 0, 2, 1, 0, 3, 4, 1, 3, 3, 5, 2;
   Eigen::MatrixXd y(6, 2);
@@ -41,8 +40,7 @@ TEST_CASE("Multi-output ridge equals (Xc'Xc/T + lambda I)^-1 Xc'Yc/T with an unp
   const Eigen::MatrixXd xc = x.rowwise() - xm;
   const Eigen::MatrixXd yc = y.rowwise() - ym;
   const Eigen::MatrixXd w =
-      (xc.transpose() * xc / 6.0 + lambda * Eigen::MatrixXd::Identity(2, 2)).inverse() *
-      (xc.transpose() * yc / 6.0);
+      (xc.transpose() * xc / 6.0 + lambda * Eigen::MatrixXd::Identity(2, 2)).inverse() * (xc.transpose() * yc / 6.0);
   const Eigen::RowVectorXd b = ym - xm * w;
 
   const RidgeModel ldlt = fit_ridge(x, y, lambda, false);
@@ -64,8 +62,7 @@ TEST_CASE("Multi-output ridge equals (Xc'Xc/T + lambda I)^-1 Xc'Yc/T with an unp
   for (Eigen::Index r = 0; r < 6; ++r) CHECK((p.row(r) - ym).cwiseAbs().maxCoeff() < 1e-9);
 }
 
-TEST_CASE("Standardization makes the fit invariant to feature scale and offset",
-          "[study][readout]") {
+TEST_CASE("Standardization makes the fit invariant to feature scale and offset", "[study][readout]") {
   Rng rng(5);
   Eigen::MatrixXd x(200, 3);
   Eigen::MatrixXd y(200, 1);
@@ -86,16 +83,15 @@ TEST_CASE("Standardization makes the fit invariant to feature scale and offset",
   CHECK(fit_ridge(x3, y, 0.01).predict(x3).allFinite());
 }
 
-TEST_CASE("Lambda selection picks little regularization for clean data and much for noise",
-          "[study][readout]") {
+TEST_CASE("Lambda selection picks little regularization for clean data and much for noise", "[study][readout]") {
   Rng rng(9);
   const Eigen::Index n = 300;
   Eigen::MatrixXd x(n, 20);
   Eigen::MatrixXd y(n, 2);
   for (Eigen::Index r = 0; r < n; ++r) {
     for (Eigen::Index c = 0; c < 20; ++c) x(r, c) = rng.uniform(-1.0, 1.0);
-    y(r, 0) = x.row(r).sum();               // exactly linear
-    y(r, 1) = rng.uniform(-1.0, 1.0);       // unrelated noise
+    y(r, 0) = x.row(r).sum();          // exactly linear
+    y(r, 1) = rng.uniform(-1.0, 1.0);  // unrelated noise
   }
   RidgeSelectConfig c;
   c.per_output = true;
@@ -118,8 +114,7 @@ TEST_CASE("log_grid spans its decades inclusively", "[study][readout]") {
   CHECK(default_lambda_grid().size() == 11);
 }
 
-TEST_CASE("Ridge classification on one-hot targets separates separable classes",
-          "[study][readout]") {
+TEST_CASE("Ridge classification on one-hot targets separates separable classes", "[study][readout]") {
   const std::vector<int> labels = {0, 2, 1};
   const Eigen::MatrixXd oh = one_hot(labels, 3);
   CHECK(oh(1, 2) == 1.0);

@@ -1,14 +1,14 @@
 // The spiking network as a reservoir (study/reservoir.hpp): feature shapes, determinism,
 // activity bookkeeping, and an analytic memory capacity on a delay line of neurons, on the float
 // reference and the fixed-point core.
+#include "core/foundation/random.hpp"
 #include "core/spec.hpp"
 #include "study/gram_ridge.hpp"
-#include "core/foundation/random.hpp"
 #include "study/reservoir.hpp"
 #include "study/study.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 #include <string>
@@ -19,8 +19,9 @@ using namespace hrsnn::study;
 namespace {
 
 // A chain of `stages` one-neuron populations P0 -> P1 -> ... with weight 0.75 and delay 1, input
-// weight 0.75 on P0 only (0.75 is exact in the fixed core's weight registers). tau_syn and tau_mem of 1 microsecond make du = dv = 1 (u = a, v = u), so
-// with threshold 0.5 neuron k spikes at step t exactly when the binary input was 1 at step t - k.
+// weight 0.75 on P0 only (0.75 is exact in the fixed core's weight registers). tau_syn and tau_mem of 1 microsecond
+// make du = dv = 1 (u = a, v = u), so with threshold 0.5 neuron k spikes at step t exactly when the binary input was 1
+// at step t - k.
 std::string delay_line_spec(int stages) {
   std::string s = R"(
 [simulation]

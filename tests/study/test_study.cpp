@@ -89,9 +89,9 @@ bins = 3
   CHECK(c.size_scale == quick_study_config().size_scale);  // untouched keys keep the base's value
 
   write_text_atomic(dir.path() / "bad.toml", "[study]\nseeds = 5\n[memory]\nmax_dealy = 3\n");
-  CHECK_THROWS_WITH(load_study_config((dir.path() / "bad.toml").string()),
-                    Catch::Contains("bad.toml:4") && Catch::Contains("memory.max_dealy") &&
-                        Catch::Contains("unknown key"));
+  CHECK_THROWS_WITH(load_study_config((dir.path() / "bad.toml").string()), Catch::Contains("bad.toml:4") &&
+                                                                               Catch::Contains("memory.max_dealy") &&
+                                                                               Catch::Contains("unknown key"));
   write_text_atomic(dir.path() / "bad2.toml", "[study]\nmodels = [\"mrsnn\", \"lsm\"]\n");
   CHECK_THROWS_WITH(load_study_config((dir.path() / "bad2.toml").string()),
                     Catch::Contains("study.models") && Catch::Contains("unknown model 'lsm'"));

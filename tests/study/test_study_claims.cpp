@@ -41,7 +41,8 @@ TEST_CASE("the paired t-test works on the per-seed differences", "[study][claims
   CHECK(r.p_one_sided > 0.99);
   CHECK(directional_verdict(r) == "fails");
   // Noise around zero is inconclusive.
-  const PairedStats z = paired_stats(std::vector<double>{1, 2, 3, 4}, std::vector<double>{1.1, 1.9, 3.2, 3.9}, Direction::greater);
+  const PairedStats z =
+      paired_stats(std::vector<double>{1, 2, 3, 4}, std::vector<double>{1.1, 1.9, 3.2, 3.9}, Direction::greater);
   CHECK(directional_verdict(z) == "inconclusive");
 }
 

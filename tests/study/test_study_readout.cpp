@@ -1,8 +1,8 @@
 // The Cholesky (Gram) ridge readouts of study/gram_ridge.hpp against the eigendecomposition
 // readouts of study/readout.hpp and study/metrics.hpp: same lambdas, same weights, same scores.
+#include "core/foundation/random.hpp"
 #include "study/gram_ridge.hpp"
 #include "study/metrics.hpp"
-#include "core/foundation/random.hpp"
 #include "study/readout.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,7 +18,8 @@ Eigen::MatrixXd random_matrix(Eigen::Index rows, Eigen::Index cols, uint64_t see
   Rng rng(seed);
   Eigen::MatrixXd m(rows, cols);
   for (Eigen::Index c = 0; c < cols; ++c)
-    for (Eigen::Index r = 0; r < rows; ++r) m(r, c) = offset + rng.uniform(-1.0, 1.0) * (1.0 + 0.1 * static_cast<double>(c));
+    for (Eigen::Index r = 0; r < rows; ++r)
+      m(r, c) = offset + rng.uniform(-1.0, 1.0) * (1.0 + 0.1 * static_cast<double>(c));
   return m;
 }
 
@@ -86,7 +87,8 @@ TEST_CASE("Gram ridge classifier picks the eigen path's lambda and predicts the 
       x(r, c) = rng.uniform(-1.0, 1.0) + (c % classes == labels[static_cast<size_t>(r)] ? 0.8 : 0.0);
   }
   const std::span<const int> l(labels);
-  const RidgeClassifier a = fit_ridge_classifier(x.topRows(160), l.first(160), x.middleRows(160, 40), l.subspan(160, 40), classes);
+  const RidgeClassifier a =
+      fit_ridge_classifier(x.topRows(160), l.first(160), x.middleRows(160, 40), l.subspan(160, 40), classes);
   const RidgeClassifier b =
       fit_ridge_classifier_gram(x.topRows(160), l.first(160), x.middleRows(160, 40), l.subspan(160, 40), classes);
   CHECK(a.lambda == b.lambda);

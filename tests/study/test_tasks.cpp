@@ -11,8 +11,7 @@
 using namespace hrsnn::study;
 using hrsnn::Rng;
 
-TEST_CASE("The study RNG is deterministic, uniform in 0..1 and unbiased in below()",
-          "[study][random]") {
+TEST_CASE("The study RNG is deterministic, uniform in 0..1 and unbiased in below()", "[study][random]") {
   Rng a(42);
   Rng b(42);
   Rng c(43);
@@ -37,8 +36,7 @@ TEST_CASE("The study RNG is deterministic, uniform in 0..1 and unbiased in below
   for (const auto n : counts) CHECK(static_cast<double>(n) == Approx(10000.0).margin(400.0));
 }
 
-TEST_CASE("The memory-capacity input is i.i.d. uniform in low..high and set by the seed",
-          "[study][tasks]") {
+TEST_CASE("The memory-capacity input is i.i.d. uniform in low..high and set by the seed", "[study][tasks]") {
   const auto u = uniform_input(5000, 3);
   CHECK(u == uniform_input(5000, 3));
   CHECK(u != uniform_input(5000, 4));
@@ -60,13 +58,18 @@ TEST_CASE("NARMA-10 follows its recurrence from y(0) = 0", "[study][tasks]") {
   // target[t] = y(t+1). Until t = 9 the input term 1.5 u(t-9) u(t) reads u at negative times
   // (zero), so y(1..9) do not depend on the input (values worked out by hand from
   // y(t+1) = 0.3 y + 0.05 y sum + 0.1: y1 = 0.1, y2 = 0.03 + 0.0005 + 0.1 = 0.1305, ...).
-  const double expected[9] = {0.1, 0.1305, 0.14065401250000001, 0.14480641880568002,
-                              0.14717764475684447, 0.14903324843622673, 0.15076200106970811,
-                              0.15248728807388293, 0.15425055964396622};
+  const double expected[9] = {0.1,
+                              0.1305,
+                              0.14065401250000001,
+                              0.14480641880568002,
+                              0.14717764475684447,
+                              0.14903324843622673,
+                              0.15076200106970811,
+                              0.15248728807388293,
+                              0.15425055964396622};
   for (std::size_t t = 0; t < 9; ++t) CHECK(task.target[t] == Approx(expected[t]).epsilon(1e-14));
   // y(10) is the first output that sees the input: + 1.5 u(0) u(9).
-  CHECK(task.target[9] ==
-        Approx(0.15606754234535108 + 1.5 * task.input[0] * task.input[9]).epsilon(1e-14));
+  CHECK(task.target[9] == Approx(0.15606754234535108 + 1.5 * task.input[0] * task.input[9]).epsilon(1e-14));
   // And every later value obeys the recurrence.
   for (std::size_t t = 10; t < 500; ++t) {
     const double y = task.target[t - 1];
@@ -82,8 +85,7 @@ TEST_CASE("NARMA-10 follows its recurrence from y(0) = 0", "[study][tasks]") {
   CHECK(narma10_task(500, 11).target == task.target);
 }
 
-TEST_CASE("One Lorenz-63 RK4 step from (1, 1, 1) matches the hand-computed stages",
-          "[study][tasks]") {
+TEST_CASE("One Lorenz-63 RK4 step from (1, 1, 1) matches the hand-computed stages", "[study][tasks]") {
   // k1 = f(1,1,1) = (0, 26, -5/3); k2, k3, k4 evaluated at the RK4 midpoints (dt = 0.01):
   // k2 = (1.3, 25.878333.., -1.514444..), k3 = (1.2289166.., 26.0537297.., -1.5097413..),
   // k4 = (2.4824813.., 26.0865531.., -1.3503786..); x1 = x0 + dt/6 (k1 + 2 k2 + 2 k3 + k4).
@@ -94,8 +96,7 @@ TEST_CASE("One Lorenz-63 RK4 step from (1, 1, 1) matches the hand-computed stage
   CHECK(s[2] == Approx(0.98489097179160534).epsilon(1e-14));
 }
 
-TEST_CASE("Lorenz samples are RK4 steps of the configured stride and stay on the attractor",
-          "[study][tasks]") {
+TEST_CASE("Lorenz samples are RK4 steps of the configured stride and stay on the attractor", "[study][tasks]") {
   LorenzConfig c;
   c.initial_jitter = 0.0;
   c.discard_time = 0.0;
@@ -113,8 +114,7 @@ TEST_CASE("Lorenz samples are RK4 steps of the configured stride and stay on the
   CHECK(lorenz_task(2000, 6, 3).input != task.input);
 }
 
-TEST_CASE("Mackey-Glass follows the linear ODE of its constant history for the first tau",
-          "[study][tasks]") {
+TEST_CASE("Mackey-Glass follows the linear ODE of its constant history for the first tau", "[study][tasks]") {
   // For t <= tau the delayed value is the history x0, so dx/dt = c - gamma x with
   // c = beta x0 / (1 + x0^10): x(t) = c/gamma + (x0 - c/gamma) exp(-gamma t). RK4 applied to
   // this linear ODE multiplies (x - c/gamma) by R = 1 - z + z^2/2 - z^3/6 + z^4/24,
@@ -139,8 +139,7 @@ TEST_CASE("Mackey-Glass follows the linear ODE of its constant history for the f
   CHECK(std::abs(x[30] - (fixed + (x0 - fixed) * std::exp(-3.0))) > 1e-3);
 }
 
-TEST_CASE("The Mackey-Glass benchmark series is chaotic-looking, bounded and seed-reproducible",
-          "[study][tasks]") {
+TEST_CASE("The Mackey-Glass benchmark series is chaotic-looking, bounded and seed-reproducible", "[study][tasks]") {
   const TaskSeries task = mackey_glass_task(1000, 2);
   CHECK(task.input == mackey_glass_task(1000, 2).input);
   CHECK(task.input != mackey_glass_task(1000, 3).input);

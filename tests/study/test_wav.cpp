@@ -36,8 +36,8 @@ struct WavBuilder {
     if (pad && body.size() % 2 == 1) bytes.push_back(0);
   }
   // fmt chunk body with consistent byte rate and block align for the given layout.
-  static std::vector<std::uint8_t> fmt_body(std::uint16_t tag, std::uint16_t channels,
-                                            std::uint32_t rate, std::uint16_t bits) {
+  static std::vector<std::uint8_t> fmt_body(std::uint16_t tag, std::uint16_t channels, std::uint32_t rate,
+                                            std::uint16_t bits) {
     WavBuilder b;
     const auto align = static_cast<std::uint16_t>(channels * bits / 8);
     b.u16(tag);
@@ -90,8 +90,7 @@ const std::vector<std::int16_t> kSamples = {0, 1, -1, 32767, -32768, 1234, -4321
 
 }  // namespace
 
-TEST_CASE("A mono 16-bit PCM file round-trips through write_wav and read_wav exactly",
-          "[study][wav]") {
+TEST_CASE("A mono 16-bit PCM file round-trips through write_wav and read_wav exactly", "[study][wav]") {
   const ScratchDir dir("wav_roundtrip");
   const auto path = dir.path() / "tone.wav";
   hrsnn::study::write_wav(path, 8000, kSamples);
@@ -104,8 +103,7 @@ TEST_CASE("A mono 16-bit PCM file round-trips through write_wav and read_wav exa
   CHECK(x[4] == -1.0);
 }
 
-TEST_CASE("Unknown chunks, odd-size pad bytes and WAVE_FORMAT_EXTENSIBLE PCM are accepted",
-          "[study][wav]") {
+TEST_CASE("Unknown chunks, odd-size pad bytes and WAVE_FORMAT_EXTENSIBLE PCM are accepted", "[study][wav]") {
   WavBuilder body;
   body.chunk("fmt ", WavBuilder::fmt_body(1, 1, 16000, 16));
   body.chunk("LIST", {'I', 'N', 'F', 'O', 'x'});  // 5 bytes: followed by one pad byte
@@ -132,8 +130,7 @@ TEST_CASE("Unknown chunks, odd-size pad bytes and WAVE_FORMAT_EXTENSIBLE PCM are
   CHECK(parse_wav(WavBuilder::riff(ext.bytes), "ext").samples == kSamples);
 }
 
-TEST_CASE("Malformed WAV files are rejected with the file name and the problem",
-          "[study][wav]") {
+TEST_CASE("Malformed WAV files are rejected with the file name and the problem", "[study][wav]") {
   const ScratchDir dir("wav_bad");
   const auto good_fmt = WavBuilder::fmt_body(1, 1, 8000, 16);
   const auto data = WavBuilder::pcm16(kSamples);
@@ -233,9 +230,7 @@ TEST_CASE("Malformed WAV files are rejected with the file name and the problem",
     b.chunk("data", {1, 2, 3});
     require_rejected(write_bytes(dir, "odd.wav", WavBuilder::riff(b.bytes)), "whole number");
   }
-  SECTION("missing file") {
-    require_rejected(dir.path() / "does_not_exist.wav", "cannot open");
-  }
+  SECTION("missing file") { require_rejected(dir.path() / "does_not_exist.wav", "cannot open"); }
 }
 
 TEST_CASE("An FSDD recording reads as 8 kHz mono with a plausible length", "[study][wav][fsdd]") {

@@ -2,11 +2,11 @@
 // carries the process id and a counter, so test cases CTest runs in parallel never share one.
 #pragma once
 
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <string>
 #include <system_error>
-#include <unistd.h>
 
 namespace hrsnn::test {
 

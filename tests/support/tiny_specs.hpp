@@ -22,13 +22,15 @@ name = "Pre"
 size = 1
 v_thresh = 100.0
 t_ref_steps = 10000
-)" + lif + R"(
+)" + lif +
+         R"(
 [[populations]]
 name = "Post"
 size = 1
 v_thresh = 100.0
 t_ref_steps = 10000
-)" + lif + R"(
+)" + lif +
+         R"(
 [[projections]]
 name = "PP"
 pre = "Pre"

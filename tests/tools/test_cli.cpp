@@ -27,7 +27,8 @@ TEST_CASE("hrsnn run writes summary.json, spikes and probes, and exports the net
   CHECK(summary["steps"] == 200);
   CHECK(summary["neurons"] == 1000);
   CHECK(summary["populations"].size() == 2);
-  CHECK(summary["counts"]["neuron_updates_active"].get<uint64_t>() + summary["counts"]["neuron_updates_idle"].get<uint64_t>() ==
+  CHECK(summary["counts"]["neuron_updates_active"].get<uint64_t>() +
+            summary["counts"]["neuron_updates_idle"].get<uint64_t>() ==
         200000u);
   const std::string spikes = hrsnn::read_text_file(dir / "spikes.csv");
   CHECK(spikes.rfind("step,neuron\n", 0) == 0);
@@ -45,8 +46,8 @@ TEST_CASE("hrsnn run writes summary.json, spikes and probes, and exports the net
 TEST_CASE("hrsnn run --spikes npy writes a NumPy array", "[cli]") {
   const hrsnn::test::ScratchDir scratch("npy");
   const std::filesystem::path& dir = scratch.path();
-  const CliResult r = run_cli("run " + std::string(HRSNN_SOURCE_DIR) + "/examples/mrsnn.toml --steps 50 --quiet --spikes npy --out " +
-                              dir.string());
+  const CliResult r = run_cli("run " + std::string(HRSNN_SOURCE_DIR) +
+                              "/examples/mrsnn.toml --steps 50 --quiet --spikes npy --out " + dir.string());
   REQUIRE(r.status == 0);
   const std::string npy = hrsnn::read_text_file(dir / "spikes.npy");
   REQUIRE(npy.size() > 64);
@@ -55,7 +56,8 @@ TEST_CASE("hrsnn run --spikes npy writes a NumPy array", "[cli]") {
 }
 
 TEST_CASE("hrsnn neuron --arith float prints step,u,v,spike from step 0", "[cli]") {
-  const CliResult r = run_cli("neuron --arith float --tau-syn-ms 1e-9 --tau-mem-ms 1e9 --v-thresh 1.5 --steps 4 --input \"0:1,1:1\"");
+  const CliResult r =
+      run_cli("neuron --arith float --tau-syn-ms 1e-9 --tau-mem-ms 1e9 --v-thresh 1.5 --steps 4 --input \"0:1,1:1\"");
   INFO(r.out);
   REQUIRE(r.status == 0);
   // tau_syn -> 0 replaces u by the input each step; tau_mem -> inf integrates v.

@@ -25,8 +25,7 @@ const std::string kSpec = std::string(HRSNN_SOURCE_DIR) + "/examples/hrsnn.toml"
 
 }  // namespace
 
-TEST_CASE("energy of a spec run equals the energy of the same run read back from its run directory",
-          "[energy][cli]") {
+TEST_CASE("energy of a spec run equals the energy of the same run read back from its run directory", "[energy][cli]") {
   for (const std::string arith : {"float64", "fixed"}) {
     SECTION(arith) {
       ScratchDir dir("same_" + arith);

@@ -6,9 +6,9 @@
 #include "tests/support/cli.hpp"
 #include "tests/support/scratch_dir.hpp"
 
+#include <toml++/toml.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <toml++/toml.h>
 
 #include <cmath>
 #include <filesystem>
@@ -117,9 +117,8 @@ Files write_inputs(const Scratch& dir) {
 
 // Small evaluations: 150 samples (300 steps), 5 MC delays, one network seed.
 std::string optimize_args(const Files& f, const fs::path& out, uint64_t budget) {
-  return "optimize " + f.spec.string() + " --space " + f.space.string() + " --budget " +
-         std::to_string(budget) + " --initial 3 --seeds 1 --samples 150 --max-delay 5 --washout 20 --out " +
-         out.string();
+  return "optimize " + f.spec.string() + " --space " + f.space.string() + " --budget " + std::to_string(budget) +
+         " --initial 3 --seeds 1 --samples 150 --max-delay 5 --washout 20 --out " + out.string();
 }
 
 nlohmann::json read_json(const fs::path& p) { return nlohmann::json::parse(read_text_file(p)); }
@@ -143,8 +142,7 @@ std::size_t count_lines(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("hrsnn optimize writes history, convergence, summary and a best.toml that hrsnn run runs",
-          "[optimize_cli]") {
+TEST_CASE("hrsnn optimize writes history, convergence, summary and a best.toml that hrsnn run runs", "[optimize_cli]") {
   const Scratch dir("e2e");
   const Files f = write_inputs(dir);
   const fs::path out = dir.path() / "bo";
@@ -191,8 +189,8 @@ TEST_CASE("hrsnn optimize writes history, convergence, summary and a best.toml t
   CHECK(spec.total_neurons() == 40);
   const double best_tau = summary.at("best").at("values").at("tau_E").get<double>();
   CHECK(spec.populations[0].lif.tau_mem_ms.mean() == Approx(best_tau).epsilon(1e-9));
-  const CliResult run = run_cli("run " + (out / "best.toml").string() + " --steps 50 --quiet --out " +
-                                (dir.path() / "run").string());
+  const CliResult run =
+      run_cli("run " + (out / "best.toml").string() + " --steps 50 --quiet --out " + (dir.path() / "run").string());
   INFO(run.out);
   CHECK(run.status == 0);
   CHECK(fs::exists(dir.path() / "run" / "summary.json"));
@@ -219,8 +217,7 @@ TEST_CASE("hrsnn optimize --random spends the same budget from the same initial 
   CHECK(a["evaluations"][5]["x"] != b["evaluations"][5]["x"]);
 }
 
-TEST_CASE("hrsnn optimize --resume after an abrupt exit gives the history of an uninterrupted run",
-          "[optimize_cli]") {
+TEST_CASE("hrsnn optimize --resume after an abrupt exit gives the history of an uninterrupted run", "[optimize_cli]") {
   const Scratch dir("resume");
   const Files f = write_inputs(dir);
   const CliResult whole = run_cli(optimize_args(f, dir.path() / "whole", 7) + " --quiet");

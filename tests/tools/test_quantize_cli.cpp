@@ -18,7 +18,8 @@ using hrsnn::test::ScratchDir;
 TEST_CASE("hrsnn quantize runs a sweep end to end", "[study][quant][cli]") {
   ScratchDir dir("quant_cli");
   write_text_atomic(dir.path() / "tiny.toml", hrsnn::test::kSweepSpec);
-  write_text_atomic(dir.path() / "sweep.toml", "[run]\nfidelity_steps = 100\n[[axis]]\nfield = \"trace_bits\"\nvalues = [6]\n");
+  write_text_atomic(dir.path() / "sweep.toml",
+                    "[run]\nfidelity_steps = 100\n[[axis]]\nfield = \"trace_bits\"\nvalues = [6]\n");
   const std::string out = (dir.path() / "out").string();
   const auto r = run_cli("quantize " + (dir.path() / "tiny.toml").string() + " --config " +
                          (dir.path() / "sweep.toml").string() + " --out " + out + " --no-tasks --threads 1");

@@ -86,9 +86,9 @@ TEST_CASE("hrsnn mc reports the memory capacity of a spec over seeds", "[study][
 
 TEST_CASE("old spellings of an option still work, hidden from --help, with a one-line note", "[study][cli]") {
   const hrsnn::test::ScratchDir dir("aliases");
-  const auto [status, out] = run_cli("task --task mc --spec " + std::string(HRSNN_SOURCE_DIR) +
-                                     "/examples/mrsnn.toml --quick --seeds 1 --size-scale 0.06 --json " +
-                                     (dir / "records.json"));
+  const auto [status, out] =
+      run_cli("task --task mc --spec " + std::string(HRSNN_SOURCE_DIR) +
+              "/examples/mrsnn.toml --quick --seeds 1 --size-scale 0.06 --json " + (dir / "records.json"));
   INFO(out);
   CHECK(status == 0);
   CHECK(out.find("hrsnn: note: --spec is now spelled the positional SPEC") != std::string::npos);

@@ -32,11 +32,11 @@ TEST_CASE("shift_right_nearest rounds ties away from zero, symmetrically in sign
 }
 
 TEST_CASE("shift_right_stochastic: r = 0 rounds every inexact magnitude up, r = max truncates", "[fixed][arith]") {
-  CHECK(shift_right_stochastic(5, 2, 0) == 2);        // 1.25 up
+  CHECK(shift_right_stochastic(5, 2, 0) == 2);  // 1.25 up
   CHECK(shift_right_stochastic(5, 2, 0xFFFFFFFF) == 1);
-  CHECK(shift_right_stochastic(-5, 2, 0) == -2);      // magnitude up: away from zero
+  CHECK(shift_right_stochastic(-5, 2, 0) == -2);  // magnitude up: away from zero
   CHECK(shift_right_stochastic(-5, 2, 0xFFFFFFFF) == -1);
-  CHECK(shift_right_stochastic(8, 2, 0) == 2);        // exact values never move
+  CHECK(shift_right_stochastic(8, 2, 0) == 2);  // exact values never move
   CHECK(shift_right_stochastic(-8, 2, 0) == -2);
   // frac = 1 (of 4): rounds up only for r = 0; frac = 3: for r in {0, 1, 2}.
   CHECK(shift_right_stochastic(5, 2, 1) == 1);

@@ -66,15 +66,15 @@ TEST_CASE("an impulse into v with dv = 2048 halves every step once u is gone (du
 TEST_CASE("a bias ramp that meets the threshold exactly does not spike (strict >)", "[fixed][lif]") {
   LifParams p;
   p.du = 4095;
-  p.dv = 0;          // no voltage decay: v grows by the bias exactly
+  p.dv = 0;  // no voltage decay: v grows by the bias exactly
   p.bias_mant = 1;
-  p.bias_exp = 6;    // bias = 64
-  p.vth = 10;        // threshold 10 << 6 = 640
+  p.bias_exp = 6;  // bias = 64
+  p.vth = 10;      // threshold 10 << 6 = 640
   const Trace t = run({}, p, {}, 12);
   CHECK(t.v[8] == 576);
   CHECK(t.v[9] == 640);  // equals the threshold: no spike
   CHECK_FALSE(t.spike[9]);
-  CHECK(t.spike[10]);    // 704 > 640
+  CHECK(t.spike[10]);  // 704 > 640
   CHECK(t.v[10] == 0);
   for (int i = 0; i < 10; ++i) CHECK_FALSE(t.spike[static_cast<size_t>(i)]);
   CHECK(t.v[11] == 64);  // the ramp restarts from the reset value 0

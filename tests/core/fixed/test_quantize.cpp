@@ -3,14 +3,14 @@
 #include "core/fixed/fixed_sim.hpp"
 #include "core/fixed/quantize.hpp"
 #include "core/float_sim.hpp"
-#include "core/network.hpp"
 #include "core/foundation/random.hpp"
+#include "core/network.hpp"
 #include "core/run.hpp"
 #include "core/spec.hpp"
 #include "tests/support/tiny_specs.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 #include <set>
@@ -48,7 +48,7 @@ TEST_CASE("exactly representable parameters quantize without error", "[quantize]
   CHECK(img.lif[0].du == 1023);  // Loihi's +1 offset: effective 1024
   CHECK(img.lif[0].dv == 512);
   CHECK(img.voltage_scale == std::ldexp(1.0, 20));  // 2^(24 - 1 - 3 headroom bits) / theta_max
-  CHECK(img.lif[0].vth == (1u << 14));             // 2^20 >> 6
+  CHECK(img.lif[0].vth == (1u << 14));              // 2^20 >> 6
   CHECK(field(img, "du").max_abs_error < 1e-15);
   CHECK(field(img, "dv").max_abs_error < 1e-15);
   CHECK(field(img, "v_thresh").max_abs_error == 0.0);
@@ -115,14 +115,16 @@ TEST_CASE("unrepresentable parameters are rejected with the register range", "[q
                     Catch::Contains("t_ref_steps = 100 exceeds the refractory counter range [0, 63]"));
   spec.populations[0].lif.t_ref_steps = Distribution::constant(0.0);
   spec.populations[0].lif.v_reset = Distribution::constant(-0.5);
-  CHECK_THROWS_WITH(fixed::quantize(build_network(spec), spec.hardware), Catch::Contains("the fixed core resets v to 0"));
+  CHECK_THROWS_WITH(fixed::quantize(build_network(spec), spec.hardware),
+                    Catch::Contains("the fixed core resets v to 0"));
 }
 
 TEST_CASE("a hardware table selects a profile and overrides fields, with located errors", "[quantize][spec]") {
   const std::string base = one_neuron_spec(1024, 512, 1.0);
   const NetworkSpec narrow = parse_spec(base + "[hardware]\nprofile = \"narrow\"\n", "hw");
   CHECK(narrow.hardware.format == fixed::narrow_format());
-  const NetworkSpec over = parse_spec(base + "[hardware]\nweight_bits = 6\nnum_weight_bits = 6\nweight_rounding = \"nearest\"\n", "hw");
+  const NetworkSpec over =
+      parse_spec(base + "[hardware]\nweight_bits = 6\nnum_weight_bits = 6\nweight_rounding = \"nearest\"\n", "hw");
   CHECK(over.hardware.format.weight_bits == 6);
   CHECK(over.hardware.format.weight_rounding == fixed::Rounding::nearest);
   auto error_of = [&](const std::string& extra) {
@@ -133,13 +135,15 @@ TEST_CASE("a hardware table selects a profile and overrides fields, with located
     }
     return std::string();
   };
-  CHECK_THAT(error_of("profile = \"truenorth\"\n"), Catch::Contains("unknown hardware profile 'truenorth' (allowed: loihi, narrow)"));
+  CHECK_THAT(error_of("profile = \"truenorth\"\n"),
+             Catch::Contains("unknown hardware profile 'truenorth' (allowed: loihi, narrow)"));
   CHECK_THAT(error_of("u_bitz = 3\n"), Catch::Contains("hardware.u_bitz: unknown key"));
   CHECK_THAT(error_of("decay_rounding = \"up\"\n"), Catch::Contains("hardware.decay_rounding: expected one of"));
   CHECK_THAT(error_of("trace_bits = 99\n"), Catch::Contains("hardware.trace_bits: value 99 out of range"));
 }
 
-TEST_CASE("fixed and float rasters agree on the example networks until chaos separates them", "[quantize][cross-model]") {
+TEST_CASE("fixed and float rasters agree on the example networks until chaos separates them",
+          "[quantize][cross-model]") {
   // Reported figures (seed 1, 5,000 steps): the step of the first raster difference, and the
   // per-population rates, which must agree within 5% (measured at 10,000 steps, seeds 1-3: within
   // 4.3%; README, "The fixed-point core").

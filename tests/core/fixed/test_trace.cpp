@@ -8,8 +8,8 @@
 using namespace hrsnn::fixed;
 
 namespace {
-constexpr uint32_t kZero = 0;            // every stochastic rounding goes up
-constexpr uint32_t kMax = 0xFFFFFFFFU;   // every stochastic rounding truncates
+constexpr uint32_t kZero = 0;           // every stochastic rounding goes up
+constexpr uint32_t kMax = 0xFFFFFFFFU;  // every stochastic rounding truncates
 const HardwareFormat kLoihi{};
 }  // namespace
 
@@ -38,7 +38,7 @@ TEST_CASE("the impulse is added at the spike, its fraction rounded from bits 12.
   const TraceParams p{2048, 10, 128};  // decay 1/2, impulse 10.5
   CHECK(trace_update({20}, p, true, kZero, kLoihi).x_next == 10 + 11);
   CHECK(trace_update({20}, p, true, kMax, kLoihi).x_next == 10 + 10);
-  CHECK(trace_update({20}, p, false, kZero, kLoihi).x_next == 10);  // no spike, no impulse
+  CHECK(trace_update({20}, p, false, kZero, kLoihi).x_next == 10);           // no spike, no impulse
   CHECK(trace_update({20}, p, true, 127U << 12, kLoihi).x_next == 10 + 11);  // r = 127 < 128: up
   CHECK(trace_update({20}, p, true, 128U << 12, kLoihi).x_next == 10 + 10);  // r = 128: truncate
   // The value after the step includes the step's impulse, from an empty trace too.

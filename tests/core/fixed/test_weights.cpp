@@ -27,18 +27,17 @@ ProjectionParams projection(SignMode mode, uint32_t bits = 8, int32_t plus_exp =
 }
 }  // namespace
 
-TEST_CASE("clip_weight_mantissa: excitatory 0..255, inhibitory -255..0, mixed even -256..254",
-          "[fixed][weights]") {
+TEST_CASE("clip_weight_mantissa: excitatory 0..255, inhibitory -255..0, mixed even -256..254", "[fixed][weights]") {
   CHECK(clip_weight_mantissa(300, kExc, 8, kLoihi) == 255);
   CHECK(clip_weight_mantissa(-5, kExc, 8, kLoihi) == 0);
   CHECK(clip_weight_mantissa(100, kExc, 8, kLoihi) == 100);
   CHECK(clip_weight_mantissa(-300, kInh, 8, kLoihi) == -255);
   CHECK(clip_weight_mantissa(5, kInh, 8, kLoihi) == 0);
   CHECK(clip_weight_mantissa(-101, kInh, 8, kLoihi) == -101);
-  CHECK(clip_weight_mantissa(255, kMix, 8, kLoihi) == 254);   // mixed drops the LSB
+  CHECK(clip_weight_mantissa(255, kMix, 8, kLoihi) == 254);  // mixed drops the LSB
   CHECK(clip_weight_mantissa(300, kMix, 8, kLoihi) == 254);
   CHECK(clip_weight_mantissa(-257, kMix, 8, kLoihi) == -256);
-  CHECK(clip_weight_mantissa(-3, kMix, 8, kLoihi) == -4);     // floor of the value
+  CHECK(clip_weight_mantissa(-3, kMix, 8, kLoihi) == -4);  // floor of the value
   CHECK(clip_weight_mantissa(3, kMix, 8, kLoihi) == 2);
   CHECK(clip_weight_mantissa(INT32_MIN, kInh, 8, kLoihi) == -255);
   CHECK(clip_weight_mantissa(INT32_MAX, kMix, 8, kLoihi) == 254);
@@ -47,13 +46,13 @@ TEST_CASE("clip_weight_mantissa: excitatory 0..255, inhibitory -255..0, mixed ev
 TEST_CASE("num_weight_bits below 8 drops low bits: magnitudes floor, mixed values floor", "[fixed][weights]") {
   CHECK(clip_weight_mantissa(255, kExc, 6, kLoihi) == 252);  // k = 2
   CHECK(clip_weight_mantissa(7, kExc, 6, kLoihi) == 4);
-  CHECK(clip_weight_mantissa(-7, kInh, 6, kLoihi) == -4);     // the magnitude floors (Lava negates first)
+  CHECK(clip_weight_mantissa(-7, kInh, 6, kLoihi) == -4);  // the magnitude floors (Lava negates first)
   CHECK(clip_weight_mantissa(-255, kInh, 6, kLoihi) == -252);
-  CHECK(clip_weight_mantissa(-3, kMix, 6, kLoihi) == -8);     // k = 3, floor of the value
+  CHECK(clip_weight_mantissa(-3, kMix, 6, kLoihi) == -8);  // k = 3, floor of the value
   CHECK(clip_weight_mantissa(13, kMix, 6, kLoihi) == 8);
   CHECK(clip_weight_mantissa(255, kMix, 6, kLoihi) == 248);
   CHECK(clip_weight_mantissa(-256, kMix, 6, kLoihi) == -256);
-  CHECK(clip_weight_mantissa(200, kExc, 1, kLoihi) == 128);   // one bit: {0, 128}
+  CHECK(clip_weight_mantissa(200, kExc, 1, kLoihi) == 128);  // one bit: {0, 128}
   CHECK(weight_max(kExc, 6, kLoihi) == 252);
   CHECK(weight_min(kInh, 6, kLoihi) == -252);
   CHECK(weight_min(kMix, 6, kLoihi) == -256);
@@ -178,10 +177,12 @@ void check_single_sign_equals_magnitude(HardwareFormat fmt, uint32_t seed) {
         proj.sign_mode = mode;
         proj.num_weight_bits = static_cast<uint32_t>(1 + below(fmt.weight_bits));
         proj.eta_plus_exp = static_cast<int32_t>(below(fmt.learn_frac_bits + fmt.lr_exp_max + 1)) - fmt.learn_frac_bits;
-        proj.eta_minus_exp = static_cast<int32_t>(below(fmt.learn_frac_bits + fmt.lr_exp_max + 1)) - fmt.learn_frac_bits;
+        proj.eta_minus_exp =
+            static_cast<int32_t>(below(fmt.learn_frac_bits + fmt.lr_exp_max + 1)) - fmt.learn_frac_bits;
         const WeightUpdateConsts c = weight_update_consts(proj, fmt);
         const int64_t w_span = pow2(fmt.weight_bits + 1);
-        const auto w = static_cast<int32_t>(trial % 7 == 0 ? (trial % 2 ? c.w_max : c.w_min) : below(w_span) - w_span / 2);
+        const auto w =
+            static_cast<int32_t>(trial % 7 == 0 ? (trial % 2 ? c.w_max : c.w_min) : below(w_span) - w_span / 2);
         const int64_t plus = trial % 5 == 0 ? 0 : below(trial % 3 ? 64 : product_bound);
         const int64_t minus = trial % 5 == 1 ? 0 : below(trial % 3 ? 64 : product_bound);
         const uint32_t r = trial % 11 == 0 ? 0u : (trial % 11 == 1 ? kMax : g.draw());
@@ -195,8 +196,8 @@ void check_single_sign_equals_magnitude(HardwareFormat fmt, uint32_t seed) {
           ++mismatches;
           INFO("rounding " << static_cast<int>(rounding) << " sign mode " << static_cast<int>(mode) << " w " << w
                            << " plus " << plus << " minus " << minus << " r " << r << " bits " << proj.num_weight_bits
-                           << " exps " << proj.eta_plus_exp << "," << proj.eta_minus_exp << ": single-sign "
-                           << single << " magnitude " << magnitude);
+                           << " exps " << proj.eta_plus_exp << "," << proj.eta_minus_exp << ": single-sign " << single
+                           << " magnitude " << magnitude);
           CHECK(single == magnitude);
           if (mismatches > 5) return;
         }

@@ -49,9 +49,8 @@ TEST_CASE("a missing file is a ConfigError at line 0") {
 }
 
 TEST_CASE("a wrong type names the type found and the allowed range") {
-  const ConfigError e = error_of("\n\nx = \"high\"\n", [](const ConfigTable& t) {
-    t.number("x", 0.0, ConfigRange::positive());
-  });
+  const ConfigError e =
+      error_of("\n\nx = \"high\"\n", [](const ConfigTable& t) { t.number("x", 0.0, ConfigRange::positive()); });
   CHECK(e.line() == 3);
   CHECK(e.key_path() == "x");
   CHECK(std::string(e.what()) == "cfg.toml:3: x: expected a number, got a string (allowed: (0, inf))");
@@ -91,9 +90,8 @@ TEST_CASE("a string choice lists the allowed values") {
 }
 
 TEST_CASE("arrays are checked element by element, at the element's line") {
-  const ConfigError e = error_of("bits = [\n  4,\n  99,\n]\n", [](const ConfigTable& t) {
-    t.integer_array("bits", ConfigRange::integers(1, 16));
-  });
+  const ConfigError e = error_of("bits = [\n  4,\n  99,\n]\n",
+                                 [](const ConfigTable& t) { t.integer_array("bits", ConfigRange::integers(1, 16)); });
   CHECK(e.line() == 3);
   CHECK(e.key_path() == "bits");
   const toml::table root = parse_config_text("names = [\"a\", \"b\"]\n", "cfg.toml");

@@ -51,8 +51,7 @@ TEST_CASE("a durable write replaces the file whole and leaves no temporary behin
 TEST_CASE("a durable write into an impossible place names the file and leaves nothing") {
   const ScratchDir dir("durable_fail");
   write_raw(dir.path() / "plain", "x");
-  CHECK_THROWS_WITH(write_text_durable(dir.path() / "plain" / "inside.txt", "y"),
-                    Catch::Contains("plain"));
+  CHECK_THROWS_WITH(write_text_durable(dir.path() / "plain" / "inside.txt", "y"), Catch::Contains("plain"));
   CHECK_THROWS_WITH(read_text_file(dir.path() / "absent.txt"), Catch::Contains("absent.txt"));
 }
 
@@ -77,15 +76,15 @@ TEST_CASE("a journal writes its header, appends records and reads them back") {
 TEST_CASE("a torn last line is cut off and the journal goes on") {
   const ScratchDir dir("journal_torn");
   const auto path = dir.path() / "ckpt.jsonl";
-  write_raw(path,
-            "{\"format\":\"hrsnn-test/1\",\"type\":\"header\"}\n{\"job\":\"a\"}\n{\"job\":\"b\",\"val");
+  write_raw(path, "{\"format\":\"hrsnn-test/1\",\"type\":\"header\"}\n{\"job\":\"a\"}\n{\"job\":\"b\",\"val");
   {
     Journal j(path, keyed_schema(), {});
     CHECK(j.recovered_torn_line());
     REQUIRE(j.records().size() == 1);
     j.append({{"job", "b"}});
   }
-  CHECK(read_text_file(path) == "{\"format\":\"hrsnn-test/1\",\"type\":\"header\"}\n{\"job\":\"a\"}\n{\"job\":\"b\"}\n");
+  CHECK(read_text_file(path) ==
+        "{\"format\":\"hrsnn-test/1\",\"type\":\"header\"}\n{\"job\":\"a\"}\n{\"job\":\"b\"}\n");
 }
 
 TEST_CASE("a duplicate, a malformed record and a damaged line are refused at their line") {
@@ -93,7 +92,8 @@ TEST_CASE("a duplicate, a malformed record and a damaged line are refused at the
   const auto path = dir.path() / "ckpt.jsonl";
   const std::string header = "{\"format\":\"hrsnn-test/1\",\"type\":\"header\"}\n";
   write_raw(path, header + "{\"job\":\"a\"}\n{\"job\":\"a\"}\n");
-  CHECK_THROWS_WITH(Journal(path, keyed_schema(), {}), Catch::Contains("ckpt.jsonl:3: duplicate test journal record 'a'"));
+  CHECK_THROWS_WITH(Journal(path, keyed_schema(), {}),
+                    Catch::Contains("ckpt.jsonl:3: duplicate test journal record 'a'"));
   write_raw(path, header + "{\"job\":\"a\"}\n{\"jobs\":1}\n");
   CHECK_THROWS_WITH(Journal(path, keyed_schema(), {}), Catch::Contains("ckpt.jsonl:3: malformed test journal record"));
   write_raw(path, header + "not json\n{\"job\":\"a\"}\n");

@@ -17,8 +17,9 @@ TEST_CASE("the recorder keeps the raster, samples probes every k steps and total
   for (uint64_t t = 0; t < 3; ++t) {
     EventCounts step;
     step.spikes = t;
-    rec.record(t, t == 1 ? std::vector<uint32_t>{0, 2} : std::vector<uint32_t>{}, [&](uint32_t i) { return u[i]; },
-               [&](uint32_t i) { return v[i]; }, step, counts);
+    rec.record(
+        t, t == 1 ? std::vector<uint32_t>{0, 2} : std::vector<uint32_t>{}, [&](uint32_t i) { return u[i]; },
+        [&](uint32_t i) { return v[i]; }, step, counts);
   }
   CHECK(rec.raster().step == std::vector<uint64_t>{1, 1});
   CHECK(rec.raster().neuron == std::vector<uint32_t>{0, 2});

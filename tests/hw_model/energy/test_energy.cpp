@@ -7,13 +7,13 @@
 
 #include "core/foundation/config_error.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
+#include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 namespace en = hrsnn::energy;
 
@@ -284,8 +284,8 @@ TEST_CASE("SRAM is priced at the smallest tabulated level that holds the array",
 }
 
 TEST_CASE("an SRAM table that does not price large arrays makes the total a lower bound", "[energy]") {
-  std::string text = replaced(kMinimal, R"(energy_pj = 10.0)",
-                              R"(sram = { table = "small", array = "weights", word_bits = 64 })");
+  std::string text =
+      replaced(kMinimal, R"(energy_pj = 10.0)", R"(sram = { table = "small", array = "weights", word_bits = 64 })");
   text = replaced(text, "obtained_by = \"measured\"", "obtained_by = \"derived\"");
   text += R"(
 [sram_tables.small]
@@ -347,8 +347,8 @@ TEST_CASE("the loader rejects a figure without a citation", "[energy][loader]") 
 }
 
 TEST_CASE("the loader rejects a model mixing an all-in figure with per-operation terms", "[energy][loader]") {
-  std::string text = replaced(kMinimal, "scope = \"per_op\"",
-                              "scope = \"all_in\"\noperating_point = { description = \"somewhere\" }");
+  std::string text =
+      replaced(kMinimal, "scope = \"per_op\"", "scope = \"all_in\"\noperating_point = { description = \"somewhere\" }");
   text = replaced(text, "spikes = { status = \"not_priced\", reason = \"r\" }\n", "");
   text = replaced(text, "[models.tiny.uncharged]", R"([[models.tiny.terms]]
 event = "spikes"
@@ -371,8 +371,8 @@ charged_because = "one per spike"
                            Catch::Contains("only term"));
 
   // the same all-in figure alone is a valid model
-  const std::string alone = replaced(kMinimal, "scope = \"per_op\"",
-                                     "scope = \"all_in\"\noperating_point = { description = \"somewhere\" }");
+  const std::string alone =
+      replaced(kMinimal, "scope = \"per_op\"", "scope = \"all_in\"\noperating_point = { description = \"somewhere\" }");
   CHECK(en::parse_models(alone, "ok.toml").model("tiny").all_in());
 }
 
@@ -422,8 +422,8 @@ TEST_CASE("the loader rejects a value outside its allowed set and lists the set"
 
   e = load_error(replaced(kMinimal, "event = \"synaptic_events\"", "event = \"synops\""));
   CHECK(e.key_path() == "models.tiny.terms[0].event");
-  CHECK_THAT(e.what(), Catch::Contains("'synops' is not one of the event types") && Catch::Contains("synaptic_events") &&
-                           Catch::Contains("state_writes"));
+  CHECK_THAT(e.what(), Catch::Contains("'synops' is not one of the event types") &&
+                           Catch::Contains("synaptic_events") && Catch::Contains("state_writes"));
 
   e = load_error(replaced(kMinimal, "evidence = \"S\"", "evidence = \"A\""));
   CHECK_THAT(e.what(), Catch::Contains("is not one of: P, S, S+, U"));
@@ -436,7 +436,8 @@ TEST_CASE("the loader rejects a model that leaves an event type unaccounted for"
   CHECK(e.line() == line_in(text, "[models.tiny]"));
   CHECK_THAT(e.what(), Catch::Contains("spikes neither priced by a term nor listed"));
 
-  const auto twice = load_error(replaced(kMinimal, "spikes = {", "synaptic_events = { status = \"included\", reason = \"r\" }\nspikes = {"));
+  const auto twice = load_error(
+      replaced(kMinimal, "spikes = {", "synaptic_events = { status = \"included\", reason = \"r\" }\nspikes = {"));
   CHECK(twice.key_path() == "models.tiny.uncharged.synaptic_events");
   CHECK_THAT(twice.what(), Catch::Contains("priced by a term"));
 }
@@ -452,11 +453,10 @@ TEST_CASE("the loader rejects invalid TOML and an unknown format, with the line"
 }
 
 TEST_CASE("a bad models file on disk is a file:line:key ConfigError from the shared reader", "[energy][loader]") {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("hrsnn_energy_shared_reader_" + std::to_string(::getpid()) + ".toml");
-  const std::string text =
-      replaced(replaced(kMinimal, "energy_pj = 10.0", "energy_pj = 10.0\nops_per_event = \"two\""),
-               "description = \"a test model\"", "description = \"a test model\"\nchips = 2");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("hrsnn_energy_shared_reader_" + std::to_string(::getpid()) + ".toml");
+  const std::string text = replaced(replaced(kMinimal, "energy_pj = 10.0", "energy_pj = 10.0\nops_per_event = \"two\""),
+                                    "description = \"a test model\"", "description = \"a test model\"\nchips = 2");
   std::ofstream(path) << text;
 
   // The first bad key in reading order: [models.tiny]'s unknown key, in the shared wording.
@@ -497,16 +497,22 @@ TEST_CASE("a bad models file on disk is a file:line:key ConfigError from the sha
 }
 
 TEST_CASE("an unknown model name is an error listing the known models", "[energy]") {
-  CHECK_THROWS_WITH(shipped().model("loihi2"),
-                    Catch::Contains("unknown energy model 'loihi2'") && Catch::Contains("loihi_davies2018") &&
-                        Catch::Contains("generic_45nm"));
+  CHECK_THROWS_WITH(shipped().model("loihi2"), Catch::Contains("unknown energy model 'loihi2'") &&
+                                                   Catch::Contains("loihi_davies2018") &&
+                                                   Catch::Contains("generic_45nm"));
   CHECK_THROWS_AS(en::estimate_energy(shipped(), {"odin", "nope"}, tiny_counts(), tiny_workload()), en::EnergyError);
 }
 
 TEST_CASE("a run summary is read strictly", "[energy][summary]") {
-  nlohmann::json s = {{"format", "hrsnn-run/1"}, {"arith", "float64"}, {"steps", 4},     {"dt_ms", 1.0},
-                      {"neurons", 3},            {"synapses", 4},       {"plastic_synapses", 1},
-                      {"input_samples", 2},      {"populations", nlohmann::json::array()}};
+  nlohmann::json s = {{"format", "hrsnn-run/1"},
+                      {"arith", "float64"},
+                      {"steps", 4},
+                      {"dt_ms", 1.0},
+                      {"neurons", 3},
+                      {"synapses", 4},
+                      {"plastic_synapses", 1},
+                      {"input_samples", 2},
+                      {"populations", nlohmann::json::array()}};
   nlohmann::json counts = nlohmann::json::object();
   hrsnn::for_each_count(tiny_counts(), [&](std::string_view name, uint64_t n) { counts[std::string(name)] = n; });
   s["counts"] = counts;
@@ -565,17 +571,17 @@ TEST_CASE("the JSON report carries the model name on every figure", "[energy][ou
 TEST_CASE("`hrsnn energy RUN_DIR` prints the report and writes the JSON", "[energy][cli]") {
   const hrsnn::test::ScratchDir scratch("energy_run_dir");
   const std::filesystem::path& dir = scratch.path();
-  nlohmann::json s = {{"format", "hrsnn-run/1"}, {"arith", "float64"}, {"steps", 4}, {"dt_ms", 1.0},
-                      {"neurons", 3},            {"synapses", 4},       {"plastic_synapses", 1},
-                      {"input_samples", 2}};
+  nlohmann::json s = {
+      {"format", "hrsnn-run/1"}, {"arith", "float64"},    {"steps", 4},        {"dt_ms", 1.0}, {"neurons", 3},
+      {"synapses", 4},           {"plastic_synapses", 1}, {"input_samples", 2}};
   nlohmann::json counts = nlohmann::json::object();
   hrsnn::for_each_count(tiny_counts(), [&](std::string_view name, uint64_t n) { counts[std::string(name)] = n; });
   s["counts"] = counts;
   std::ofstream(dir / "summary.json") << s.dump();
 
   const auto out_json = dir / "out" / "energy.json";
-  const hrsnn::test::CliResult printed =
-      hrsnn::test::run_cli("energy " + dir.string() + " --model loihi_davies2018 --model odin --out " + (dir / "out").string());
+  const hrsnn::test::CliResult printed = hrsnn::test::run_cli(
+      "energy " + dir.string() + " --model loihi_davies2018 --model odin --out " + (dir / "out").string());
   INFO(printed.out);
   REQUIRE(printed.status == 0);
   std::ifstream in(out_json);
