@@ -8,7 +8,7 @@ packages=(
   catch2 libbenchmark-dev
   libeigen3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libfftw3-dev libnlopt-cxx-dev libnlopt-dev
-  verilator yosys
+  verilator yosys clang-format
   python3 python3-matplotlib python3-numpy
 )
 # Optional extras for the report's screenshot check and the Brian2 comparison benchmark.
