@@ -119,7 +119,7 @@ std::string study_table_html(const ojson& doc) {
   return h + "</tbody></table></div>\n";
 }
 
-// The paper's claims (Chakraborty & Mukhopadhyay, ICLR 2023; DESIGN.md §1).
+// The paper's claims (Chakraborty & Mukhopadhyay, ICLR 2023; docs/study.md).
 const char* const kClaims[] = {
     "Heterogeneity in the neurons' integration/relaxation dynamics (per-neuron membrane time constants) raises the "
     "memory capacity of a recurrent spiking network over a homogeneous one (MRSNN) of the same size.",

@@ -1,4 +1,4 @@
-// Quantization and hardware-heterogeneity sweeps (issue 8, `hrsnn quantize`): the same network
+// Quantization and hardware-heterogeneity sweeps (docs/quantization.md, `hrsnn quantize`): the same network
 // and input simulated on the float reference and on the fixed-point core under many register
 // formats ([hardware] fields one at a time from a base format, or as a grid) and numbers K of
 // shared decay profiles, each point scored for

@@ -1,4 +1,4 @@
-// The paper's study on the spiking networks (issue 5): memory capacity, prediction
+// The paper's study on the spiking networks (docs/study.md): memory capacity, prediction
 // (Mackey-Glass, Lorenz-63, NARMA-10) and spoken-digit classification (FSDD) for four network
 // variants, MRSNN, heterogeneous neurons only, heterogeneous STDP only and HRSNN, each on the
 // float reference and the fixed-point core, over several seeds, next to an echo state network of

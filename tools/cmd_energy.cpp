@@ -1,5 +1,5 @@
 // `hrsnn energy RUN_DIR|SPEC`: joules of a run under published per-event energy models
-// (DESIGN.md §5; the models are data, data/energy/models.toml; docs/energy.md). A run
+// (docs/energy.md; the models are data, data/energy/models.toml; docs/energy.md). A run
 // directory is read from its summary.json; a spec (.toml) is run first, on the backend of
 // --arith, and its counters are costed directly, so both paths price the same numbers.
 #include "core/foundation/durable.hpp"

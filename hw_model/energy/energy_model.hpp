@@ -1,4 +1,4 @@
-// Energy from counted events (DESIGN.md §5), one include for all of it:
+// Energy from counted events (docs/energy.md), one include for all of it:
 //   models.hpp       the models file (data/energy/models.toml): its types and its reader
 //   estimate.hpp     the model arithmetic: joules of counted events under a model
 //   report.hpp       the text report (and report.cpp the JSON one)

@@ -1,12 +1,12 @@
-// Energy models as data (DESIGN.md §5): the types of data/energy/models.toml and its reader.
+// Energy models as data (docs/energy.md): the types of data/energy/models.toml and its reader.
 //
 // A model is a list of published figures ("terms"), each charged to one counted event type
 // and carrying its chip, node, voltage, scope (per-operation increment or all-in), evidence
 // and citation. Event types no figure prices are declared "included" (inside another
 // figure) or "not_priced" (no figure exists; the total is then a lower bound and says so).
 // A model with an all-in figure has only that figure. Several models are reported side by
-// side and never averaged. The figures and their sources: research/energy-figures.md;
-// the models and caveats for users: docs/energy.md.
+// side and never averaged. Each figure's source: its entry's `source` in
+// data/energy/models.toml; the models and caveats for users: docs/energy.md.
 #pragma once
 
 #include "core/foundation/config_error.hpp"
