@@ -214,7 +214,7 @@ void FloatSimulator<Real>::plasticity_and_emission(EventCounts& step_counts) {
   const uint32_t n = n_;
   const uint64_t t = t_;
   for (auto& pr : proj_) {
-    if (!pr.plastic || spiked_.empty()) continue;
+    if (!pr.plastic || !plasticity_on_ || spiked_.empty()) continue;
     const Projection& src = *pr.src;
     uint64_t updates = 0;
     const uint32_t* col_pre = src.col_pre.data();
@@ -249,7 +249,7 @@ void FloatSimulator<Real>::plasticity_and_emission(EventCounts& step_counts) {
       const uint64_t begin = src.row_offset[lj], end = src.row_offset[lj + 1];
       const uint32_t* post = src.post.data();
       Real* w = pr.w.data();
-      if (pr.plastic) {
+      if (pr.plastic && plasticity_on_) {
         const Real* em = pr.eta_minus.data();
         const Real* ep = pr.eta_plus.data();
         const Real xj = x_[j];
@@ -285,8 +285,8 @@ void FloatSimulator<Real>::step() {
   gather_input(a, step_counts);    // 1. a = spikes due now + external input
   update_neurons(a, step_counts);  // 2. u, v, refractory, threshold, reset
   for (uint32_t i : spiked_) is_spiking_[i] = 1;
-  update_traces(step_counts);            // 3. trace decay, then impulses
-  plasticity_and_emission(step_counts);  // 4 + 5. weight updates, then emission
+  if (plasticity_on_) update_traces(step_counts);  // 3. trace decay, then impulses
+  plasticity_and_emission(step_counts);            // 4 + 5. weight updates, then emission
   // 6. monitors and counters.
   recorder_.record(
       t, spiked_, [this](uint32_t id) { return u_[id]; }, [this](uint32_t id) { return v_[id]; }, step_counts, counts_);

@@ -30,6 +30,14 @@ class FloatSimulator {
   void step();
   void run(uint64_t steps);
 
+  // Learning on (the default) or frozen. Frozen, a plastic projection is static: its weights
+  // stay as they are, spikes deliver them, and neither the weights nor the STDP traces are
+  // updated (so no trace, plastic-update or weight-write events are counted, and the fixed
+  // core draws nothing from its trace and synapse streams). Measurements of a trained network
+  // freeze it, so the readout is fitted and tested on one network.
+  void set_plasticity(bool on) { plasticity_on_ = on; }
+  bool plasticity() const { return plasticity_on_; }
+
   // External input added to a in the next step() call only (probes, tests, tasks), then cleared.
   std::vector<Real>& external_input() { return external_; }
 
@@ -92,6 +100,7 @@ class FloatSimulator {
 
   RunCounts counts_;
   Recorder recorder_{opt_};
+  bool plasticity_on_ = true;
 };
 
 extern template class FloatSimulator<double>;

@@ -60,7 +60,8 @@ Activity run_reservoir(const Network& net, const InputSignal& signal, const Back
 ReservoirFeatures collect_features(const Network& net, const InputSignal& signal, const Backend& backend,
                                    const ReservoirConfig& config) {
   ReservoirFeatures out;
-  out.features.resize(static_cast<Eigen::Index>(signal.samples()), static_cast<Eigen::Index>(net.size()));
+  const uint64_t measured = signal.samples() - std::min(signal.samples(), config.learning_samples);
+  out.features.resize(static_cast<Eigen::Index>(measured), static_cast<Eigen::Index>(net.size()));
   out.activity = run_reservoir(net, signal, backend, config, [&](uint64_t k, std::span<const double> row) {
     const auto r = static_cast<Eigen::Index>(k);
     for (size_t i = 0; i < row.size(); ++i) out.features(r, static_cast<Eigen::Index>(i)) = row[i];

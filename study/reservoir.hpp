@@ -19,6 +19,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -37,15 +38,27 @@ struct ReservoirConfig {
   FeatureKind kind = FeatureKind::filtered;
   double filter_tau_ms = 20.0;     // filtered features: the readout synapse's time constant
   uint64_t washout_samples = 200;  // samples before the evaluation window of S and the counts
+  // The learning phase: the signal's first `learning_samples` samples run with plasticity on
+  // before any feature row; they reach no sink and no count of the window (0: no such phase).
+  uint64_t learning_samples = 0;
+  // Plasticity while the features are measured: on (a network still learning, as every
+  // measurement was before the phases existed) or frozen, so the readout is fitted and tested
+  // on one network.
+  bool plastic_during_measurement = true;
+  // The learning phase's rate trajectory is recorded per block of this many samples.
+  uint64_t learning_block_samples = 100;
 };
 
 // Spiking activity over the evaluation window.
 struct Activity {
   uint32_t neurons = 0;
-  uint64_t steps = 0;        // steps in the evaluation window
-  uint64_t spikes = 0;       // spikes of the network's neurons in the window
-  EventCounts counts;        // event counts of the window
-  EventCounts total;         // event counts of the whole run (washout included)
+  uint64_t steps = 0;   // steps in the evaluation window
+  uint64_t spikes = 0;  // spikes of the network's neurons in the window
+  EventCounts counts;   // event counts of the window
+  EventCounts total;    // event counts of the whole run (learning and washout included)
+  // Spikes per neuron per step in each block of the learning phase (its last block may be
+  // shorter): whether the rate settled before the measurement.
+  std::vector<double> learning_rate;
   double wall_time_s = 0.0;  // simulation and feature time of the whole run
 
   // S: spikes per neuron per step (0 for an empty window).
@@ -62,9 +75,11 @@ EventCounts subtract(const EventCounts& a, const EventCounts& b);
 using FeatureSink = std::function<void(uint64_t sample, std::span<const double> row)>;
 
 // Drives `sim` for `samples` input samples of `steps_per_sample` steps each from its current
-// time. Works with any simulator with step(), time(), spikes_this_step() and counts()
-// (FloatSimulator<double|float>, fixed::FixedSimulator). The simulator must have been built
-// with the input signal to feed.
+// time: first the learning phase (config.learning_samples, plasticity on), then the
+// measurement (plasticity frozen unless config.plastic_during_measurement), whose samples reach
+// `sink` numbered from 0. Works with any simulator with step(), time(), spikes_this_step(),
+// counts() and set_plasticity() (FloatSimulator<double|float>, fixed::FixedSimulator). The
+// simulator must have been built with the input signal to feed.
 template <typename Sim, typename Sink>
 Activity drive_reservoir(Sim& sim, uint32_t neurons, uint64_t samples, uint32_t steps_per_sample, double dt_ms,
                          const ReservoirConfig& config, Sink&& sink) {
@@ -72,11 +87,26 @@ Activity drive_reservoir(Sim& sim, uint32_t neurons, uint64_t samples, uint32_t 
   if (config.kind == FeatureKind::filtered && !(config.filter_tau_ms > 0.0))
     throw std::invalid_argument("drive_reservoir: filter_tau_ms must be > 0");
   const double keep = config.kind == FeatureKind::filtered ? std::exp(-dt_ms / config.filter_tau_ms) : 0.0;
+  if (config.learning_samples > samples)
+    throw std::invalid_argument("drive_reservoir: learning_samples exceeds the signal's samples");
+  if (config.learning_block_samples == 0)
+    throw std::invalid_argument("drive_reservoir: learning_block_samples must be >= 1");
   std::vector<double> row(neurons, 0.0);
   Activity act;
   act.neurons = neurons;
+  sim.set_plasticity(true);
+  for (uint64_t k = 0; k < config.learning_samples; k += config.learning_block_samples) {
+    const uint64_t block = std::min(config.learning_block_samples, config.learning_samples - k);
+    const uint64_t spikes_before = sim.counts().total.spikes;
+    for (uint64_t s = 0; s < block * steps_per_sample; ++s) sim.step();
+    const double steps = static_cast<double>(block * steps_per_sample);
+    act.learning_rate.push_back(static_cast<double>(sim.counts().total.spikes - spikes_before) /
+                                (static_cast<double>(neurons) * steps));
+  }
+  sim.set_plasticity(config.plastic_during_measurement);
+  const uint64_t measured = samples - config.learning_samples;
   EventCounts at_washout = sim.counts().total;
-  for (uint64_t k = 0; k < samples; ++k) {
+  for (uint64_t k = 0; k < measured; ++k) {
     if (k == config.washout_samples) at_washout = sim.counts().total;
     if (config.kind == FeatureKind::counts) std::fill(row.begin(), row.end(), 0.0);
     for (uint32_t s = 0; s < steps_per_sample; ++s) {
@@ -89,9 +119,9 @@ Activity drive_reservoir(Sim& sim, uint32_t neurons, uint64_t samples, uint32_t 
   }
   const EventCounts end = sim.counts().total;
   act.total = end;
-  if (samples > config.washout_samples) {
+  if (measured > config.washout_samples) {
     act.counts = subtract(end, at_washout);
-    act.steps = (samples - config.washout_samples) * steps_per_sample;
+    act.steps = (measured - config.washout_samples) * steps_per_sample;
     act.spikes = act.counts.spikes;
   }
   return act;

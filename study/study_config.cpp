@@ -157,12 +157,16 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
     c.input_gain = r->number("input_gain", c.input_gain, ConfigRange::closed(0.0, 1e6));
   }
   if (const auto r = top.section("features")) {
-    r->only_keys({"kind", "filter_tau_ms", "washout_samples", "standardize"});
+    r->only_keys({"kind", "filter_tau_ms", "washout_samples", "standardize", "learning_samples", "plasticity"});
     c.standardize = r->boolean("standardize", c.standardize);
     c.reservoir.kind = parse_feature_kind(r->string("kind", to_string(c.reservoir.kind), {"filtered", "counts"}));
     c.reservoir.filter_tau_ms = r->number("filter_tau_ms", c.reservoir.filter_tau_ms, open_low(0.0, 1e6));
     c.reservoir.washout_samples =
         r->integer("washout_samples", c.reservoir.washout_samples, ConfigRange::integers(0, 1000000));
+    c.reservoir.learning_samples =
+        r->integer("learning_samples", c.reservoir.learning_samples, ConfigRange::integers(0, 10000000));
+    c.reservoir.plastic_during_measurement =
+        r->string("plasticity", c.reservoir.plastic_during_measurement ? "on" : "frozen", {"on", "frozen"}) == "on";
   }
   if (const auto r = top.section("memory")) {
     r->only_keys({"samples", "max_delay"});
@@ -234,6 +238,8 @@ nlohmann::json to_json(const StudyConfig& c) {
            {{"kind", to_string(c.reservoir.kind)},
             {"filter_tau_ms", c.reservoir.filter_tau_ms},
             {"washout_samples", c.reservoir.washout_samples},
+            {"learning_samples", c.reservoir.learning_samples},
+            {"plasticity", c.reservoir.plastic_during_measurement ? "on" : "frozen"},
             {"standardize", c.standardize}}},
           {"memory", {{"samples", c.memory.samples}, {"max_delay", c.memory.max_delay}}},
           {"prediction", {{"samples", c.prediction.samples}, {"horizon", c.prediction.horizon}}},

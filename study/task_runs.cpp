@@ -162,6 +162,24 @@ SeriesTask make_series(TaskKind task, const StudyConfig& c, uint64_t seed) {
 // task data, never the test series.
 constexpr uint64_t kValidationSeedOffset = 1000003;
 
+// The learning phase's input (config.reservoir.learning_samples samples) is the same task's
+// series from another seed, never the data the readout is fitted or tested on; it comes before
+// `input`, and drive_reservoir passes no feature row for it.
+constexpr uint64_t kLearningSeedOffset = 2000003;
+
+std::vector<double> with_learning_prefix(TaskKind task, const StudyConfig& c, uint64_t seed,
+                                         const std::vector<double>& input) {
+  const uint64_t n = c.reservoir.learning_samples;
+  if (n == 0) return input;
+  StudyConfig lc = c;
+  lc.memory.samples = std::max<uint64_t>(n, 100);
+  lc.prediction.samples = std::max<uint64_t>(n, 100);
+  const SeriesTask learning = make_series(task, lc, seed + kLearningSeedOffset);
+  std::vector<double> out(learning.input.begin(), learning.input.begin() + static_cast<std::ptrdiff_t>(n));
+  out.insert(out.end(), input.begin(), input.end());
+  return out;
+}
+
 void add_activity(Record& r, const Activity& a, double dt_ms) {
   const double s = a.spiking_activity();
   r.metrics["S"] = s;
@@ -170,6 +188,11 @@ void add_activity(Record& r, const Activity& a, double dt_ms) {
   r.metrics["sim_time_s"] = a.wall_time_s;
   r.detail["counts_window"] = counts_to_json(a.counts);
   r.detail["window_steps"] = a.steps;
+  if (!a.learning_rate.empty()) {
+    std::vector<double> hz;
+    for (double x : a.learning_rate) hz.push_back(x * 1000.0 / dt_ms);
+    r.detail["learning_rate_hz"] = hz;  // the learning phase's rate, block by block
+  }
 }
 
 void add_memory_metrics(Record& r, const MemoryCapacityResult& m) {
@@ -263,6 +286,7 @@ Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKi
     r.detail["synapses"] = net.synapse_count();
     if (task == TaskKind::fsdd) {
       ReservoirConfig rc = config.reservoir;
+      rc.learning_samples = 0;  // the learning phase is not wired into the FSDD stream yet
       rc.washout_samples = fsdd->warmup_frames;
       rc.filter_tau_ms = config.fsdd.filter_tau_ms;
       UtterancePooler pooler(*fsdd, net.size(), config.fsdd.bins);
@@ -272,7 +296,8 @@ Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKi
       r.metrics["accuracy"] = classify(pooler.pooled(), *fsdd, config.standardize, r);
     } else {
       const SeriesTask s = make_series(task, config, r.seed);
-      const InputSignal signal = scalar_signal(s.input, config.input_gain, 0.0, net.input.channels);
+      const InputSignal signal = scalar_signal(with_learning_prefix(task, config, r.seed, s.input), config.input_gain,
+                                               0.0, net.input.channels);
       const ReservoirFeatures f = collect_features(net, signal, backend, config.reservoir);
       add_activity(r, f.activity, net.dt_ms);
       PredictionConfig pc;

@@ -280,7 +280,7 @@ void FixedSimulator::plasticity_and_emission(EventCounts& step_counts) {
   uint32_t rs = synapse_.state();
   // 4. plasticity on post-spike columns (pre neuron silent this step).
   for (auto& pr : proj_) {
-    if (!pr.plastic || spiked_.empty()) continue;
+    if (!pr.plastic || !plasticity_on_ || spiked_.empty()) continue;
     const uint64_t updates = pr.consts.single_sign ? column_walk<R, true>(pr, rs) : column_walk<R, false>(pr, rs);
     count_plastic_updates(step_counts, counts_.per_population[pr.src->post_population], updates);
   }
@@ -294,7 +294,14 @@ void FixedSimulator::plasticity_and_emission(EventCounts& step_counts) {
       int32_t* acc = &pr.dendrite[static_cast<size_t>((t_ + pr.delay) % ring_slots_) * src.post_size];
       const uint32_t lj = j - src.pre_first;
       const uint64_t begin = src.row_offset[lj], end = src.row_offset[lj + 1];
-      if (pr.plastic) {
+      if (pr.plastic && !plasticity_on_) {
+        // Frozen: the plastic weights as they are, emitted like a static row's.
+        const uint32_t* post = pr.post_local.data();
+        const int16_t* w = pr.w.data();
+        for (uint64_t s = begin; s < end; ++s)
+          acc[post[s]] =
+              static_cast<int32_t>(static_cast<uint32_t>(acc[post[s]]) + static_cast<uint32_t>(int32_t{w[s]}));
+      } else if (pr.plastic) {
         if (pr.consts.single_sign)
           row_walk<R, true>(pr, j, begin, end, acc, rs);
         else
@@ -441,7 +448,8 @@ void FixedSimulator::step() {
   for (uint32_t i : spiked_) is_spiking_[i] = 1;
 
   // 3. traces: active ones only (a zero trace without a spike stays zero and draws nothing).
-  with_rounding(fmt.trace_rounding, [&](auto r) { update_traces<decltype(r)::value>(step_counts); });
+  if (plasticity_on_)
+    with_rounding(fmt.trace_rounding, [&](auto r) { update_traces<decltype(r)::value>(step_counts); });
 
   // 4 + 5. plasticity and emission.
   with_rounding(fmt.weight_rounding, [&](auto r) { plasticity_and_emission<decltype(r)::value>(step_counts); });

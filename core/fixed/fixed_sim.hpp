@@ -39,6 +39,14 @@ class FixedSimulator {
   void step();
   void run(uint64_t steps);
 
+  // Learning on (the default) or frozen. Frozen, a plastic projection is static: its weights
+  // stay as they are, spikes deliver them, and neither the weights nor the STDP traces are
+  // updated (so no trace, plastic-update or weight-write events are counted, and the fixed
+  // core draws nothing from its trace and synapse streams). Measurements of a trained network
+  // freeze it, so the readout is fitted and tested on one network.
+  void set_plasticity(bool on) { plasticity_on_ = on; }
+  bool plasticity() const { return plasticity_on_; }
+
   // Integer dendritic input a added in the next step() only (register-level probes).
   std::vector<int32_t>& external_input() { return external_; }
 
@@ -125,6 +133,7 @@ class FixedSimulator {
 
   RunCounts counts_;
   Recorder recorder_{opt_};
+  bool plasticity_on_ = true;
 };
 
 }  // namespace hrsnn::fixed

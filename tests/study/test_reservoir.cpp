@@ -185,3 +185,33 @@ TEST_CASE("a signal with the wrong number of channels is refused", "[study][rese
   CHECK_THROWS_WITH(collect_features(net, scalar_signal(u, 1.0, 0.0, 2), Backend{}, ReservoirConfig{}),
                     Catch::Contains("2 channels"));
 }
+
+TEST_CASE("a learning phase then frozen plasticity: rows only for the measured samples, no learning in the window",
+          "[study][reservoir]") {
+  const NetworkSpec spec = small_random_spec();
+  const Network net = build_network(spec);
+  REQUIRE(net.plastic_synapse_count() > 0);
+  const std::vector<double> u = binary_input(90, 4);
+  for (Arith arith : {Arith::Float64, Arith::Fixed}) {
+    INFO(to_string(arith));
+    ReservoirConfig rc;
+    rc.kind = FeatureKind::counts;
+    rc.washout_samples = 10;
+    rc.learning_samples = 30;
+    rc.learning_block_samples = 8;
+    rc.plastic_during_measurement = false;
+    const Backend backend{arith, spec.hardware};
+    const ReservoirFeatures f = collect_features(net, scalar_signal(u, 3.0), backend, rc);
+    CHECK(f.features.rows() == 60);
+    REQUIRE(f.activity.learning_rate.size() == 4);  // blocks of 8, 8, 8 and 6 samples
+    for (double r : f.activity.learning_rate) CHECK(r >= 0.0);
+    CHECK(f.activity.counts.plastic_updates == 0);
+    CHECK(f.activity.counts.trace_updates == 0);
+    CHECK(f.activity.total.plastic_updates > 0);  // the learning phase learned
+    CHECK(static_cast<double>(f.activity.spikes) == f.features.bottomRows(50).sum());
+    // Plasticity left on in the measurement is the other experiment: it keeps learning.
+    rc.plastic_during_measurement = true;
+    const ReservoirFeatures on = collect_features(net, scalar_signal(u, 3.0), backend, rc);
+    CHECK(on.activity.counts.plastic_updates > 0);
+  }
+}

@@ -112,3 +112,36 @@ TEST_CASE("examples/study.toml states exactly the built-in defaults", "[study][c
       *value = std::filesystem::weakly_canonical(value->get<std::string>()).string();
   CHECK(from_file.dump(1) == defaults.dump(1));
 }
+
+TEST_CASE("a memory task with a learning phase then frozen plasticity measures a network that no longer learns",
+          "[study][phases]") {
+  StudyConfig c = quick_study_config();
+  c.seeds = 1;
+  c.threads = 1;
+  c.reservoir.learning_samples = 150;
+  c.reservoir.plastic_during_measurement = false;
+  const NetworkSpec spec = scale_network(example("hrsnn.toml"), 0.1);
+  const std::vector<Record> frozen = run_spec_task(spec, TaskKind::memory, Arith::Float64, c, nullptr);
+  REQUIRE(frozen.size() == 1);
+  INFO(frozen[0].error);
+  REQUIRE(frozen[0].error.empty());
+  CHECK(frozen[0].detail.at("counts_window").at("plastic_updates").get<uint64_t>() == 0);
+  CHECK(frozen[0].detail.at("learning_rate_hz").size() == 2);  // blocks of 100 and 50 samples
+  CHECK(frozen[0].metrics.count("mc") == 1);
+  // The same seed measured while still learning is a different experiment, with updates in its window.
+  c.reservoir.plastic_during_measurement = true;
+  const std::vector<Record> learning = run_spec_task(spec, TaskKind::memory, Arith::Float64, c, nullptr);
+  REQUIRE(learning[0].error.empty());
+  CHECK(learning[0].detail.at("counts_window").at("plastic_updates").get<uint64_t>() > 0);
+}
+
+TEST_CASE("the study config reads the learning phase and the measurement's plasticity", "[study][config]") {
+  const ScratchDir dir("phases_config");
+  std::ofstream(dir.path() / "p.toml") << "[features]\nlearning_samples = 500\nplasticity = \"frozen\"\n";
+  const StudyConfig c = load_study_config((dir.path() / "p.toml").string(), quick_study_config());
+  CHECK(c.reservoir.learning_samples == 500);
+  CHECK_FALSE(c.reservoir.plastic_during_measurement);
+  std::ofstream(dir.path() / "bad.toml") << "[features]\n\nplasticity = \"sometimes\"\n";
+  CHECK_THROWS_WITH(load_study_config((dir.path() / "bad.toml").string(), quick_study_config()),
+                    Catch::Contains("bad.toml:3: features.plasticity: 'sometimes' is not one of: on, frozen"));
+}
