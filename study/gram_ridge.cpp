@@ -187,6 +187,46 @@ bool fractions_ok(double train_fraction, double validation_fraction) {
   return train_fraction > 0.0 && train_fraction < 1.0 && validation_fraction > 0.0 && validation_fraction < 1.0;
 }
 
+// Delays read out from the null input: none without one.
+std::size_t null_delay_count(const MemoryCapacityConfig& config, std::span<const double> null_input,
+                             std::size_t input_size) {
+  if (null_input.empty()) return 0;
+  if (null_input.size() != input_size)
+    throw std::invalid_argument(
+        fmt::format("memory_capacity: the null input has {} samples, the input {}", null_input.size(), input_size));
+  if (config.null_delays == 0) throw std::invalid_argument("memory_capacity: null_delays must be >= 1");
+  return config.null_delays;
+}
+
+// Fills columns [offset, offset + count) of `targets` with the delays 1..count of `series`.
+void fill_delays(Eigen::MatrixXd& targets, std::span<const double> series, std::size_t first, std::size_t count,
+                 std::size_t offset) {
+  for (Eigen::Index r = 0; r < targets.rows(); ++r)
+    for (std::size_t k = 1; k <= count; ++k)
+      targets(r, idx(offset + k - 1)) = series[first + static_cast<std::size_t>(r) - k];
+}
+
+// r^2 of every delay (and of every null delay) on the test rows; the capacity, chance and the
+// corrected capacity.
+void score_delays(MemoryCapacityResult& result, const Eigen::MatrixXd& test_y, const Eigen::MatrixXd& predicted,
+                  std::size_t max_delay, std::size_t nulls) {
+  result.r2_by_delay.resize(max_delay);
+  result.capacity = 0.0;
+  for (std::size_t k = 0; k < max_delay; ++k) {
+    result.r2_by_delay[k] = squared_correlation(column_span(test_y, idx(k)), column_span(predicted, idx(k)));
+    result.capacity += result.r2_by_delay[k];
+  }
+  result.r2_null_by_delay.resize(nulls);
+  double null_sum = 0.0;
+  for (std::size_t k = 0; k < nulls; ++k) {
+    const Eigen::Index c = idx(max_delay + k);
+    result.r2_null_by_delay[k] = squared_correlation(column_span(test_y, c), column_span(predicted, c));
+    null_sum += result.r2_null_by_delay[k];
+  }
+  result.chance = nulls ? static_cast<double>(max_delay) * null_sum / static_cast<double>(nulls) : 0.0;
+  result.capacity_corrected = result.capacity - result.chance;
+}
+
 }  // namespace
 
 RidgeSearch fit_ridge_select_gram(const Eigen::MatrixXd& x_train, const Eigen::MatrixXd& y_train,
@@ -284,7 +324,7 @@ RidgeClassifier fit_ridge_classifier_gram(const Eigen::MatrixXd& x_train, std::s
 }
 
 MemoryCapacityResult memory_capacity_gram(const Eigen::MatrixXd& features, std::span<const double> input,
-                                          const MemoryCapacityConfig& config) {
+                                          const MemoryCapacityConfig& config, std::span<const double> null_input) {
   const auto steps = static_cast<std::size_t>(features.rows());
   if (steps != input.size())
     throw std::invalid_argument(fmt::format(
@@ -301,9 +341,10 @@ MemoryCapacityResult memory_capacity_gram(const Eigen::MatrixXd& features, std::
         "(use a longer input or a smaller K)",
         steps, s.usable, config.washout, max_delay));
 
-  Eigen::MatrixXd targets(idx(s.usable), idx(max_delay));
-  for (std::size_t r = 0; r < s.usable; ++r)
-    for (std::size_t k = 1; k <= max_delay; ++k) targets(idx(r), idx(k - 1)) = input[s.first + r - k];
+  const std::size_t nulls = std::min(null_delay_count(config, null_input, input.size()), s.first);
+  Eigen::MatrixXd targets(idx(s.usable), idx(max_delay + nulls));
+  fill_delays(targets, input, s.first, max_delay, 0);
+  if (nulls) fill_delays(targets, null_input, s.first, nulls, max_delay);
   const Eigen::MatrixXd x = features.bottomRows(idx(s.usable));
 
   RidgeSelectConfig ridge;
@@ -321,12 +362,8 @@ MemoryCapacityResult memory_capacity_gram(const Eigen::MatrixXd& features, std::
   MemoryCapacityResult result;
   result.train_rows = s.n_train;
   result.test_rows = s.n_test;
-  result.lambda_by_delay = search.model.lambdas;
-  result.r2_by_delay.resize(max_delay);
-  for (std::size_t k = 0; k < max_delay; ++k) {
-    result.r2_by_delay[k] = squared_correlation(column_span(test_y, idx(k)), column_span(predicted, idx(k)));
-    result.capacity += result.r2_by_delay[k];
-  }
+  result.lambda_by_delay.assign(search.model.lambdas.begin(), search.model.lambdas.begin() + idx(max_delay));
+  score_delays(result, test_y, predicted, max_delay, nulls);
   return result;
 }
 
@@ -370,14 +407,14 @@ PredictionResult evaluate_prediction_gram(const Eigen::MatrixXd& features, std::
 
 MemoryAndPrediction memory_and_prediction_gram(const Eigen::MatrixXd& features, std::span<const double> mc_input,
                                                std::span<const double> target, const MemoryCapacityConfig& mc,
-                                               const PredictionConfig& pc) {
+                                               const PredictionConfig& pc, std::span<const double> null_input) {
   const std::size_t max_delay = mc.max_delay > 0 ? mc.max_delay : 2 * static_cast<std::size_t>(features.cols());
   const bool shared = std::max(mc.washout, max_delay) == pc.washout && mc.train_fraction == pc.train_fraction &&
                       mc.validation_fraction == pc.validation_fraction && mc.lambda_grid == pc.lambda_grid &&
                       mc.standardize == pc.standardize;
   MemoryAndPrediction out;
   if (!shared) {
-    out.memory = memory_capacity_gram(features, mc_input, mc);
+    out.memory = memory_capacity_gram(features, mc_input, mc, null_input);
     out.prediction = evaluate_prediction_gram(features, target, pc);
     return out;
   }
@@ -393,12 +430,13 @@ MemoryAndPrediction memory_and_prediction_gram(const Eigen::MatrixXd& features, 
     throw std::invalid_argument(fmt::format(
         "memory_and_prediction: {} steps leave {} usable rows after max(washout {}, K {}); too few to train and test",
         steps, s.usable, mc.washout, max_delay));
-  // Columns 0..K-1: u(t - k); column K: the prediction target.
-  Eigen::MatrixXd targets(idx(s.usable), idx(max_delay + 1));
-  for (std::size_t r = 0; r < s.usable; ++r) {
-    for (std::size_t k = 1; k <= max_delay; ++k) targets(idx(r), idx(k - 1)) = mc_input[s.first + r - k];
-    targets(idx(r), idx(max_delay)) = target[s.first + r];
-  }
+  // Columns 0..K-1: u(t - k); then the null delays; the last column: the prediction target.
+  const std::size_t nulls = std::min(null_delay_count(mc, null_input, mc_input.size()), s.first);
+  const std::size_t t_col = max_delay + nulls;
+  Eigen::MatrixXd targets(idx(s.usable), idx(t_col + 1));
+  fill_delays(targets, mc_input, s.first, max_delay, 0);
+  if (nulls) fill_delays(targets, null_input, s.first, nulls, max_delay);
+  for (std::size_t r = 0; r < s.usable; ++r) targets(idx(r), idx(t_col)) = target[s.first + r];
   const Eigen::MatrixXd x = features.bottomRows(idx(s.usable));
   RidgeSelectConfig ridge;
   ridge.lambda_grid = mc.lambda_grid;
@@ -415,13 +453,9 @@ MemoryAndPrediction memory_and_prediction_gram(const Eigen::MatrixXd& features, 
 
   out.memory.train_rows = s.n_train;
   out.memory.test_rows = s.n_test;
-  out.memory.lambda_by_delay.assign(search.model.lambdas.begin(), search.model.lambdas.end() - 1);
-  out.memory.r2_by_delay.resize(max_delay);
-  for (std::size_t k = 0; k < max_delay; ++k) {
-    out.memory.r2_by_delay[k] = squared_correlation(column_span(test_y, idx(k)), column_span(test_pred, idx(k)));
-    out.memory.capacity += out.memory.r2_by_delay[k];
-  }
-  const Eigen::Index t = idx(max_delay);
+  out.memory.lambda_by_delay.assign(search.model.lambdas.begin(), search.model.lambdas.begin() + idx(max_delay));
+  score_delays(out.memory, test_y, test_pred, max_delay, nulls);
+  const Eigen::Index t = idx(t_col);
   const Eigen::VectorXd train_truth = targets.topRows(idx(s.n_train)).col(t);
   const Eigen::VectorXd train_p = train_pred.col(t), test_truth = test_y.col(t), test_p = test_pred.col(t);
   out.prediction.lambda = search.model.lambdas.back();

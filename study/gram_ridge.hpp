@@ -32,8 +32,11 @@ RidgeClassifier fit_ridge_classifier_gram(const Eigen::MatrixXd& x_train, std::s
                                           const Eigen::MatrixXd& x_val, std::span<const int> labels_val, int n_classes,
                                           const RidgeSelectConfig& config = {});
 
+// `null_input` (empty: no chance correction) is the null series of MemoryCapacityConfig's
+// chance correction, as long as `input`.
 MemoryCapacityResult memory_capacity_gram(const Eigen::MatrixXd& features, std::span<const double> input,
-                                          const MemoryCapacityConfig& config = {});
+                                          const MemoryCapacityConfig& config = {},
+                                          std::span<const double> null_input = {});
 
 PredictionResult evaluate_prediction_gram(const Eigen::MatrixXd& features, std::span<const double> target,
                                           const PredictionConfig& config = {});
@@ -48,6 +51,7 @@ struct MemoryAndPrediction {
 };
 MemoryAndPrediction memory_and_prediction_gram(const Eigen::MatrixXd& features, std::span<const double> mc_input,
                                                std::span<const double> target, const MemoryCapacityConfig& mc_config,
-                                               const PredictionConfig& prediction_config);
+                                               const PredictionConfig& prediction_config,
+                                               std::span<const double> null_input = {});
 
 }  // namespace hrsnn::study

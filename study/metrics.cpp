@@ -144,6 +144,7 @@ MemoryCapacityResult memory_capacity(const Eigen::MatrixXd& features, std::span<
     result.r2_by_delay[k] = squared_correlation(column_span(test_y, idx(k)), column_span(predicted, idx(k)));
     result.capacity += result.r2_by_delay[k];
   }
+  result.capacity_corrected = result.capacity;  // no null input on this path
   return result;
 }
 

@@ -51,9 +51,18 @@ double accuracy(std::span<const int> truth, std::span<const int> predicted);
 //
 // K defaults to 2 x the number of features F: a linear readout of F features has MC <= F
 // (Jaeger 2001), so 2F delays cover the whole memory curve with a margin. The estimate has a
-// small positive bias on delays the features do not remember: about 1 / test_rows each.
+// positive bias on delays the features do not remember (a fitted readout correlates with any
+// target by chance: about 1 / test_rows each with ample training rows, more with few).
+//
+// Chance correction: given a null input (a series of the input's distribution that never
+// reached the features), null_delays of its delayed copies are read out by the same procedure
+// (same rows, same per-delay lambda choice); chance = K x their mean r^2, and the corrected
+// capacity is MC - chance. The null delays are one more block of outputs of the same ridge fit.
 struct MemoryCapacityConfig {
   std::size_t max_delay = 0;  // K; 0 means 2 x features
+  // Delays of the null input read out (used only when one is given; at most max(washout, K),
+  // the delays its rows have).
+  std::size_t null_delays = 100;
   std::size_t washout = 100;  // initial rows discarded (initial-state transient)
   double train_fraction = 0.6;
   double validation_fraction = 0.2;
@@ -63,6 +72,11 @@ struct MemoryCapacityConfig {
 
 struct MemoryCapacityResult {
   double capacity = 0.0;
+  // With a null input: K x the mean r^2 of its delays, and capacity - chance (otherwise both 0
+  // and capacity_corrected = capacity).
+  double chance = 0.0;
+  double capacity_corrected = 0.0;
+  std::vector<double> r2_null_by_delay;
   std::vector<double> r2_by_delay;      // element k-1 is delay k
   std::vector<double> lambda_by_delay;  // chosen regularization of each delay
   std::size_t train_rows = 0;

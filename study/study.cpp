@@ -45,17 +45,19 @@ double process_cpu_seconds() {
 
 }  // namespace
 
-StudyResult run_study(const StudyConfig& config, const std::function<void(const std::string&)>& progress) {
+StudyResult run_study(const StudyConfig& config_in, const std::function<void(const std::string&)>& progress) {
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = process_cpu_seconds();
   StudyResult result;
-  result.config = config;
   const auto say = [&](const std::string& s) {
     if (progress) progress(s);
   };
 
-  const NetworkSpec hom = scale_network(load_spec(config.homogeneous_spec), config.size_scale);
-  const NetworkSpec het = scale_network(load_spec(config.heterogeneous_spec), config.size_scale);
+  const NetworkSpec hom = scale_network(load_spec(config_in.homogeneous_spec), config_in.size_scale);
+  const NetworkSpec het = scale_network(load_spec(config_in.heterogeneous_spec), config_in.size_scale);
+  // The series lengths every model of the study uses (readout sizing for the network's size).
+  const StudyConfig config = sized_for(config_in, hom.total_neurons());
+  result.config = config;
   std::map<Variant, NetworkSpec> variants;
   for (Variant v : config.models) variants[v] = make_variant(hom, het, v);
   const std::size_t units = hom.total_neurons();

@@ -1,10 +1,16 @@
 #include "study/study_config.hpp"
 
 #include "core/foundation/config.hpp"
+#include "core/foundation/durable.hpp"
 #include "core/foundation/source_dir.hpp"
+#include "study/metrics.hpp"
+
+#include <openssl/evp.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -34,6 +40,11 @@ StudyConfig default_study_config() {
   c.homogeneous_spec = source_dir() + "/examples/mrsnn.toml";
   c.heterogeneous_spec = source_dir() + "/examples/hrsnn.toml";
   c.fsdd.data_dir = source_dir() + "/../shared/data/fsdd/recordings";
+  // Measured on a frozen network after a learning phase: the example networks' rates settle
+  // within ~6,000 samples of learning (docs/study.md "The protocol").
+  c.reservoir.learning_samples = 10000;
+  c.reservoir.learning_block_samples = 500;
+  c.reservoir.plastic_during_measurement = false;
   return c;
 }
 
@@ -43,8 +54,13 @@ StudyConfig quick_study_config() {
   c.seeds = 3;
   c.size_scale = 0.1;
   c.reservoir.washout_samples = 50;
+  c.reservoir.learning_samples = 200;
+  c.reservoir.learning_block_samples = 50;
   c.memory.samples = 400;
   c.memory.max_delay = 20;
+  c.memory.esn_max_delay = 40;
+  c.memory.null_delays = 20;
+  c.min_fit_rows_per_feature = 0;
   c.prediction.samples = 400;
   c.fsdd.test_per_group = 1;
   c.fsdd.val_per_group = 1;
@@ -126,6 +142,16 @@ class Reader : public ConfigTable {
 
 ConfigRange open_low(double low, double high) { return {low, high, true}; }
 
+std::string sha256_hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 of the protocol file failed (OpenSSL EVP_Digest)");
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
 std::string resolve(const std::filesystem::path& base_dir, const std::string& p) {
   const std::filesystem::path path(p);
   return path.is_absolute() ? p : (base_dir / path).lexically_normal().string();
@@ -139,7 +165,7 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
   c.source = path;
   const std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
   const Reader top(path, root, "");
-  top.only_keys({"study", "features", "memory", "prediction", "fsdd", "baselines", "claims"});
+  top.only_keys({"study", "features", "memory", "prediction", "fsdd", "baselines", "claims", "protocol"});
   if (const auto r = top.section("study")) {
     r->only_keys({"homogeneous", "heterogeneous", "models", "arith", "tasks", "seeds", "first_seed", "threads",
                   "size_scale", "input_gain"});
@@ -157,7 +183,12 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
     c.input_gain = r->number("input_gain", c.input_gain, ConfigRange::closed(0.0, 1e6));
   }
   if (const auto r = top.section("features")) {
-    r->only_keys({"kind", "filter_tau_ms", "washout_samples", "standardize", "learning_samples", "plasticity"});
+    r->only_keys({"kind", "filter_tau_ms", "washout_samples", "standardize", "learning_samples", "plasticity",
+                  "learning_block_samples", "min_fit_rows_per_feature"});
+    c.reservoir.learning_block_samples =
+        r->integer("learning_block_samples", c.reservoir.learning_block_samples, ConfigRange::integers(1, 10000000));
+    c.min_fit_rows_per_feature =
+        r->integer("min_fit_rows_per_feature", c.min_fit_rows_per_feature, ConfigRange::integers(0, 1000));
     c.standardize = r->boolean("standardize", c.standardize);
     c.reservoir.kind = parse_feature_kind(r->string("kind", to_string(c.reservoir.kind), {"filtered", "counts"}));
     c.reservoir.filter_tau_ms = r->number("filter_tau_ms", c.reservoir.filter_tau_ms, open_low(0.0, 1e6));
@@ -169,9 +200,11 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
         r->string("plasticity", c.reservoir.plastic_during_measurement ? "on" : "frozen", {"on", "frozen"}) == "on";
   }
   if (const auto r = top.section("memory")) {
-    r->only_keys({"samples", "max_delay"});
+    r->only_keys({"samples", "max_delay", "esn_max_delay", "null_delays"});
     c.memory.samples = r->integer("samples", c.memory.samples, ConfigRange::integers(20, 10000000));
     c.memory.max_delay = r->integer("max_delay", c.memory.max_delay, ConfigRange::integers(1, 100000));
+    c.memory.esn_max_delay = r->integer("esn_max_delay", c.memory.esn_max_delay, ConfigRange::integers(0, 100000));
+    c.memory.null_delays = r->integer("null_delays", c.memory.null_delays, ConfigRange::integers(0, 100000));
   }
   if (const auto r = top.section("prediction")) {
     r->only_keys({"samples", "horizon"});
@@ -215,6 +248,75 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
     c.claims.alpha = r->number("alpha", c.claims.alpha, open_low(0.0, 0.5));
     c.claims.mc_margin = r->number("mc_margin", c.claims.mc_margin, ConfigRange::closed(0.0, 1.0));
   }
+  if (const auto r = top.section("protocol")) {
+    ProtocolConfig& p = c.protocol;
+    r->only_keys({"name", "exploration_first_seed", "exploration_seeds", "confirmation_first_seed",
+                  "confirmation_seeds", "phase"});
+    p.present = true;
+    p.file = path;
+    p.sha256 = sha256_hex(read_text_file(path));
+    p.name = r->required_string("name");
+    const ConfigRange seed_range = ConfigRange::integers(0, 1e15);
+    p.exploration_first_seed = r->integer("exploration_first_seed", p.exploration_first_seed, seed_range);
+    p.exploration_seeds = r->integer("exploration_seeds", p.exploration_seeds, ConfigRange::integers(1, 1000));
+    p.confirmation_first_seed = r->integer("confirmation_first_seed", p.confirmation_first_seed, seed_range);
+    // A confirmation of fewer than 10 seeds cannot decide a claim of the size measured here.
+    p.confirmation_seeds = r->integer("confirmation_seeds", p.confirmation_seeds, ConfigRange::integers(10, 1000));
+    const uint64_t e0 = p.exploration_first_seed, e1 = e0 + p.exploration_seeds;
+    const uint64_t c0 = p.confirmation_first_seed, c1 = c0 + p.confirmation_seeds;
+    if (e0 < c1 && c0 < e1)
+      r->fail(r->get("confirmation_first_seed"), "confirmation_first_seed",
+              fmt::format("confirmation seeds {}..{} overlap the exploration seeds {}..{} (they must be disjoint)", c0,
+                          c1 - 1, e0, e1 - 1));
+    p.phase = r->string("phase", p.phase, {"exploration", "confirmation"});
+    const toml::table* study_table = top.subtable("study");
+    for (const char* key : {"seeds", "first_seed"})
+      if (study_table && study_table->contains(key))
+        Reader(path, *study_table, "study")
+            .fail(study_table->get(key), key, "the seeds come from [protocol] (its phase) when a protocol is present");
+    apply_protocol_phase(c, p.phase);
+  }
+  return c;
+}
+
+void apply_protocol_phase(StudyConfig& c, const std::string& phase) {
+  if (!c.protocol.present) throw std::invalid_argument("--phase needs a study configuration with a [protocol] table");
+  if (phase == "exploration") {
+    c.first_seed = c.protocol.exploration_first_seed;
+    c.seeds = c.protocol.exploration_seeds;
+  } else if (phase == "confirmation") {
+    c.first_seed = c.protocol.confirmation_first_seed;
+    c.seeds = c.protocol.confirmation_seeds;
+  } else {
+    throw std::invalid_argument(fmt::format("unknown protocol phase '{}' (allowed: exploration, confirmation)", phase));
+  }
+  c.protocol.phase = phase;
+}
+
+uint64_t sized_samples(uint64_t samples, std::size_t first_row, std::size_t features, uint32_t rows_per_feature) {
+  if (rows_per_feature == 0 || features == 0) return samples;
+  const PredictionConfig split;  // the fractions every study readout uses
+  const auto fit_rows = [&](uint64_t usable) {
+    const auto n_train = static_cast<uint64_t>(std::floor(split.train_fraction * static_cast<double>(usable)));
+    const auto n_val = static_cast<uint64_t>(std::llround(split.validation_fraction * static_cast<double>(n_train)));
+    return n_train > n_val ? n_train - n_val : 0;
+  };
+  const uint64_t need = uint64_t{rows_per_feature} * features;
+  auto usable = static_cast<uint64_t>(
+      static_cast<double>(need) / (split.train_fraction * (1.0 - split.validation_fraction)));
+  while (usable > 0 && fit_rows(usable - 1) >= need) --usable;
+  while (fit_rows(usable) < need) ++usable;
+  return std::max<uint64_t>(samples, first_row + usable);
+}
+
+StudyConfig sized_for(const StudyConfig& config, std::size_t features) {
+  StudyConfig c = config;
+  const std::size_t washout = c.reservoir.washout_samples;
+  // One series length for every model of a seed: sized for the largest K in use (the ESN's).
+  const std::size_t esn_k = c.memory.esn_max_delay > 0 ? c.memory.esn_max_delay : 2 * features;
+  const std::size_t first = std::max({washout, c.memory.max_delay, c.baselines.esn ? esn_k : std::size_t{0}});
+  c.memory.samples = sized_samples(c.memory.samples, first, features, c.min_fit_rows_per_feature);
+  c.prediction.samples = sized_samples(c.prediction.samples, washout, features, c.min_fit_rows_per_feature);
   return c;
 }
 
@@ -240,8 +342,14 @@ nlohmann::json to_json(const StudyConfig& c) {
             {"washout_samples", c.reservoir.washout_samples},
             {"learning_samples", c.reservoir.learning_samples},
             {"plasticity", c.reservoir.plastic_during_measurement ? "on" : "frozen"},
+            {"learning_block_samples", c.reservoir.learning_block_samples},
+            {"min_fit_rows_per_feature", c.min_fit_rows_per_feature},
             {"standardize", c.standardize}}},
-          {"memory", {{"samples", c.memory.samples}, {"max_delay", c.memory.max_delay}}},
+          {"memory",
+           {{"samples", c.memory.samples},
+            {"max_delay", c.memory.max_delay},
+            {"esn_max_delay", c.memory.esn_max_delay},
+            {"null_delays", c.memory.null_delays}}},
           {"prediction", {{"samples", c.prediction.samples}, {"horizon", c.prediction.horizon}}},
           {"fsdd",
            {{"data", c.fsdd.data_dir},
@@ -266,7 +374,16 @@ nlohmann::json to_json(const StudyConfig& c) {
             {"input_scalings", c.baselines.input_scalings},
             {"fsdd_input_scalings", c.baselines.fsdd_input_scalings},
             {"taps", c.baselines.taps}}},
-          {"claims", {{"alpha", c.claims.alpha}, {"mc_margin", c.claims.mc_margin}}}};
+          {"claims", {{"alpha", c.claims.alpha}, {"mc_margin", c.claims.mc_margin}}},
+          {"protocol", c.protocol.present ? nlohmann::json{{"name", c.protocol.name},
+                                                           {"file", c.protocol.file},
+                                                           {"sha256", c.protocol.sha256},
+                                                           {"phase", c.protocol.phase},
+                                                           {"exploration_first_seed", c.protocol.exploration_first_seed},
+                                                           {"exploration_seeds", c.protocol.exploration_seeds},
+                                                           {"confirmation_first_seed", c.protocol.confirmation_first_seed},
+                                                           {"confirmation_seeds", c.protocol.confirmation_seeds}}
+                                          : nlohmann::json(nullptr)}};
 }
 
 }  // namespace hrsnn::study

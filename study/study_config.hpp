@@ -27,11 +27,33 @@ const char* to_string(TaskKind t);  // "memory", "mackey-glass", "lorenz", "fsdd
 TaskKind parse_task_kind(const std::string& name);
 
 struct MemoryTaskConfig {
-  uint64_t samples = 2000;  // input samples (each held steps_per_sample steps)
-  // K of the MC sum: twice the memory the slowest dynamics can hold, 20 samples (the longest
-  // membrane time constant the example specs allow, 200 ms, over 10 ms samples). The records
-  // keep the r^2 curve and its second half's sum (mc_tail, ~K/2 / test_rows when K is ample).
-  std::size_t max_delay = 40;
+  uint64_t samples = 2000;  // input samples (each held steps_per_sample steps); see min_fit_rows_per_feature
+  // K of the MC sum for the spiking networks: 100 samples (1 s at 10 ms samples), five times the
+  // longest memory measured on them (r^2 ~ 0 beyond 20 delays). The records keep the r^2 curve
+  // and its second half's sum (mc_tail: ~0 when K is ample).
+  std::size_t max_delay = 100;
+  // K for the ESN baseline: 0 = twice its units (its MC can reach its unit count; a smaller K
+  // caps it, as K = 40 did before).
+  std::size_t esn_max_delay = 0;
+  // The chance correction (study/metrics.hpp): delays of an independent input series read out;
+  // mc_corrected = mc - K x their mean r^2. 0 turns the correction off.
+  std::size_t null_delays = 100;
+};
+
+// The protocol (docs/study.md "The protocol"): a study file's [protocol] table declares, before
+// any data, the exploration seeds (for choosing regimes and settings) and the disjoint
+// confirmation seeds (for the verdicts), and which phase this run is. Its SHA-256 (of the whole
+// file's bytes) goes into every result.
+struct ProtocolConfig {
+  bool present = false;
+  std::string name;
+  std::string file;    // the protocol file
+  std::string sha256;  // of the file's bytes
+  uint64_t exploration_first_seed = 1;
+  uint32_t exploration_seeds = 5;
+  uint64_t confirmation_first_seed = 1001;
+  uint32_t confirmation_seeds = 10;
+  std::string phase = "exploration";  // "exploration" | "confirmation"
 };
 
 struct PredictionTaskConfig {
@@ -79,7 +101,7 @@ struct StudyConfig {
   std::string source = "<defaults>";  // where the configuration came from
   std::string homogeneous_spec;       // MRSNN spec (default examples/mrsnn.toml)
   std::string heterogeneous_spec;     // HRSNN spec (default examples/hrsnn.toml)
-  std::vector<Variant> models{kAllVariants.begin(), kAllVariants.end()};
+  std::vector<Variant> models{kPaperVariants.begin(), kPaperVariants.end()};
   std::vector<Arith> arithmetics = {Arith::Float64, Arith::Fixed};
   std::vector<TaskKind> tasks{kAllTasks.begin(), kAllTasks.end()};
   uint32_t seeds = 5;
@@ -93,12 +115,28 @@ struct StudyConfig {
   // the training rows by 1/std lets its test-time activity swamp the readout (NARMA-10 NRMSE of
   // 3e3 measured on the het-STDP network with standardization).
   bool standardize = false;
+  // Readout sizing: the memory and prediction series are lengthened (never shortened) so that
+  // every readout has at least this many fitting rows per feature (0: the samples as given).
+  // Below ~1 row per feature a ridge readout is underdetermined and MC grows with the length.
+  uint32_t min_fit_rows_per_feature = 10;
   MemoryTaskConfig memory;
   PredictionTaskConfig prediction;
   FsddTaskConfig fsdd;
   BaselineConfig baselines;
   ClaimConfig claims;
+  ProtocolConfig protocol;
 };
+
+// The measured samples a series task needs for `features` readout features:
+// max(samples, the fewest whose row split (washout, K, fractions of study/metrics.hpp) leaves
+// min_fit_rows_per_feature x features fitting rows).
+uint64_t sized_samples(uint64_t samples, std::size_t first_row, std::size_t features, uint32_t rows_per_feature);
+
+// `config` with its memory and prediction samples sized for `features` readout features.
+StudyConfig sized_for(const StudyConfig& config, std::size_t features);
+
+// Sets seeds and first_seed from the protocol's phase ("exploration" | "confirmation").
+void apply_protocol_phase(StudyConfig& config, const std::string& phase);
 
 StudyConfig default_study_config();
 // Tiny: 100-neuron networks, a few hundred samples, 3 seeds, 4 FSDD recordings per (speaker,

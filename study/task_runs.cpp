@@ -125,19 +125,30 @@ std::vector<double> to_unit_range(const std::vector<double>& x) {
 
 // The series of a time-series task for one seed: network input (in [0, 1]) and target.
 struct SeriesTask {
-  std::vector<double> input;     // what the network is fed
-  std::vector<double> mc_input;  // memory: the MC reference input (= input)
-  std::vector<double> target;    // prediction target (memory: NARMA-10)
+  std::vector<double> input;       // what the network is fed
+  std::vector<double> mc_input;    // memory: the MC reference input (= input)
+  std::vector<double> null_input;  // memory: the chance correction's series, never fed to a network
+  std::vector<double> target;      // prediction target (memory: NARMA-10)
 };
+
+// The chance correction's null series: the memory input of another seed.
+constexpr uint64_t kNullSeedOffset = 3000017;
+
+std::vector<double> memory_input(uint64_t samples, uint64_t seed) {
+  const TaskSeries narma = narma10_task(samples, seed);
+  std::vector<double> u(narma.input.size());
+  for (size_t i = 0; i < u.size(); ++i) u[i] = 2.0 * narma.input[i];  // U[0, 0.5) -> U[0, 1)
+  return u;
+}
 
 SeriesTask make_series(TaskKind task, const StudyConfig& c, uint64_t seed) {
   SeriesTask s;
   switch (task) {
     case TaskKind::memory: {
       const TaskSeries narma = narma10_task(c.memory.samples, seed);
-      s.input.resize(narma.input.size());
-      for (size_t i = 0; i < s.input.size(); ++i) s.input[i] = 2.0 * narma.input[i];  // U[0, 0.5) -> U[0, 1)
+      s.input = memory_input(c.memory.samples, seed);  // NARMA-10's input, doubled
       s.mc_input = s.input;
+      if (c.memory.null_delays > 0) s.null_input = memory_input(c.memory.samples, seed + kNullSeedOffset);
       s.target = narma.target;
       break;
     }
@@ -201,15 +212,29 @@ void add_memory_metrics(Record& r, const MemoryCapacityResult& m) {
   for (size_t k = m.r2_by_delay.size() / 2; k < m.r2_by_delay.size(); ++k) tail += m.r2_by_delay[k];
   r.metrics["mc_tail"] = tail;
   r.detail["mc_curve"] = m.r2_by_delay;
+  r.detail["mc_train_rows"] = m.train_rows;
+  r.detail["mc_test_rows"] = m.test_rows;
+  if (!m.r2_null_by_delay.empty()) {
+    r.metrics["mc_chance"] = m.chance;
+    r.metrics["mc_corrected"] = m.capacity_corrected;
+    r.detail["mc_null_curve"] = m.r2_null_by_delay;
+  }
 }
 
-MemoryCapacityConfig memory_config(const StudyConfig& config) {
+// The memory capacity's readout: K delays for the spiking networks, K_esn (0: 2 x units) for
+// the ESN, whose MC a smaller K would cap.
+MemoryCapacityConfig memory_config(const StudyConfig& config, std::size_t esn_units = 0) {
   MemoryCapacityConfig mc;
-  mc.max_delay = config.memory.max_delay;
+  mc.max_delay = esn_units == 0                      ? config.memory.max_delay
+                 : config.memory.esn_max_delay > 0 ? config.memory.esn_max_delay
+                                                    : 2 * esn_units;
+  mc.null_delays = config.memory.null_delays;
   mc.washout = config.reservoir.washout_samples;
   mc.standardize = config.standardize;
   return mc;
 }
+
+std::span<const double> null_of(const SeriesTask& s) { return s.null_input; }
 
 // Per-utterance pooled features of a stream: the sink's rows, pooled over each utterance's frames.
 class UtterancePooler {
@@ -271,8 +296,9 @@ double classify(const Eigen::MatrixXd& x, const FsddData& d, bool standardize, R
 }  // namespace
 
 Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKind task, Arith arith,
-                    const StudyConfig& config, const FsddData* fsdd) {
+                    const StudyConfig& config_in, const FsddData* fsdd) {
   const auto t0 = std::chrono::steady_clock::now();
+  const StudyConfig config = sized_for(config_in, spec_in.total_neurons());
   Record r;
   r.model = model;
   r.arith = to_string(arith);
@@ -305,15 +331,19 @@ Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKi
       pc.standardize = config.standardize;
       if (task == TaskKind::memory) {
         const MemoryAndPrediction mp =
-            memory_and_prediction_gram(f.features, s.mc_input, s.target, memory_config(config), pc);
+            memory_and_prediction_gram(f.features, s.mc_input, s.target, memory_config(config), pc, null_of(s));
         add_memory_metrics(r, mp.memory);
-        const SpikeEfficiency e = spike_efficiency(r.metrics["S"], r.metrics["mc"]);
+        // E and MC/S from the chance-corrected capacity when there is one.
+        const SpikeEfficiency e = spike_efficiency(r.metrics["S"], mp.memory.capacity_corrected);
         r.metrics["E"] = e.e;
         r.metrics["mc_per_S"] = e.mc_per_activity;
         r.metrics["narma10_nrmse"] = mp.prediction.test_nrmse;
       } else {
         r.metrics["nrmse"] = evaluate_prediction_gram(f.features, s.target, pc).test_nrmse;
       }
+      r.detail["samples"] = s.input.size();
+      r.detail["learning_samples"] = config.reservoir.learning_samples;
+      r.detail["plasticity"] = config.reservoir.plastic_during_measurement ? "on" : "frozen";
     }
   } catch (const std::exception& e) {
     r.error = e.what();
@@ -395,8 +425,9 @@ std::shared_ptr<const EchoStateNetwork> EsnBank::get(uint64_t seed, std::size_t 
   return e->esn;
 }
 
-std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig& config, const FsddData* fsdd) {
+std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig& config_in, const FsddData* fsdd) {
   const std::size_t units = bank.units();
+  const StudyConfig config = sized_for(config_in, units);
   std::vector<Record> out;
   const auto& grid_in = task == TaskKind::fsdd ? config.baselines.fsdd_input_scalings : config.baselines.input_scalings;
   const double leak = task == TaskKind::fsdd ? config.fsdd.esn_leak_rate : 1.0;
@@ -404,7 +435,12 @@ std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig
   PredictionConfig pc;
   pc.washout = config.reservoir.washout_samples;
   pc.standardize = config.standardize;
-  const MemoryCapacityConfig mc = memory_config(config);
+  const MemoryCapacityConfig mc = memory_config(config, units);
+  // The grid is scored on at most 200 delays (the tuned ESNs' MC is ~110, their r^2 ~0 beyond
+  // ~200 delays; 2 x units delays on every grid point would take ~10x longer); each seed's MC
+  // is then measured on all K delays.
+  MemoryCapacityConfig mc_tune = mc;
+  mc_tune.max_delay = std::min<std::size_t>(mc.max_delay, 200);
 
   // Tuning on the first seed's network with validation data (validation series of another
   // seed; for FSDD the validation utterances).
@@ -446,8 +482,9 @@ std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig
         } else {
           const Eigen::MatrixXd states = esn_states(*base, rho, in, leak, column(val.input));
           if (task == TaskKind::memory) {
-            const MemoryAndPrediction mp = memory_and_prediction_gram(states, val.mc_input, val.target, mc, pc);
-            la = -mp.memory.capacity;
+            const MemoryAndPrediction mp =
+                memory_and_prediction_gram(states, val.mc_input, val.target, mc_tune, pc, null_of(val));
+            la = -mp.memory.capacity_corrected;
             lb = mp.prediction.test_nrmse;
           } else {
             la = lb = evaluate_prediction_gram(states, val.target, pc).test_nrmse;
@@ -485,7 +522,7 @@ std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig
         const SeriesTask s = make_series(task, config, seed);
         const Eigen::MatrixXd states = esn_states(*base, best_a.rho, best_a.in, leak, column(s.input));
         if (task == TaskKind::memory) {
-          add_memory_metrics(r, memory_capacity_gram(states, s.mc_input, mc));
+          add_memory_metrics(r, memory_capacity_gram(states, s.mc_input, mc, null_of(s)));
           const Eigen::MatrixXd states_b = esn_states(*base, best_b.rho, best_b.in, leak, column(s.input));
           r.metrics["narma10_nrmse"] = evaluate_prediction_gram(states_b, s.target, pc).test_nrmse;
           r.detail["narma10_spectral_radius"] = best_b.rho;

@@ -14,6 +14,7 @@ const char* to_string(Variant v) {
     case Variant::het_neurons: return "het-neurons";
     case Variant::het_stdp: return "het-stdp";
     case Variant::hrsnn: return "hrsnn";
+    case Variant::het_synapses: return "het-synapses";
   }
   return "?";
 }
@@ -21,7 +22,7 @@ const char* to_string(Variant v) {
 Variant parse_variant(const std::string& name) {
   for (Variant v : kAllVariants)
     if (name == to_string(v)) return v;
-  throw std::invalid_argument(fmt::format("unknown model '{}' (allowed: mrsnn, het-neurons, het-stdp, hrsnn)", name));
+  throw std::invalid_argument(fmt::format("unknown model '{}' (allowed: mrsnn, het-neurons, het-stdp, hrsnn, het-synapses)", name));
 }
 
 NetworkSpec make_variant(const NetworkSpec& homogeneous, const NetworkSpec& heterogeneous, Variant v) {
@@ -35,12 +36,15 @@ NetworkSpec make_variant(const NetworkSpec& homogeneous, const NetworkSpec& hete
   if (homogeneous.projections.size() != heterogeneous.projections.size()) throw mismatch("the number of projections");
   NetworkSpec out = homogeneous;
   const bool neurons = v == Variant::het_neurons || v == Variant::hrsnn;
+  const bool synapses = v == Variant::het_synapses || v == Variant::hrsnn;
   const bool stdp = v == Variant::het_stdp || v == Variant::hrsnn;
   for (size_t i = 0; i < out.populations.size(); ++i) {
     const PopulationSpec& h = heterogeneous.populations[i];
     PopulationSpec& p = out.populations[i];
     if (p.name != h.name || p.size != h.size || p.kind != h.kind) throw mismatch(fmt::format("population {}", i));
+    const Distribution tau_syn = synapses ? h.lif.tau_syn_ms : p.lif.tau_syn_ms;
     if (neurons) p.lif = h.lif;
+    p.lif.tau_syn_ms = tau_syn;
   }
   for (size_t i = 0; i < out.projections.size(); ++i) {
     const ProjectionSpec& h = heterogeneous.projections[i];

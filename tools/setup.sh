@@ -7,7 +7,7 @@ packages=(
   g++ cmake make ninja-build pkg-config git
   catch2 libbenchmark-dev
   libeigen3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev
-  libfftw3-dev libnlopt-cxx-dev libnlopt-dev
+  libfftw3-dev libnlopt-cxx-dev libnlopt-dev libssl-dev
   verilator yosys clang-format
   python3 python3-matplotlib python3-numpy
 )

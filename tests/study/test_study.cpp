@@ -126,7 +126,7 @@ TEST_CASE("a memory task with a learning phase then frozen plasticity measures a
   INFO(frozen[0].error);
   REQUIRE(frozen[0].error.empty());
   CHECK(frozen[0].detail.at("counts_window").at("plastic_updates").get<uint64_t>() == 0);
-  CHECK(frozen[0].detail.at("learning_rate_hz").size() == 2);  // blocks of 100 and 50 samples
+  CHECK(frozen[0].detail.at("learning_rate_hz").size() == 3);  // blocks of 50 samples (the quick config)
   CHECK(frozen[0].metrics.count("mc") == 1);
   // The same seed measured while still learning is a different experiment, with updates in its window.
   c.reservoir.plastic_during_measurement = true;
