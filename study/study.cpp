@@ -1,6 +1,7 @@
 #include "study/study.hpp"
 
 #include "core/foundation/parallel.hpp"
+#include "study/study_checkpoint.hpp"
 
 #include <fmt/format.h>
 
@@ -9,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <numeric>
 #include <vector>
 
 #include <sys/resource.h>
@@ -45,13 +45,23 @@ double process_cpu_seconds() {
 
 }  // namespace
 
-StudyResult run_study(const StudyConfig& config_in, const std::function<void(const std::string&)>& progress) {
+StudyResult run_study(const StudyConfig& config, const std::function<void(const std::string&)>& progress) {
+  StudyRunOptions options;
+  options.progress = progress;
+  return run_study(config, options);
+}
+
+StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = process_cpu_seconds();
   StudyResult result;
   const auto say = [&](const std::string& s) {
-    if (progress) progress(s);
+    if (options.progress) options.progress(s);
   };
+  // Opened first, so that a refused resume says so before any work.
+  std::unique_ptr<StudyCheckpoint> checkpoint;
+  if (!options.checkpoint.empty())
+    checkpoint = std::make_unique<StudyCheckpoint>(options.checkpoint, config_in, options.resume);
 
   const NetworkSpec hom = scale_network(load_spec(config_in.homogeneous_spec), config_in.size_scale);
   const NetworkSpec het = scale_network(load_spec(config_in.heterogeneous_spec), config_in.size_scale);
@@ -101,16 +111,30 @@ StudyResult run_study(const StudyConfig& config_in, const std::function<void(con
       jobs.push_back({fmt::format("{} linear (all seeds)", to_string(task)), 1.0,
                       [&, task] { return run_linear_task(task, config, fsdd.get()); }});
   }
+  // Jobs the checkpoint holds are read back, not run; the ETA counts only the jobs run here.
+  std::vector<std::vector<Record>> done(jobs.size());
+  std::vector<size_t> order;
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    if (const std::vector<Record>* had = checkpoint ? checkpoint->find(jobs[k].label) : nullptr) {
+      done[k] = *had;
+      ++result.resumed_jobs;
+    } else {
+      order.push_back(k);
+    }
+  }
+  if (checkpoint && checkpoint->recovered_torn_line())
+    say(fmt::format("{}: cut off a torn last line (a job interrupted while being written; it is run again)",
+                    checkpoint->path().string()));
+  if (result.resumed_jobs > 0)
+    say(fmt::format("resumed {} of {} cells from {}", result.resumed_jobs, jobs.size(), checkpoint->path().string()));
   // Longest first on the workers; results are stored by job index, so the output order (and
   // every number) is independent of the scheduling.
-  std::vector<size_t> order(jobs.size());
-  std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return jobs[a].cost > jobs[b].cost; });
-  std::vector<std::vector<Record>> done(jobs.size());
   std::mutex mu;
-  size_t finished = 0;
+  size_t finished = result.resumed_jobs;
   double total_cost = 0, finished_cost = 0;
-  for (const Job& j : jobs) total_cost += j.cost;
+  for (size_t k : order) total_cost += jobs[k].cost;
+  const auto t_run = std::chrono::steady_clock::now();
   parallel_for(order.size(), std::max(1U, config.threads), [&](size_t i) {
     const Job& job = jobs[order[i]];
     const auto tj = std::chrono::steady_clock::now();
@@ -126,9 +150,15 @@ StudyResult run_study(const StudyConfig& config_in, const std::function<void(con
     }
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - tj).count();
     const std::lock_guard<std::mutex> lock(mu);
+    // Durable before it is counted; from here on the records are what a resume would read. A job
+    // with a failed record is not kept: a resume runs it again (the failure may have been the
+    // machine's, not the cell's).
+    const bool failed = std::any_of(recs.begin(), recs.end(), [](const Record& r) { return !r.error.empty(); });
+    if (checkpoint && !failed) recs = checkpoint->append(job.label, recs);
     ++finished;
+    ++result.computed_jobs;
     finished_cost += job.cost;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_run).count();
     const double eta = finished_cost > 0 ? elapsed * (total_cost - finished_cost) / finished_cost : 0.0;
     std::string line = fmt::format("[{}/{}] {} ({:.1f} s):", finished, jobs.size(), job.label, took);
     if (recs.size() == 1)

@@ -11,7 +11,8 @@
 //   study/task_runs.hpp      one model on one task over seeds (spiking, ESN, linear);
 //   study/study_results.hpp  records, per-cell summaries, the StudyResult;
 //   study/claims.hpp         the three claims and their paired statistics;
-//   study/study_output.hpp   JSON, CSV, text tables and the result files.
+//   study/study_output.hpp   JSON, CSV, text tables and the result files;
+//   study/study_checkpoint.hpp  the per-job checkpoint a long study resumes from.
 #pragma once
 
 #include "study/claims.hpp"
@@ -21,6 +22,7 @@
 #include "study/task_runs.hpp"
 #include "study/variants.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -30,5 +32,16 @@ namespace hrsnn::study {
 // longest first, reporting each finished cell through `progress` (may be empty); then the
 // summaries and the claims. Deterministic: the results do not depend on the number of threads.
 StudyResult run_study(const StudyConfig& config, const std::function<void(const std::string&)>& progress = {});
+
+struct StudyRunOptions {
+  std::function<void(const std::string&)> progress;  // may be empty
+  // Empty: no checkpoint (as the two-argument run_study). Otherwise every finished job is
+  // appended to this file (study/study_checkpoint.hpp); an existing file is refused unless
+  // `resume`, and then the jobs it holds are read back, not run. The StudyResult is the same as an
+  // uninterrupted run's (records, table, claims; the timings apart).
+  std::filesystem::path checkpoint;
+  bool resume = false;
+};
+StudyResult run_study(const StudyConfig& config, const StudyRunOptions& options);
 
 }  // namespace hrsnn::study

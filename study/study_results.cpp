@@ -1,6 +1,8 @@
 #include "study/study_results.hpp"
 
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 
 namespace hrsnn::study {
 
@@ -18,6 +20,33 @@ nlohmann::json to_json(const Record& r) {
                       {"detail", r.detail}};
   if (!r.error.empty()) j["error"] = r.error;
   return j;
+}
+
+double number_or_string(const nlohmann::json& j) {
+  if (j.is_number()) return j.get<double>();
+  if (j.is_string()) {
+    const std::string& s = j.get_ref<const std::string&>();
+    if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
+    if (s == "inf") return std::numeric_limits<double>::infinity();
+    if (s == "-inf") return -std::numeric_limits<double>::infinity();
+  }
+  throw std::invalid_argument("expected a number or \"nan\", \"inf\", \"-inf\", got " + j.dump());
+}
+
+Record record_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw std::invalid_argument("a record is a JSON object");
+  Record r;
+  r.model = j.at("model").get<std::string>();
+  r.arith = j.at("arith").get<std::string>();
+  r.seed = j.at("seed").get<uint64_t>();
+  r.task = parse_task_kind(j.at("task").get<std::string>());
+  const nlohmann::json& m = j.at("metrics");
+  if (!m.is_object()) throw std::invalid_argument("\"metrics\" is not an object");
+  for (const auto& [k, v] : m.items()) r.metrics[k] = number_or_string(v);
+  r.wall_time_s = j.at("wall_time_s").get<double>();
+  r.detail = j.at("detail");
+  if (j.contains("error")) r.error = j.at("error").get<std::string>();
+  return r;
 }
 
 SummaryTable summarize(const std::vector<Record>& records) {

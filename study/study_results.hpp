@@ -27,10 +27,16 @@ struct Record {
   double wall_time_s = 0.0;
 };
 nlohmann::json to_json(const Record& r);
+// The inverse of to_json (the study's checkpoint reads its records back): every field, metrics
+// written as "nan", "inf", "-inf" included; doubles come back bit for bit. Throws
+// std::exception with a message on a malformed record.
+Record record_from_json(const nlohmann::json& j);
 
 // A number for the JSON files: finite values as they are, NaN and infinities as "nan", "inf",
 // "-inf" (JSON has no such numbers).
 nlohmann::json finite_or_string(double x);
+// The inverse: a number, or one of the strings finite_or_string writes.
+double number_or_string(const nlohmann::json& j);
 
 // Mean, sample standard deviation and count of one metric of one (model, arith) cell.
 struct Summary {
@@ -50,6 +56,9 @@ struct StudyResult {
   nlohmann::json claims = nlohmann::json::array();  // study/claims.hpp: evaluate_claims
   double wall_time_s = 0.0;
   double cpu_time_s = 0.0;  // user + system time of the process over the study (all threads)
+  // With a checkpoint (study/study.hpp: StudyRunOptions): jobs read back from it and jobs run by
+  // this process (a job is one cell, or one baseline over all seeds).
+  std::size_t resumed_jobs = 0, computed_jobs = 0;
 };
 
 }  // namespace hrsnn::study

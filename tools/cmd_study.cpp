@@ -137,20 +137,26 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
   if (failed) throw std::runtime_error("some seeds failed (see above)");
 }
 
-void run_study_command(const CommonArgs& common, const std::string& out_dir) {
+void run_study_command(const CommonArgs& common, const std::string& out_dir, bool resume) {
   const StudyConfig config = make_config(common);
   fmt::print(stderr, "study: {} models x {} arithmetics x {} seeds on {} tasks, {} threads ({})\n",
              config.models.size(), config.arithmetics.size(), config.seeds, config.tasks.size(), config.threads,
              config.source);
-  const study::StudyResult result =
-      study::run_study(config, [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   const std::filesystem::path out(out_dir);
+  study::StudyRunOptions options;
+  options.progress = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+  options.checkpoint = out / "study.checkpoint.jsonl";
+  options.resume = resume;
+  const study::StudyResult result = study::run_study(config, options);
   study::write_study_files(result, out);
   fmt::print("{}\n{}", study::format_table(result), study::format_claims(result));
   size_t errors = 0;
   for (const Record& r : result.records) errors += r.error.empty() ? 0U : 1U;
   fmt::print("wall time {:.1f} s (cpu {:.1f} s on {} threads); wrote {} and {}\n", result.wall_time_s,
              result.cpu_time_s, config.threads, (out / "study.json").string(), (out / "study.csv").string());
+  if (result.resumed_jobs > 0)
+    fmt::print("{} cells resumed from {}, {} run now (the wall time is this run's)\n", result.resumed_jobs,
+               options.checkpoint.string(), result.computed_jobs);
   if (errors) fmt::print("{} cells failed (their errors are in study.json)\n", errors);
 }
 
@@ -208,14 +214,16 @@ const RegisterCommand reg_task{[](CLI::App& app) {
 const RegisterCommand reg_study{[](CLI::App& app) {
   struct Args {
     std::string out = "out/study";
+    bool resume = false;
     CommonArgs common;
   };
   auto a = std::make_shared<Args>();
   CLI::App* sub = app.add_subcommand(
       "study", "The paper's study: MRSNN, het. neurons, het. STDP, HRSNN (float and fixed), ESN, linear; claims");
-  sub->add_option("--out", a->out, "Output directory for study.json and study.csv");
+  sub->add_option("--out", a->out, "Output directory for study.json, study.csv and study.checkpoint.jsonl");
+  sub->add_flag("--resume", a->resume, "Continue the checkpoint DIR/study.checkpoint.jsonl, skipping finished cells");
   add_common(sub, a->common);
-  sub->callback([a] { run_study_command(a->common, a->out); });
+  sub->callback([a] { run_study_command(a->common, a->out, a->resume); });
 }};
 
 }  // namespace
