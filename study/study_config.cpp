@@ -244,9 +244,13 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
     b.taps = r->numbers("taps", b.taps, ConfigRange::integers(1, 10000));
   }
   if (const auto r = top.section("claims")) {
-    r->only_keys({"alpha", "mc_margin"});
+    r->only_keys({"alpha", "mc_margin", "mc_margin_abs", "mc_metric", "primary_arith", "power"});
     c.claims.alpha = r->number("alpha", c.claims.alpha, open_low(0.0, 0.5));
     c.claims.mc_margin = r->number("mc_margin", c.claims.mc_margin, ConfigRange::closed(0.0, 1.0));
+    c.claims.mc_margin_abs = r->number("mc_margin_abs", c.claims.mc_margin_abs, ConfigRange::closed(0.0, 1e6));
+    c.claims.mc_metric = r->string("mc_metric", c.claims.mc_metric, {"mc", "mc_corrected"});
+    c.claims.primary_arith = r->string("primary_arith", c.claims.primary_arith, {"float64", "float32", "fixed"});
+    c.claims.power = r->number("power", c.claims.power, ConfigRange::closed(0.5, 0.999));
   }
   if (const auto r = top.section("protocol")) {
     ProtocolConfig& p = c.protocol;
@@ -374,7 +378,13 @@ nlohmann::json to_json(const StudyConfig& c) {
             {"input_scalings", c.baselines.input_scalings},
             {"fsdd_input_scalings", c.baselines.fsdd_input_scalings},
             {"taps", c.baselines.taps}}},
-          {"claims", {{"alpha", c.claims.alpha}, {"mc_margin", c.claims.mc_margin}}},
+          {"claims",
+           {{"alpha", c.claims.alpha},
+            {"mc_margin", c.claims.mc_margin},
+            {"mc_margin_abs", c.claims.mc_margin_abs},
+            {"mc_metric", c.claims.mc_metric},
+            {"primary_arith", c.claims.primary_arith},
+            {"power", c.claims.power}}},
           {"protocol", c.protocol.present ? nlohmann::json{{"name", c.protocol.name},
                                                            {"file", c.protocol.file},
                                                            {"sha256", c.protocol.sha256},

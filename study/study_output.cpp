@@ -97,27 +97,75 @@ std::string format_table(const StudyResult& r) {
   return out;
 }
 
+namespace {
+
+std::string num(const nlohmann::json& x) {
+  if (x.is_number()) return fmt::format("{:.4g}", x.get<double>());
+  return x.is_string() ? x.get<std::string>() : "-";
+}
+
+std::string percent(const nlohmann::json& level) {
+  return level.is_number() ? fmt::format("{:.0f}%", level.get<double>() * 100) : "?";
+}
+
+// One comparison: means, the paired difference with its interval, the test and the verdict; for an
+// undecided part, the seeds that would give the target power.
+std::string format_part(const nlohmann::json& p, const std::string& indent) {
+  const auto& s = p["stats"];
+  std::string out =
+      fmt::format("{}{} {} ({}): mean {} vs {}, paired diff {} ± {} (sd)", indent, p["comparison"].get<std::string>(),
+                  p["metric"].get<std::string>(), p["claim"].get<std::string>(), num(s["mean_a"]), num(s["mean_b"]),
+                  num(s["mean_diff"]), num(s["sd_diff"]));
+  const std::string verdict = p["verdict"].get<std::string>();
+  if (verdict == "not run") return out + fmt::format(" -> not run ({})\n", p.value("reason", ""));
+  if (p.contains("equivalence")) {
+    const auto& e = p["equivalence"];
+    out += fmt::format(", {} CI [{}, {}] vs margin ±{} ({}), d_z = {}, p_TOST = {}, TOST power at 0 = {}",
+                       percent(e["ci_level"]), num(e["ci_low"]), num(e["ci_high"]), num(e["margin"]),
+                       p.value("margin_source", ""), num(s["d_z"]), num(e["p_tost"]), num(e["power_at_zero"]));
+    out += " -> " + verdict;
+    if (verdict == "inconclusive")
+      out += fmt::format(" (power {} at a true difference of 0 needs {} seeds)", num(e["power_target"]),
+                         num(e["n_for_power"]));
+    return out + "\n";
+  }
+  out += fmt::format(", {} CI [{}, {}], d_z = {}, t = {}, one-sided p = {}", percent(s["ci_level"]), num(s["ci_low"]),
+                     num(s["ci_high"]), num(s["d_z"]), num(s["t"]), num(s["p_one_sided"]));
+  if (p.contains("p_holm")) out += ", Holm p = " + num(p["p_holm"]);
+  out += fmt::format(", {}/{} seeds in the claimed direction -> {}", s["pairs_in_claimed_direction"].get<size_t>(),
+                     s["n"].get<size_t>(), verdict);
+  if (verdict == "inconclusive" && p.contains("power"))
+    out += fmt::format(" (power {} for the observed difference{} needs {} seeds)", num(p["power"]["power"]),
+                       p["power"].value("direction", "") == "opposite" ? ", against the claim," : "",
+                       num(p["power"]["n_for_power"]));
+  return out + "\n";
+}
+
+std::string format_claim_body(const nlohmann::json& c, const std::string& indent) {
+  std::string out;
+  for (const auto& p : c["parts"]) out += format_part(p, indent);
+  if (c.contains("secondary"))
+    for (const auto& p : c["secondary"]) out += format_part(p, indent + "(secondary) ");
+  if (c.contains("seeds_for_power"))
+    out += fmt::format("{}seeds that would decide it: {}\n", indent, num(c["seeds_for_power"]));
+  return out;
+}
+
+}  // namespace
+
 std::string format_claims(const StudyResult& r) {
   std::string out;
   for (const auto& c : r.claims) {
     out += fmt::format("claim ({}) [{}] {}: {}\n", c["id"].get<std::string>(), c["arith"].get<std::string>(),
                        c["statement"].get<std::string>(), c["verdict"].get<std::string>());
-    const auto print_part = [&](const nlohmann::json& p, const char* indent) {
-      const auto& s = p["stats"];
-      const auto num = [](const nlohmann::json& x) {
-        return x.is_number() ? fmt::format("{:.4g}", x.get<double>()) : x.get<std::string>();
-      };
-      std::string p_text = num(p.contains("shifted_stats") ? p["shifted_stats"]["p_one_sided"] : s["p_one_sided"]);
-      out += fmt::format(
-          "{}{} {} ({}): mean {} vs {}, paired diff {} ± {} (sd), t = {}, one-sided p = {}, "
-          "{}/{} seeds in the claimed direction -> {}\n",
-          indent, p["comparison"].get<std::string>(), p["metric"].get<std::string>(), p["claim"].get<std::string>(),
-          num(s["mean_a"]), num(s["mean_b"]), num(s["mean_diff"]), num(s["sd_diff"]), num(s["t"]), p_text,
-          s["pairs_in_claimed_direction"].get<size_t>(), s["n"].get<size_t>(), p["verdict"].get<std::string>());
-    };
-    for (const auto& p : c["parts"]) print_part(p, "  ");
-    if (c.contains("secondary"))
-      for (const auto& p : c["secondary"]) print_part(p, "  (secondary) ");
+    if (c.contains("primary_arith_note")) out += "  (" + c["primary_arith_note"].get<std::string>() + ")\n";
+    out += format_claim_body(c, "  ");
+    if (c.contains("second_measurement"))
+      for (const auto& m : c["second_measurement"]) {
+        out += fmt::format("claim ({}) [{}] ({}): {}\n", c["id"].get<std::string>(), m["arith"].get<std::string>(),
+                           m.value("note", ""), m["verdict"].get<std::string>());
+        out += format_claim_body(m, "  ");
+      }
   }
   return out;
 }

@@ -27,6 +27,7 @@ struct CommonArgs {
   std::optional<unsigned> threads;
   std::optional<double> size_scale;
   std::string data;
+  std::string phase;
 };
 
 void add_common(CLI::App* sub, CommonArgs& a) {
@@ -40,11 +41,18 @@ void add_common(CLI::App* sub, CommonArgs& a) {
   sub->add_option("--size-scale", a.size_scale, "Scale every population (connection probability / scale)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--data", a.data, "FSDD recordings directory");
+  sub->add_option("--phase", a.phase, "The protocol's seeds to run (the --config file's [protocol] table)")
+      ->check(CLI::IsMember({"exploration", "confirmation"}));
 }
 
 StudyConfig make_config(const CommonArgs& a) {
   StudyConfig c = a.quick ? study::quick_study_config() : study::default_study_config();
   if (!a.config.empty()) c = study::load_study_config(a.config, c);
+  if (c.protocol.present && (a.seeds || a.first_seed))
+    throw std::invalid_argument(fmt::format(
+        "{}: the seeds come from its [protocol] table; choose them with --phase exploration|confirmation",
+        c.protocol.file));
+  if (!a.phase.empty()) study::apply_protocol_phase(c, a.phase);
   if (a.seeds) c.seeds = *a.seeds;
   if (a.first_seed) c.first_seed = *a.first_seed;
   if (a.threads) c.threads = *a.threads;
