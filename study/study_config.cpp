@@ -51,6 +51,7 @@ StudyConfig default_study_config() {
 StudyConfig quick_study_config() {
   StudyConfig c = default_study_config();
   c.source = "<quick>";
+  c.tasks.assign(kAllTasks.begin(), kAllTasks.end());
   c.seeds = 3;
   c.size_scale = 0.1;
   c.reservoir.washout_samples = 50;
