@@ -61,8 +61,8 @@ double mean(const std::vector<double>& v) {
 
 // The per-seed metrics the evaluation keeps (timings are left out so a resumed run's records
 // equal an uninterrupted run's).
-constexpr const char* kKeptMetrics[] = {"S",        "rate_hz",       "mc",    "mc_tail", "E",
-                                        "mc_per_S", "narma10_nrmse", "nrmse", "accuracy"};
+constexpr const char* kKeptMetrics[] = {"S",        "rate_hz",       "mc",    "mc_corrected", "mc_chance", "mc_tail",
+                                        "E",        "mc_per_S",      "nrmse", "narma10_nrmse", "accuracy"};
 
 // Below this the memory capacity is rounding noise (a silent network's readout gives ~1e-29),
 // and E = S / MC would be a meaningless 1e22 or 0.
@@ -96,7 +96,10 @@ Evaluation combine_records(const NetworkObjectiveConfig& config, const std::vect
     double value = std::numeric_limits<double>::quiet_NaN();
     std::string why;
     if (config.kind == ObjectiveKind::efficiency) {
-      const auto mc = r.metrics.find("mc");
+      // E = S / the chance-corrected MC (study/task_runs.cpp); records without the correction
+      // (null_delays = 0) carry the raw MC only.
+      auto mc = r.metrics.find("mc_corrected");
+      if (mc == r.metrics.end()) mc = r.metrics.find("mc");
       const auto big_e = r.metrics.find("E");
       if (mc == r.metrics.end() || big_e == r.metrics.end()) {
         why = "the record has no memory capacity";

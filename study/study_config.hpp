@@ -38,6 +38,9 @@ struct MemoryTaskConfig {
   // The chance correction (study/metrics.hpp): delays of an independent input series read out;
   // mc_corrected = mc - K x their mean r^2. 0 turns the correction off.
   std::size_t null_delays = 100;
+  // The MC-vs-readout-length curve (`hrsnn mc --curve`): MC also measured on these fractions of
+  // the measured samples (prefixes of the same run), so convergence in the length is visible.
+  std::vector<double> curve_fractions;
 };
 
 // The protocol (docs/study.md "The protocol"): a study file's [protocol] table declares, before

@@ -236,6 +236,34 @@ MemoryCapacityConfig memory_config(const StudyConfig& config, std::size_t esn_un
 
 std::span<const double> null_of(const SeriesTask& s) { return s.null_input; }
 
+// MC on prefixes of one run's feature rows (config.memory.curve_fractions of them, then all):
+// [{samples, fit_rows_per_feature, mc, mc_chance, mc_corrected}].
+nlohmann::json mc_by_length(const Eigen::MatrixXd& features, const SeriesTask& s, const StudyConfig& config) {
+  const MemoryCapacityConfig mc = memory_config(config);
+  std::vector<double> fractions = config.memory.curve_fractions;
+  fractions.push_back(1.0);
+  nlohmann::json out = nlohmann::json::array();
+  for (double f : fractions) {
+    const auto n = static_cast<std::size_t>(std::llround(f * static_cast<double>(features.rows())));
+    nlohmann::json point = {{"fraction", f}, {"samples", n}};
+    try {
+      const std::span<const double> input(s.mc_input.data(), n);
+      const std::span<const double> null =
+          s.null_input.empty() ? std::span<const double>() : std::span<const double>(s.null_input.data(), n);
+      const MemoryCapacityResult m = memory_capacity_gram(features.topRows(idx(n)), input, mc, null);
+      const double fit_rows = static_cast<double>(m.train_rows) * (1.0 - PredictionConfig{}.validation_fraction);
+      point["fit_rows_per_feature"] = fit_rows / static_cast<double>(features.cols());
+      point["mc"] = m.capacity;
+      point["mc_chance"] = m.chance;
+      point["mc_corrected"] = m.capacity_corrected;
+    } catch (const std::exception& e) {
+      point["error"] = e.what();
+    }
+    out.push_back(point);
+  }
+  return out;
+}
+
 // Per-utterance pooled features of a stream: the sink's rows, pooled over each utterance's frames.
 class UtterancePooler {
  public:
@@ -333,6 +361,7 @@ Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKi
         const MemoryAndPrediction mp =
             memory_and_prediction_gram(f.features, s.mc_input, s.target, memory_config(config), pc, null_of(s));
         add_memory_metrics(r, mp.memory);
+        if (!config.memory.curve_fractions.empty()) r.detail["mc_by_length"] = mc_by_length(f.features, s, config);
         // E and MC/S from the chance-corrected capacity when there is one.
         const SpikeEfficiency e = spike_efficiency(r.metrics["S"], mp.memory.capacity_corrected);
         r.metrics["E"] = e.e;

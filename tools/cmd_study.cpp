@@ -72,8 +72,10 @@ std::string mean_sd(const std::vector<double>& v, int precision = 4) {
 
 // `hrsnn mc` and `hrsnn task`: one spec, one task, several seeds.
 void run_task_command(const std::string& spec_path, const std::string& task_name, const std::string& arith_name,
-                      const CommonArgs& common, const std::string& json_out) {
-  const StudyConfig config = make_config(common);
+                      const CommonArgs& common, const std::string& json_out, bool curve = false) {
+  StudyConfig config = make_config(common);
+  // MC against the readout's length: 1/8, 1/4 and 1/2 of the measured samples, and all of them.
+  if (curve) config.memory.curve_fractions = {0.125, 0.25, 0.5};
   const NetworkSpec spec = load_spec(spec_path);
   const Arith arith = parse_arith(arith_name);
   const TaskKind task = task_name == "narma10" ? TaskKind::memory : study::parse_task_kind(task_name);
@@ -90,7 +92,7 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
 
   std::vector<std::string> keys;
   if (task == TaskKind::memory)
-    keys = {"mc", "S", "E", "mc_per_S", "narma10_nrmse", "rate_hz", "mc_tail"};
+    keys = {"mc", "mc_corrected", "S", "E", "narma10_nrmse", "rate_hz", "mc_tail"};
   else if (task == TaskKind::fsdd)
     keys = {"accuracy", "S", "rate_hz"};
   else
@@ -128,6 +130,22 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
     fmt::print("r^2 by delay (seed {}):", records.front().seed);
     for (size_t k = 0; k < curve.size() && k < 20; ++k) fmt::print(" {:.2f}", curve[k].get<double>());
     fmt::print("{}\n", curve.size() > 20 ? " ..." : "");
+  }
+  if (curve) {
+    fmt::print("MC against the readout's length (prefixes of one run per seed):\n{:>6} {:>9} {:>14} {:>10} {:>10} {:>12}\n",
+               "seed", "samples", "fit rows/feat", "mc", "chance", "corrected");
+    for (const Record& r : records) {
+      if (!r.detail.contains("mc_by_length")) continue;
+      for (const auto& p : r.detail["mc_by_length"]) {
+        if (p.contains("error")) {
+          fmt::print("{:>6} {:>9} ERROR: {}\n", r.seed, p["samples"].get<std::size_t>(), p["error"].get<std::string>());
+          continue;
+        }
+        fmt::print("{:>6} {:>9} {:>14.2f} {:>10.4f} {:>10.4f} {:>12.4f}\n", r.seed, p["samples"].get<std::size_t>(),
+                   p["fit_rows_per_feature"].get<double>(), p["mc"].get<double>(), p["mc_chance"].get<double>(),
+                   p["mc_corrected"].get<double>());
+      }
+    }
   }
   fmt::print("wall time {:.1f} s\n", wall);
   if (!json_out.empty()) {
@@ -177,10 +195,12 @@ std::string task_json_path(const std::string& out_dir, const std::string& json_f
 const RegisterCommand reg_mc{[](CLI::App& app) {
   struct Args {
     std::string spec, arith = "float64", out, json;
+    bool curve = false;
     CommonArgs common;
   };
   auto a = std::make_shared<Args>();
   CLI::App* sub = app.add_subcommand("mc", "Memory capacity (and NARMA-10) of a spec over seeds");
+  sub->add_flag("--curve", a->curve, "Also MC on 1/8, 1/4, 1/2 of the measured samples (convergence in the length)");
   add_spec(sub, a->spec);
   sub->add_option("--arith", a->arith, "Arithmetic: float (float64), float32, fixed")
       ->check(CLI::IsMember({"float", "float64", "float32", "fixed"}));
@@ -189,7 +209,7 @@ const RegisterCommand reg_mc{[](CLI::App& app) {
   add_common(sub, a->common);
   sub->callback([a] {
     require_spec(a->spec);
-    run_task_command(a->spec, "memory", a->arith, a->common, task_json_path(a->out, a->json));
+    run_task_command(a->spec, "memory", a->arith, a->common, task_json_path(a->out, a->json), a->curve);
   });
 }};
 
