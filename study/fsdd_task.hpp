@@ -23,9 +23,11 @@ struct FsddData {
   std::vector<Eigen::MatrixXd> utterances;  // normalized log-mel, frames x bands, in stream order
   std::vector<int> labels;                  // digit per utterance
   std::vector<int> role;                    // 0 fit, 1 validation, 2 test, per utterance
-  InputSignal stream;                       // frames (warm-up, utterances, gaps) x bands
-  std::vector<int64_t> utterance_of_frame;  // utterance index, or -1 (warm-up or gap)
-  uint64_t warmup_frames = 0;
+  InputSignal stream;                       // frames (learning, warm-up, utterances, gaps) x bands
+  // Per frame after the learning phase: utterance index, or -1 (warm-up or gap).
+  std::vector<int64_t> utterance_of_frame;
+  uint64_t learning_frames = 0;  // the stream's first frames: the learning phase (no feature rows)
+  uint64_t warmup_frames = 0;    // then the warm-up (washout) frames
   uint32_t bands = 0;
 };
 FsddData load_fsdd_data(const FsddTaskConfig& config);
@@ -34,8 +36,9 @@ FsddData load_fsdd_data(const FsddTaskConfig& config);
 // uniform on [-w, w], steps_per_sample = steps_per_frame, the configured encoder).
 NetworkSpec fsdd_task_spec(const NetworkSpec& spec, const FsddTaskConfig& config, const FsddData& fsdd);
 
-// One spiking network driven over the stream: its activity and per-utterance pooled features
-// (utterances x bins * neurons, in stream order).
+// One spiking network driven over the stream: the learning frames with plasticity on, then
+// the rest with plasticity as config.reservoir says; its activity and per-utterance pooled
+// features (utterances x bins * filters * neurons, in stream order).
 struct FsddFeatureRun {
   Activity activity;
   Eigen::MatrixXd pooled;

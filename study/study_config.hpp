@@ -58,6 +58,12 @@ struct FsddTaskConfig {
   uint32_t val_per_group = 5;
   uint32_t fit_per_group = 10;
   double filter_tau_ms = 3.0;  // filtered features of the FSDD stream (one frame per step by default)
+  // More readout filters whose features are concatenated with filter_tau_ms's (filtered spike
+  // counts per frame; empty: the one filter).
+  std::vector<double> extra_filter_taus_ms;
+  // The learning phase: this many fit utterances (cycled) fed first with plasticity on, before
+  // the warm-up; no feature rows. The series tasks' [features] learning_samples does not apply.
+  uint32_t learning_utterances = 0;
   double esn_leak_rate = 0.3;
 };
 
