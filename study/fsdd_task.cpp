@@ -5,6 +5,7 @@
 #include "study/fsdd.hpp"
 #include "study/gram_ridge.hpp"
 #include "study/metrics.hpp"
+#include "study/readout.hpp"
 
 #include <fmt/format.h>
 
@@ -183,7 +184,7 @@ FsddFeatureRun fsdd_features(const Network& net, const Backend& backend, const S
   return out;
 }
 
-double classify_fsdd(const Eigen::MatrixXd& x, const FsddData& d, bool standardize, Record& r) {
+double classify_fsdd(const Eigen::MatrixXd& x, const FsddData& d, const StudyConfig& config, Record& r) {
   std::vector<Eigen::Index> rows[3];
   std::vector<int> labels[3];
   for (size_t u = 0; u < d.role.size(); ++u) {
@@ -196,7 +197,8 @@ double classify_fsdd(const Eigen::MatrixXd& x, const FsddData& d, bool standardi
     return m;
   };
   RidgeSelectConfig rc;
-  rc.standardize = standardize;
+  rc.standardize = config.standardize;
+  rc.lambda_grid = log_grid(1e-8, 1e2, config.fsdd.lambdas_per_decade);
   const RidgeClassifier c = fit_ridge_classifier_gram(pick(0), labels[0], pick(1), labels[1], 10, rc);
   const std::vector<int> predicted = c.predict(pick(2));
   r.detail["lambda"] = c.lambda;

@@ -46,7 +46,8 @@ struct FsddFeatureRun {
 FsddFeatureRun fsdd_features(const Network& net, const Backend& backend, const StudyConfig& config,
                              const FsddData& fsdd);
 
-// Fit on role 0, lambda on role 1, score on role 2: the test accuracy (details into r).
-double classify_fsdd(const Eigen::MatrixXd& x, const FsddData& d, bool standardize, Record& r);
+// Fit on role 0, lambda on role 1 (grid 1e-8 .. 1e2 with config.fsdd.lambdas_per_decade),
+// score on role 2: the test accuracy (details into r). Features standardized if config.standardize.
+double classify_fsdd(const Eigen::MatrixXd& x, const FsddData& d, const StudyConfig& config, Record& r);
 
 }  // namespace hrsnn::study

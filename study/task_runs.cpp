@@ -157,7 +157,7 @@ Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKi
     if (task == TaskKind::fsdd) {
       const FsddFeatureRun f = fsdd_features(net, backend, config, *fsdd);
       add_activity(r, f.activity, net.dt_ms);
-      r.metrics["accuracy"] = classify_fsdd(f.pooled, *fsdd, config.standardize, r);
+      r.metrics["accuracy"] = classify_fsdd(f.pooled, *fsdd, config, r);
     } else {
       const SeriesTask s = make_series(task, config, r.seed);
       const InputSignal signal = scalar_signal(with_learning_prefix(task, config, r.seed, s.input), config.input_gain,
@@ -343,8 +343,8 @@ std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig
                   {"tuning_trials", trials},
                   {"tuning_time_s", tune_s}};
       if (task == TaskKind::fsdd) {
-        r.metrics["accuracy"] = classify_fsdd(esn_pooled(*base, best_a.rho, best_a.in, leak, *fsdd, config.fsdd.bins),
-                                              *fsdd, config.standardize, r);
+        r.metrics["accuracy"] =
+            classify_fsdd(esn_pooled(*base, best_a.rho, best_a.in, leak, *fsdd, config.fsdd.bins), *fsdd, config, r);
       } else {
         const SeriesTask s = make_series(task, config, seed);
         const Eigen::MatrixXd states = esn_states(*base, best_a.rho, best_a.in, leak, column(s.input));
@@ -378,8 +378,7 @@ std::vector<Record> run_linear_task(TaskKind task, const StudyConfig& config, co
     r.task = task;
     try {
       r.detail["features"] = fmt::format("log-mel pooled into {} bins", config.fsdd.bins);
-      r.metrics["accuracy"] =
-          classify_fsdd(pool_utterances(fsdd->utterances, config.fsdd.bins), *fsdd, config.standardize, r);
+      r.metrics["accuracy"] = classify_fsdd(pool_utterances(fsdd->utterances, config.fsdd.bins), *fsdd, config, r);
     } catch (const std::exception& e) {
       r.error = e.what();
     }
