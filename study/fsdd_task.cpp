@@ -181,6 +181,7 @@ FsddFeatureRun fsdd_features(const Network& net, const Backend& backend, const S
   out.activity =
       run_reservoir(net, fsdd.stream, backend, rc, [&](uint64_t k, std::span<const double> row) { pooler(k, row); });
   out.pooled = pooler.pooled();
+  if (config.fsdd.sqrt_features) out.pooled = out.pooled.cwiseSqrt();  // filtered spikes are >= 0
   return out;
 }
 

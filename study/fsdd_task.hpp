@@ -38,7 +38,8 @@ NetworkSpec fsdd_task_spec(const NetworkSpec& spec, const FsddTaskConfig& config
 
 // One spiking network driven over the stream: the learning frames with plasticity on, then
 // the rest with plasticity as config.reservoir says; its activity and per-utterance pooled
-// features (utterances x bins * filters * neurons, in stream order).
+// features (utterances x bins * filters * neurons, in stream order; square-rooted if
+// config.fsdd.sqrt_features).
 struct FsddFeatureRun {
   Activity activity;
   Eigen::MatrixXd pooled;

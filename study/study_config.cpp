@@ -182,12 +182,13 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
     FsddTaskConfig& f = c.fsdd;
     r->only_keys({"data", "hop_ms", "steps_per_frame", "bins", "gap_frames", "warmup_utterances", "encoder",
                   "delta_threshold", "input_gain", "input_weight", "test_per_group", "val_per_group", "fit_per_group",
-                  "filter_tau_ms", "esn_leak_rate", "extra_filter_taus_ms", "learning_utterances",
-                  "lambdas_per_decade"});
+                  "filter_tau_ms", "esn_leak_rate", "extra_filter_taus_ms", "learning_utterances", "lambdas_per_decade",
+                  "sqrt_features"});
     f.filter_tau_ms = r->number("filter_tau_ms", f.filter_tau_ms, open_low(0.0, 1e6));
     if (r->has("extra_filter_taus_ms"))  // may be empty: one filter
       f.extra_filter_taus_ms = r->number_array("extra_filter_taus_ms", open_low(0.0, 1e6));
     f.learning_utterances = r->integer("learning_utterances", f.learning_utterances, ConfigRange::integers(0, 1000000));
+    f.sqrt_features = r->boolean("sqrt_features", f.sqrt_features);
     f.lambdas_per_decade = r->integer("lambdas_per_decade", f.lambdas_per_decade, ConfigRange::integers(1, 20));
     const std::string data = r->string("data", "");
     if (!data.empty()) f.data_dir = resolve(dir, data);
@@ -266,6 +267,7 @@ nlohmann::json to_json(const StudyConfig& c) {
             {"extra_filter_taus_ms", c.fsdd.extra_filter_taus_ms},
             {"learning_utterances", c.fsdd.learning_utterances},
             {"lambdas_per_decade", c.fsdd.lambdas_per_decade},
+            {"sqrt_features", c.fsdd.sqrt_features},
             {"esn_leak_rate", c.fsdd.esn_leak_rate}}},
           {"baselines",
            {{"esn", c.baselines.esn},

@@ -64,6 +64,9 @@ struct FsddTaskConfig {
   // The learning phase: this many fit utterances (cycled) fed first with plasticity on, before
   // the warm-up; no feature rows. The series tasks' [features] learning_samples does not apply.
   uint32_t learning_utterances = 0;
+  // The spiking models' pooled features square-rooted (spike counts' Poisson-like noise, whose
+  // variance grows with the rate, made about even for the linear readout)?
+  bool sqrt_features = false;
   // The readouts' ridge lambda grid, 1e-8 .. 1e2: values per decade.
   uint32_t lambdas_per_decade = 1;
   double esn_leak_rate = 0.3;
