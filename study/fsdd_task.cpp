@@ -23,9 +23,9 @@ namespace {
 Eigen::Index idx(std::size_t i) { return static_cast<Eigen::Index>(i); }
 
 // Per-utterance pooled features of a stream: the sink's rows, pooled over each utterance's frames.
-// With `taus` (readout filter time constants, per frame: keep = exp(-frame_ms / tau)) the rows
-// are spike counts per frame and the pooler filters them once per tau, concatenating the
-// filtered copies (tau-major within each time bin).
+// With `keeps` (one per readout filter: exp(-frame_ms / tau)) the rows are spike counts per frame
+// and the pooler filters them once per filter, concatenating the filtered copies (filter-major
+// within each time bin).
 class UtterancePooler {
  public:
   UtterancePooler(const FsddData& d, uint32_t neurons, uint32_t bins, std::vector<double> keeps = {})
