@@ -61,8 +61,8 @@ double mean(const std::vector<double>& v) {
 
 // The per-seed metrics the evaluation keeps (timings are left out so a resumed run's records
 // equal an uninterrupted run's).
-constexpr const char* kKeptMetrics[] = {"S",        "rate_hz",       "mc",    "mc_corrected", "mc_chance", "mc_tail",
-                                        "E",        "mc_per_S",      "nrmse", "narma10_nrmse", "accuracy"};
+constexpr const char* kKeptMetrics[] = {"S", "rate_hz",  "mc",    "mc_corrected",  "mc_chance", "mc_tail",
+                                        "E", "mc_per_S", "nrmse", "narma10_nrmse", "accuracy"};
 
 // Below this the memory capacity is rounding noise (a silent network's readout gives ~1e-29),
 // and E = S / MC would be a meaningless 1e22 or 0.

@@ -45,6 +45,7 @@ StudyConfig default_study_config() {
   c.reservoir.learning_samples = 10000;
   c.reservoir.learning_block_samples = 500;
   c.reservoir.plastic_during_measurement = false;
+  c.fsdd.learning_utterances = 400;  // FSDD's learning phase (its rate levels off within 400)
   return c;
 }
 
@@ -56,6 +57,7 @@ StudyConfig quick_study_config() {
   c.size_scale = 0.1;
   c.reservoir.washout_samples = 50;
   c.reservoir.learning_samples = 200;
+  c.fsdd.learning_utterances = 4;
   c.reservoir.learning_block_samples = 50;
   c.memory.samples = 400;
   c.memory.max_delay = 20;
@@ -216,8 +218,14 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
     FsddTaskConfig& f = c.fsdd;
     r->only_keys({"data", "hop_ms", "steps_per_frame", "bins", "gap_frames", "warmup_utterances", "encoder",
                   "delta_threshold", "input_gain", "input_weight", "test_per_group", "val_per_group", "fit_per_group",
-                  "filter_tau_ms", "esn_leak_rate"});
+                  "filter_tau_ms", "esn_leak_rate", "extra_filter_taus_ms", "learning_utterances", "lambdas_per_decade",
+                  "sqrt_features"});
     f.filter_tau_ms = r->number("filter_tau_ms", f.filter_tau_ms, open_low(0.0, 1e6));
+    if (r->has("extra_filter_taus_ms"))  // may be empty: one filter
+      f.extra_filter_taus_ms = r->number_array("extra_filter_taus_ms", open_low(0.0, 1e6));
+    f.learning_utterances = r->integer("learning_utterances", f.learning_utterances, ConfigRange::integers(0, 1000000));
+    f.sqrt_features = r->boolean("sqrt_features", f.sqrt_features);
+    f.lambdas_per_decade = r->integer("lambdas_per_decade", f.lambdas_per_decade, ConfigRange::integers(1, 20));
     const std::string data = r->string("data", "");
     if (!data.empty()) f.data_dir = resolve(dir, data);
     f.hop_ms = r->number("hop_ms", f.hop_ms, ConfigRange::closed(1.0, 100.0));
@@ -307,8 +315,8 @@ uint64_t sized_samples(uint64_t samples, std::size_t first_row, std::size_t feat
     return n_train > n_val ? n_train - n_val : 0;
   };
   const uint64_t need = uint64_t{rows_per_feature} * features;
-  auto usable = static_cast<uint64_t>(
-      static_cast<double>(need) / (split.train_fraction * (1.0 - split.validation_fraction)));
+  auto usable =
+      static_cast<uint64_t>(static_cast<double>(need) / (split.train_fraction * (1.0 - split.validation_fraction)));
   while (usable > 0 && fit_rows(usable - 1) >= need) --usable;
   while (fit_rows(usable) < need) ++usable;
   return std::max<uint64_t>(samples, first_row + usable);
@@ -330,71 +338,76 @@ nlohmann::json to_json(const StudyConfig& c) {
   for (Variant v : c.models) models.emplace_back(to_string(v));
   for (Arith a : c.arithmetics) ariths.emplace_back(to_string(a));
   for (TaskKind t : c.tasks) tasks.emplace_back(to_string(t));
-  return {{"source", c.source},
-          {"homogeneous_spec", c.homogeneous_spec},
-          {"heterogeneous_spec", c.heterogeneous_spec},
-          {"models", models},
-          {"arith", ariths},
-          {"tasks", tasks},
-          {"seeds", c.seeds},
-          {"first_seed", c.first_seed},
-          {"threads", c.threads},
-          {"size_scale", c.size_scale},
-          {"input_gain", c.input_gain},
-          {"features",
-           {{"kind", to_string(c.reservoir.kind)},
-            {"filter_tau_ms", c.reservoir.filter_tau_ms},
-            {"washout_samples", c.reservoir.washout_samples},
-            {"learning_samples", c.reservoir.learning_samples},
-            {"plasticity", c.reservoir.plastic_during_measurement ? "on" : "frozen"},
-            {"learning_block_samples", c.reservoir.learning_block_samples},
-            {"min_fit_rows_per_feature", c.min_fit_rows_per_feature},
-            {"standardize", c.standardize}}},
-          {"memory",
-           {{"samples", c.memory.samples},
-            {"max_delay", c.memory.max_delay},
-            {"esn_max_delay", c.memory.esn_max_delay},
-            {"null_delays", c.memory.null_delays}}},
-          {"prediction", {{"samples", c.prediction.samples}, {"horizon", c.prediction.horizon}}},
-          {"fsdd",
-           {{"data", c.fsdd.data_dir},
-            {"hop_ms", c.fsdd.hop_ms},
-            {"steps_per_frame", c.fsdd.steps_per_frame},
-            {"bins", c.fsdd.bins},
-            {"gap_frames", c.fsdd.gap_frames},
-            {"warmup_utterances", c.fsdd.warmup_utterances},
-            {"encoder", c.fsdd.encoder},
-            {"delta_threshold", c.fsdd.delta_threshold},
-            {"input_gain", c.fsdd.input_gain},
-            {"input_weight", c.fsdd.input_weight},
-            {"test_per_group", c.fsdd.test_per_group},
-            {"val_per_group", c.fsdd.val_per_group},
-            {"fit_per_group", c.fsdd.fit_per_group},
-            {"filter_tau_ms", c.fsdd.filter_tau_ms},
-            {"esn_leak_rate", c.fsdd.esn_leak_rate}}},
-          {"baselines",
-           {{"esn", c.baselines.esn},
-            {"linear", c.baselines.linear},
-            {"spectral_radii", c.baselines.spectral_radii},
-            {"input_scalings", c.baselines.input_scalings},
-            {"fsdd_input_scalings", c.baselines.fsdd_input_scalings},
-            {"taps", c.baselines.taps}}},
-          {"claims",
-           {{"alpha", c.claims.alpha},
-            {"mc_margin", c.claims.mc_margin},
-            {"mc_margin_abs", c.claims.mc_margin_abs},
-            {"mc_metric", c.claims.mc_metric},
-            {"primary_arith", c.claims.primary_arith},
-            {"power", c.claims.power}}},
-          {"protocol", c.protocol.present ? nlohmann::json{{"name", c.protocol.name},
-                                                           {"file", c.protocol.file},
-                                                           {"sha256", c.protocol.sha256},
-                                                           {"phase", c.protocol.phase},
-                                                           {"exploration_first_seed", c.protocol.exploration_first_seed},
-                                                           {"exploration_seeds", c.protocol.exploration_seeds},
-                                                           {"confirmation_first_seed", c.protocol.confirmation_first_seed},
-                                                           {"confirmation_seeds", c.protocol.confirmation_seeds}}
-                                          : nlohmann::json(nullptr)}};
+  return {
+      {"source", c.source},
+      {"homogeneous_spec", c.homogeneous_spec},
+      {"heterogeneous_spec", c.heterogeneous_spec},
+      {"models", models},
+      {"arith", ariths},
+      {"tasks", tasks},
+      {"seeds", c.seeds},
+      {"first_seed", c.first_seed},
+      {"threads", c.threads},
+      {"size_scale", c.size_scale},
+      {"input_gain", c.input_gain},
+      {"features",
+       {{"kind", to_string(c.reservoir.kind)},
+        {"filter_tau_ms", c.reservoir.filter_tau_ms},
+        {"washout_samples", c.reservoir.washout_samples},
+        {"learning_samples", c.reservoir.learning_samples},
+        {"plasticity", c.reservoir.plastic_during_measurement ? "on" : "frozen"},
+        {"learning_block_samples", c.reservoir.learning_block_samples},
+        {"min_fit_rows_per_feature", c.min_fit_rows_per_feature},
+        {"standardize", c.standardize}}},
+      {"memory",
+       {{"samples", c.memory.samples},
+        {"max_delay", c.memory.max_delay},
+        {"esn_max_delay", c.memory.esn_max_delay},
+        {"null_delays", c.memory.null_delays}}},
+      {"prediction", {{"samples", c.prediction.samples}, {"horizon", c.prediction.horizon}}},
+      {"fsdd",
+       {{"data", c.fsdd.data_dir},
+        {"hop_ms", c.fsdd.hop_ms},
+        {"steps_per_frame", c.fsdd.steps_per_frame},
+        {"bins", c.fsdd.bins},
+        {"gap_frames", c.fsdd.gap_frames},
+        {"warmup_utterances", c.fsdd.warmup_utterances},
+        {"encoder", c.fsdd.encoder},
+        {"delta_threshold", c.fsdd.delta_threshold},
+        {"input_gain", c.fsdd.input_gain},
+        {"input_weight", c.fsdd.input_weight},
+        {"test_per_group", c.fsdd.test_per_group},
+        {"val_per_group", c.fsdd.val_per_group},
+        {"fit_per_group", c.fsdd.fit_per_group},
+        {"filter_tau_ms", c.fsdd.filter_tau_ms},
+        {"extra_filter_taus_ms", c.fsdd.extra_filter_taus_ms},
+        {"learning_utterances", c.fsdd.learning_utterances},
+        {"lambdas_per_decade", c.fsdd.lambdas_per_decade},
+        {"sqrt_features", c.fsdd.sqrt_features},
+        {"esn_leak_rate", c.fsdd.esn_leak_rate}}},
+      {"baselines",
+       {{"esn", c.baselines.esn},
+        {"linear", c.baselines.linear},
+        {"spectral_radii", c.baselines.spectral_radii},
+        {"input_scalings", c.baselines.input_scalings},
+        {"fsdd_input_scalings", c.baselines.fsdd_input_scalings},
+        {"taps", c.baselines.taps}}},
+      {"claims",
+       {{"alpha", c.claims.alpha},
+        {"mc_margin", c.claims.mc_margin},
+        {"mc_margin_abs", c.claims.mc_margin_abs},
+        {"mc_metric", c.claims.mc_metric},
+        {"primary_arith", c.claims.primary_arith},
+        {"power", c.claims.power}}},
+      {"protocol", c.protocol.present ? nlohmann::json{{"name", c.protocol.name},
+                                                       {"file", c.protocol.file},
+                                                       {"sha256", c.protocol.sha256},
+                                                       {"phase", c.protocol.phase},
+                                                       {"exploration_first_seed", c.protocol.exploration_first_seed},
+                                                       {"exploration_seeds", c.protocol.exploration_seeds},
+                                                       {"confirmation_first_seed", c.protocol.confirmation_first_seed},
+                                                       {"confirmation_seeds", c.protocol.confirmation_seeds}}
+                                      : nlohmann::json(nullptr)}};
 }
 
 }  // namespace hrsnn::study

@@ -83,6 +83,17 @@ struct FsddTaskConfig {
   uint32_t val_per_group = 5;
   uint32_t fit_per_group = 10;
   double filter_tau_ms = 3.0;  // filtered features of the FSDD stream (one frame per step by default)
+  // More readout filters whose features are concatenated with filter_tau_ms's (filtered spike
+  // counts per frame; empty: the one filter).
+  std::vector<double> extra_filter_taus_ms;
+  // The learning phase: this many fit utterances (cycled) fed first with plasticity on, before
+  // the warm-up; no feature rows. The series tasks' [features] learning_samples does not apply.
+  uint32_t learning_utterances = 0;
+  // The spiking models' pooled features square-rooted (spike counts' Poisson-like noise, whose
+  // variance grows with the rate, made about even for the linear readout)?
+  bool sqrt_features = false;
+  // The readouts' ridge lambda grid, 1e-8 .. 1e2: values per decade.
+  uint32_t lambdas_per_decade = 1;
   double esn_leak_rate = 0.3;
 };
 
@@ -103,9 +114,9 @@ struct ClaimConfig {
   // MC, a margin from the data (reported as not pre-registered).
   double mc_margin = 0.10;
   double mc_margin_abs = 0.0;
-  std::string mc_metric = "mc_corrected";          // the memory-task metric of the MC claims: "mc" | "mc_corrected"
-  std::string primary_arith = "float64";  // the arithmetic the verdicts come from; the others are reported beside
-  double power = 0.8;                     // target power of the reported sample sizes
+  std::string mc_metric = "mc_corrected";  // the memory-task metric of the MC claims: "mc" | "mc_corrected"
+  std::string primary_arith = "float64";   // the arithmetic the verdicts come from; the others are reported beside
+  double power = 0.8;                      // target power of the reported sample sizes
 };
 
 struct StudyConfig {

@@ -29,85 +29,12 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------
-// FSDD data
-
-FsddData load_fsdd_data(const FsddTaskConfig& config) {
-  const FsddSplit split = load_fsdd_split(config.data_dir);
-  // Roles by take index: test 0..4, validation 5..9, fit 10..49, each limited per group.
-  std::vector<FsddRecording> chosen;
-  std::vector<int> role;
-  const auto take = [&](const std::vector<FsddRecording>& from, int lo, uint32_t count, int r) {
-    for (const auto& rec : from)
-      if (rec.index >= lo && rec.index < lo + static_cast<int>(count)) {
-        chosen.push_back(rec);
-        role.push_back(r);
-      }
-  };
-  take(split.test, 0, config.test_per_group, 2);
-  take(split.train, 5, config.val_per_group, 1);
-  take(split.train, 10, config.fit_per_group, 0);
-  if (chosen.empty()) throw FsddError(fmt::format("{}: no recordings selected", config.data_dir));
-
-  // One fixed order for every model and seed (so seeds pair on the network only): a
-  // Fisher-Yates shuffle with a constant seed, mixing roles so that slow drift of the network
-  // (STDP stays on) affects training and test utterances alike.
-  std::vector<size_t> order(chosen.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  Rng rng(20230222);
-  for (size_t i = order.size(); i > 1; --i)
-    std::swap(order[i - 1], order[static_cast<size_t>(rng.below_by_rejection(i))]);
-
-  FrontEndConfig fe;
-  fe.hop_ms = config.hop_ms;
-  const MelFrontEnd front_end(fe);
-  std::vector<FsddRecording> ordered;
-  FsddData d;
-  for (size_t i : order) {
-    ordered.push_back(chosen[i]);
-    d.role.push_back(role[i]);
-  }
-  FsddFeatures f = compute_fsdd_features(ordered, front_end);
-  for (auto& u : f.utterances) normalize_per_utterance(u);
-  d.utterances = std::move(f.utterances);
-  d.labels = std::move(f.labels);
-  d.bands = static_cast<uint32_t>(fe.n_mels);
-
-  // The stream: warm-up utterances (the first fit utterances of the order), then every
-  // utterance followed by gap_frames of zero input.
-  std::vector<size_t> warm;
-  for (size_t u = 0; u < d.utterances.size() && warm.size() < config.warmup_utterances; ++u)
-    if (d.role[u] == 0) warm.push_back(u);
-  const uint32_t bands = d.bands;
-  std::vector<double>& v = d.stream.values;
-  d.stream.channels = bands;
-  const auto append = [&](const Eigen::MatrixXd& m, int64_t id) {
-    for (Eigen::Index r = 0; r < m.rows(); ++r) {
-      for (uint32_t b = 0; b < bands; ++b) v.push_back(config.input_gain * m(r, static_cast<Eigen::Index>(b)));
-      d.utterance_of_frame.push_back(id);
-    }
-    for (uint32_t g = 0; g < config.gap_frames; ++g) {
-      for (uint32_t b = 0; b < bands; ++b) v.push_back(0.0);
-      d.utterance_of_frame.push_back(-1);
-    }
-  };
-  for (size_t u : warm) append(d.utterances[u], -1);
-  d.warmup_frames = d.utterance_of_frame.size();
-  for (size_t u = 0; u < d.utterances.size(); ++u) append(d.utterances[u], static_cast<int64_t>(u));
-  return d;
-}
-
 NetworkSpec task_spec(const NetworkSpec& spec, TaskKind task, const StudyConfig& config, const FsddData* fsdd) {
-  NetworkSpec s = spec;
   if (task == TaskKind::fsdd) {
     if (!fsdd) throw std::invalid_argument("task_spec: the FSDD task needs its data");
-    s.input.channels = fsdd->bands;
-    s.input.weight = Distribution::uniform(-config.fsdd.input_weight, config.fsdd.input_weight);
-    s.input.steps_per_sample = config.fsdd.steps_per_frame;
-    s.input.encoder = config.fsdd.encoder == "delta" ? EncoderKind::Delta : EncoderKind::Current;
-    s.input.delta_threshold = config.fsdd.delta_threshold;
+    return fsdd_task_spec(spec, config.fsdd, *fsdd);
   }
-  return s;
+  return spec;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,9 +152,9 @@ void add_memory_metrics(Record& r, const MemoryCapacityResult& m) {
 // the ESN, whose MC a smaller K would cap.
 MemoryCapacityConfig memory_config(const StudyConfig& config, std::size_t esn_units = 0) {
   MemoryCapacityConfig mc;
-  mc.max_delay = esn_units == 0                      ? config.memory.max_delay
+  mc.max_delay = esn_units == 0                    ? config.memory.max_delay
                  : config.memory.esn_max_delay > 0 ? config.memory.esn_max_delay
-                                                    : 2 * esn_units;
+                                                   : 2 * esn_units;
   mc.null_delays = config.memory.null_delays;
   mc.washout = config.reservoir.washout_samples;
   mc.standardize = config.standardize;
@@ -264,63 +191,6 @@ nlohmann::json mc_by_length(const Eigen::MatrixXd& features, const SeriesTask& s
   return out;
 }
 
-// Per-utterance pooled features of a stream: the sink's rows, pooled over each utterance's frames.
-class UtterancePooler {
- public:
-  UtterancePooler(const FsddData& d, uint32_t neurons, uint32_t bins) : d_(d), bins_(bins) {
-    frames_.assign(d.utterances.size(), 0);
-    for (int64_t u : d.utterance_of_frame)
-      if (u >= 0) ++frames_[static_cast<size_t>(u)];
-    size_t longest = 0;
-    for (size_t f : frames_) longest = std::max(longest, f);
-    buffer_.resize(idx(longest), neurons);
-    pooled_.resize(idx(d.utterances.size()), idx(size_t{bins} * neurons));
-  }
-  void operator()(uint64_t k, std::span<const double> row) {
-    const int64_t u = d_.utterance_of_frame[k];
-    if (u < 0) return;
-    for (size_t i = 0; i < row.size(); ++i) buffer_(fill_, idx(i)) = row[i];
-    ++fill_;
-    if (static_cast<size_t>(fill_) == frames_[static_cast<size_t>(u)]) {
-      pooled_.row(u) = pool_frames(buffer_.topRows(fill_), bins_);
-      fill_ = 0;
-    }
-  }
-  const Eigen::MatrixXd& pooled() const { return pooled_; }
-
- private:
-  const FsddData& d_;
-  uint32_t bins_;
-  std::vector<size_t> frames_;
-  Eigen::MatrixXd buffer_;
-  Eigen::Index fill_ = 0;
-  Eigen::MatrixXd pooled_;
-};
-
-// Fit on role 0, lambda on role 1, score on role 2.
-double classify(const Eigen::MatrixXd& x, const FsddData& d, bool standardize, Record& r) {
-  std::vector<Eigen::Index> rows[3];
-  std::vector<int> labels[3];
-  for (size_t u = 0; u < d.role.size(); ++u) {
-    rows[d.role[u]].push_back(idx(u));
-    labels[d.role[u]].push_back(d.labels[u]);
-  }
-  const auto pick = [&](int role) {
-    Eigen::MatrixXd m(idx(rows[role].size()), x.cols());
-    for (size_t i = 0; i < rows[role].size(); ++i) m.row(idx(i)) = x.row(rows[role][i]);
-    return m;
-  };
-  RidgeSelectConfig rc;
-  rc.standardize = standardize;
-  const RidgeClassifier c = fit_ridge_classifier_gram(pick(0), labels[0], pick(1), labels[1], 10, rc);
-  const std::vector<int> predicted = c.predict(pick(2));
-  r.detail["lambda"] = c.lambda;
-  r.detail["test_utterances"] = labels[2].size();
-  r.detail["fit_utterances"] = labels[0].size();
-  r.detail["validation_utterances"] = labels[1].size();
-  return accuracy(labels[2], predicted);
-}
-
 }  // namespace
 
 Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKind task, Arith arith,
@@ -339,15 +209,9 @@ Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKi
     r.detail["neurons"] = net.size();
     r.detail["synapses"] = net.synapse_count();
     if (task == TaskKind::fsdd) {
-      ReservoirConfig rc = config.reservoir;
-      rc.learning_samples = 0;  // the learning phase is not wired into the FSDD stream yet
-      rc.washout_samples = fsdd->warmup_frames;
-      rc.filter_tau_ms = config.fsdd.filter_tau_ms;
-      UtterancePooler pooler(*fsdd, net.size(), config.fsdd.bins);
-      const Activity a = run_reservoir(net, fsdd->stream, backend, rc,
-                                       [&](uint64_t k, std::span<const double> row) { pooler(k, row); });
-      add_activity(r, a, net.dt_ms);
-      r.metrics["accuracy"] = classify(pooler.pooled(), *fsdd, config.standardize, r);
+      const FsddFeatureRun f = fsdd_features(net, backend, config, *fsdd);
+      add_activity(r, f.activity, net.dt_ms);
+      r.metrics["accuracy"] = classify_fsdd(f.pooled, *fsdd, config, r);
     } else {
       const SeriesTask s = make_series(task, config, r.seed);
       const InputSignal signal = scalar_signal(with_learning_prefix(task, config, r.seed, s.input), config.input_gain,
@@ -545,8 +409,8 @@ std::vector<Record> run_esn_task(TaskKind task, EsnBank& bank, const StudyConfig
                   {"tuning_trials", trials},
                   {"tuning_time_s", tune_s}};
       if (task == TaskKind::fsdd) {
-        r.metrics["accuracy"] = classify(esn_pooled(*base, best_a.rho, best_a.in, leak, *fsdd, config.fsdd.bins), *fsdd,
-                                         config.standardize, r);
+        r.metrics["accuracy"] =
+            classify_fsdd(esn_pooled(*base, best_a.rho, best_a.in, leak, *fsdd, config.fsdd.bins), *fsdd, config, r);
       } else {
         const SeriesTask s = make_series(task, config, seed);
         const Eigen::MatrixXd states = esn_states(*base, best_a.rho, best_a.in, leak, column(s.input));
@@ -580,8 +444,7 @@ std::vector<Record> run_linear_task(TaskKind task, const StudyConfig& config, co
     r.task = task;
     try {
       r.detail["features"] = fmt::format("log-mel pooled into {} bins", config.fsdd.bins);
-      r.metrics["accuracy"] =
-          classify(pool_utterances(fsdd->utterances, config.fsdd.bins), *fsdd, config.standardize, r);
+      r.metrics["accuracy"] = classify_fsdd(pool_utterances(fsdd->utterances, config.fsdd.bins), *fsdd, config, r);
     } catch (const std::exception& e) {
       r.error = e.what();
     }

@@ -8,6 +8,7 @@
 #include "core/input.hpp"
 #include "core/spec.hpp"
 #include "study/esn.hpp"
+#include "study/fsdd_task.hpp"
 #include "study/study_config.hpp"
 #include "study/study_results.hpp"
 
@@ -24,19 +25,6 @@
 #include <vector>
 
 namespace hrsnn::study {
-
-// FSDD prepared once per study: the stream of frames every spiking model is fed, and the
-// per-utterance features the baselines use.
-struct FsddData {
-  std::vector<Eigen::MatrixXd> utterances;  // normalized log-mel, frames x bands, in stream order
-  std::vector<int> labels;                  // digit per utterance
-  std::vector<int> role;                    // 0 fit, 1 validation, 2 test, per utterance
-  InputSignal stream;                       // frames (warm-up, utterances, gaps) x bands
-  std::vector<int64_t> utterance_of_frame;  // utterance index, or -1 (warm-up or gap)
-  uint64_t warmup_frames = 0;
-  uint32_t bands = 0;
-};
-FsddData load_fsdd_data(const FsddTaskConfig& config);
 
 // The spec a task runs on: FSDD rewires the input to one channel per mel band (input weights
 // uniform on [-w, w], steps_per_sample = steps_per_frame, the configured encoder).

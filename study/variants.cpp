@@ -22,7 +22,8 @@ const char* to_string(Variant v) {
 Variant parse_variant(const std::string& name) {
   for (Variant v : kAllVariants)
     if (name == to_string(v)) return v;
-  throw std::invalid_argument(fmt::format("unknown model '{}' (allowed: mrsnn, het-neurons, het-stdp, hrsnn, het-synapses)", name));
+  throw std::invalid_argument(
+      fmt::format("unknown model '{}' (allowed: mrsnn, het-neurons, het-stdp, hrsnn, het-synapses)", name));
 }
 
 NetworkSpec make_variant(const NetworkSpec& homogeneous, const NetworkSpec& heterogeneous, Variant v) {

@@ -49,9 +49,9 @@ StudyConfig make_config(const CommonArgs& a) {
   StudyConfig c = a.quick ? study::quick_study_config() : study::default_study_config();
   if (!a.config.empty()) c = study::load_study_config(a.config, c);
   if (c.protocol.present && (a.seeds || a.first_seed))
-    throw std::invalid_argument(fmt::format(
-        "{}: the seeds come from its [protocol] table; choose them with --phase exploration|confirmation",
-        c.protocol.file));
+    throw std::invalid_argument(
+        fmt::format("{}: the seeds come from its [protocol] table; choose them with --phase exploration|confirmation",
+                    c.protocol.file));
   if (!a.phase.empty()) study::apply_protocol_phase(c, a.phase);
   if (a.seeds) c.seeds = *a.seeds;
   if (a.first_seed) c.first_seed = *a.first_seed;
@@ -126,14 +126,15 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
   for (const auto& k : keys) fmt::print(" {:>15}", mean_sd(values[k]));
   fmt::print("\n");
   if (task == TaskKind::memory && !records.empty() && records.front().detail.contains("mc_curve")) {
-    const auto& curve = records.front().detail["mc_curve"];
+    const auto& r2_curve = records.front().detail["mc_curve"];
     fmt::print("r^2 by delay (seed {}):", records.front().seed);
-    for (size_t k = 0; k < curve.size() && k < 20; ++k) fmt::print(" {:.2f}", curve[k].get<double>());
-    fmt::print("{}\n", curve.size() > 20 ? " ..." : "");
+    for (size_t k = 0; k < r2_curve.size() && k < 20; ++k) fmt::print(" {:.2f}", r2_curve[k].get<double>());
+    fmt::print("{}\n", r2_curve.size() > 20 ? " ..." : "");
   }
   if (curve) {
-    fmt::print("MC against the readout's length (prefixes of one run per seed):\n{:>6} {:>9} {:>14} {:>10} {:>10} {:>12}\n",
-               "seed", "samples", "fit rows/feat", "mc", "chance", "corrected");
+    fmt::print(
+        "MC against the readout's length (prefixes of one run per seed):\n{:>6} {:>9} {:>14} {:>10} {:>10} {:>12}\n",
+        "seed", "samples", "fit rows/feat", "mc", "chance", "corrected");
     for (const Record& r : records) {
       if (!r.detail.contains("mc_by_length")) continue;
       for (const auto& p : r.detail["mc_by_length"]) {

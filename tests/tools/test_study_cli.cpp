@@ -90,10 +90,10 @@ TEST_CASE("hrsnn mc reports the memory capacity of a spec over seeds", "[study][
   CHECK(bad != 0);
 }
 
-TEST_CASE("hrsnn mc --curve shows MC against the readout's length; --phase takes a protocol's seeds",
+TEST_CASE("hrsnn mc --curve shows MC against the readout's length, and --phase takes a protocol's seeds",
           "[study][cli]") {
-  const auto [status, out] = run_cli(std::string("mc ") + HRSNN_SOURCE_DIR
-                                     "/examples/mrsnn.toml --quick --seeds 1 --size-scale 0.06 --curve");
+  const auto [status, out] =
+      run_cli(std::string("mc ") + HRSNN_SOURCE_DIR "/examples/mrsnn.toml --quick --seeds 1 --size-scale 0.06 --curve");
   INFO(out);
   CHECK(status == 0);
   CHECK(out.find("MC against the readout's length") != std::string::npos);
@@ -102,8 +102,8 @@ TEST_CASE("hrsnn mc --curve shows MC against the readout's length; --phase takes
       run_cli(std::string("mc ") + HRSNN_SOURCE_DIR "/examples/mrsnn.toml --quick --phase confirmation");
   CHECK(no_protocol != 0);
   CHECK(msg.find("--phase needs a study configuration with a [protocol] table") != std::string::npos);
-  const auto [seeds, seeds_msg] = run_cli(std::string("study --config ") + HRSNN_SOURCE_DIR
-                                          "/examples/protocol_slow.toml --seeds 3");
+  const auto [seeds, seeds_msg] =
+      run_cli(std::string("study --config ") + HRSNN_SOURCE_DIR "/examples/protocol_slow.toml --seeds 3");
   CHECK(seeds != 0);
   CHECK(seeds_msg.find("the seeds come from its [protocol] table") != std::string::npos);
 }
