@@ -7,6 +7,7 @@
 #include <iterator>
 #include <map>
 #include <utility>
+#include <vector>
 
 namespace hrsnn::report {
 
@@ -38,10 +39,30 @@ std::string part_html(const ojson& p) {
                   "</code>)</span>: ";
   if (st.contains("mean_a") && st.contains("mean_b"))
     s += fmt::format("{} vs {}", html::number(st["mean_a"]), html::number(st["mean_b"]));
-  if (st.contains("p_one_sided")) s += ", one-sided p " + html::number(st["p_one_sided"]);
+  if (st.contains("mean_diff")) s += ", difference " + html::number(st["mean_diff"]);
+  if (st.contains("ci_low") && st.contains("ci_high"))
+    s += fmt::format(" ({}% CI [{}, {}])", html::number(st.value("ci_level", 0.95) * 100.0), html::number(st["ci_low"]),
+                     html::number(st["ci_high"]));
+  if (st.contains("d_z")) s += ", d<sub>z</sub> " + html::number(st["d_z"]);
+  const ojson eq = p.value("equivalence", ojson::object());
+  if (eq.contains("p_tost")) {
+    // Claim (b)'s "MC preserved": two one-sided tests against a margin.
+    s += fmt::format(", TOST p {} ({}% CI [{}, {}] vs &plusmn;{}, {}), TOST power at 0 {}", html::number(eq["p_tost"]),
+                     html::number(eq.value("ci_level", 0.9) * 100.0), html::number(eq.value("ci_low", 0.0)),
+                     html::number(eq.value("ci_high", 0.0)), html::number(eq.value("margin", 0.0)),
+                     html::escape(p.value("margin_source", "")), html::number(eq.value("power_at_zero", 0.0)));
+  } else if (st.contains("p_one_sided")) {
+    s += ", one-sided p " + html::number(st["p_one_sided"]);
+  }
+  if (p.contains("p_holm")) s += ", Holm p " + html::number(p["p_holm"]);
   if (st.contains("n")) s += ", n " + html::number(st["n"]);
   if (p.contains("verdict") && p["verdict"].is_string())
     s += " &rarr; " + verdict_span(p["verdict"].get<std::string>());
+  // For an undecided part: the seeds that would give the target power.
+  const ojson need = eq.contains("n_for_power") ? eq : p.value("power", ojson::object());
+  if (p.value("verdict", "") == "inconclusive" && need.contains("n_for_power"))
+    s += " <span class=\"note\">(power " + html::number(need.value("power_target", need.value("power", 0.8))) +
+         " needs " + html::number(need["n_for_power"]) + " seeds)</span>";
   return s + "</li>";
 }
 
@@ -55,6 +76,9 @@ std::map<int, std::string> study_claim_verdicts(const ojson& doc) {
     const int n = id[0] - 'a' + 1;
     std::string& s = out[n];
     s += (s.empty() ? "" : "; ") + html::escape(c.value("arith", "")) + ": " + verdict_span(c.value("verdict", "?"));
+    for (const auto& m : c.value("second_measurement", ojson::array()))
+      s += "; " + html::escape(m.value("arith", "")) +
+           " (second measurement of the same seeds): " + verdict_span(m.value("verdict", "?"));
   }
   return out;
 }
@@ -64,8 +88,19 @@ std::string study_claims_html(const ojson& doc) {
   std::string h =
       "<table class=\"data\"><thead><tr><th>claim</th><th>arith</th><th>as tested</th><th>verdict</th>"
       "<th>comparisons (paired over seeds)</th></tr></thead><tbody>\n";
+  std::vector<ojson> rows;
   for (const auto& c : rows_of(doc, "claims")) {
     if (!c.is_object()) continue;
+    rows.push_back(c);
+    // The other arithmetic of the same seeds: a row of its own, marked as a second measurement.
+    for (auto m : c.value("second_measurement", ojson::array())) {
+      if (!m.contains("id")) m["id"] = c.value("id", "");
+      if (!m.contains("statement")) m["statement"] = c.value("statement", "");
+      m["statement"] = m["statement"].get<std::string>() + " (second measurement of the same seeds, not a replication)";
+      rows.push_back(m);
+    }
+  }
+  for (const auto& c : rows) {
     std::string parts = "<ul class=\"parts\">";
     for (const auto& p : c.value("parts", ojson::array())) parts += part_html(p);
     parts += "</ul>";
