@@ -6,6 +6,7 @@
 #include "study/study.hpp"
 #include "study/study_checkpoint.hpp"
 #include "tests/support/scratch_dir.hpp"
+#include "tests/support/timings.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 
 using namespace hrsnn;
 using namespace hrsnn::study;
+using hrsnn::test::erase_timings;
 using hrsnn::test::ScratchDir;
 
 namespace {
@@ -33,21 +35,6 @@ StudyConfig small_config() {
   c.seeds = 2;
   c.threads = 1;
   return c;
-}
-
-// Removes every timing (a key ending in "time_s": wall_time_s, cpu_time_s, the metric sim_time_s
-// and its table entries, the ESN's tuning_time_s), the only thing a resume may change.
-void erase_timings(nlohmann::json& j) {
-  if (j.is_array())
-    for (auto& e : j) erase_timings(e);
-  if (!j.is_object()) return;
-  for (auto it = j.begin(); it != j.end();) {
-    const std::string& k = it.key();
-    if (k.size() >= 6 && k.compare(k.size() - 6, 6, "time_s") == 0)
-      it = j.erase(it);
-    else
-      erase_timings(*it++);
-  }
 }
 
 // study.json without the timings.

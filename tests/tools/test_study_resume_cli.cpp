@@ -4,6 +4,7 @@
 #include "core/io.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/scratch_dir.hpp"
+#include "tests/support/timings.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -12,25 +13,11 @@
 
 using hrsnn::read_text_file;
 using hrsnn::write_text_atomic;
+using hrsnn::test::erase_timings;
 using hrsnn::test::run_cli;
 using hrsnn::test::ScratchDir;
 
 namespace {
-
-// Removes every timing (a key ending in "time_s": wall_time_s, the metric sim_time_s, the ESN's
-// tuning_time_s), the only thing a resume may change.
-void erase_timings(nlohmann::json& j) {
-  if (j.is_array())
-    for (auto& e : j) erase_timings(e);
-  if (!j.is_object()) return;
-  for (auto it = j.begin(); it != j.end();) {
-    const std::string& k = it.key();
-    if (k.size() >= 6 && k.compare(k.size() - 6, 6, "time_s") == 0)
-      it = j.erase(it);
-    else
-      erase_timings(*it++);
-  }
-}
 
 // study.json's records and table without their timings.
 nlohmann::json without_timings(const std::string& study_json) {
