@@ -60,9 +60,10 @@ struct OptimizeArgs {
   uint64_t abort_after = 0;
 };
 
-// The evaluation's study settings: reduced from the study's defaults so that one evaluation of a
-// 256-neuron network takes about a second (500 samples of 10 steps, 30 MC delays); a study TOML
-// replaces them, and the options override either.
+// The evaluation's study settings: reduced from the study's defaults (500 samples of 10 steps, 30
+// MC delays); the protocol's learning phase, frozen measurement and readout sizing (10 fitting
+// rows per feature, which lengthens the 500 samples) still apply. A study TOML replaces them, and
+// the options override either.
 study::StudyConfig evaluation_config(const OptimizeArgs& a) {
   study::StudyConfig c = study::default_study_config();
   if (!a.study_config.empty()) {
@@ -428,7 +429,8 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--config", a->study_config, "Study TOML for the evaluation settings (examples/study.toml)")
       ->check(CLI::ExistingFile);
   add_alias(sub, "--study-config", "--config", a->study_config)->check(CLI::ExistingFile);
-  sub->add_option("--samples", a->samples, "Input samples per evaluation (default 500)")
+  sub->add_option("--samples", a->samples,
+                  "Input samples per evaluation (default 500; lengthened to the config's min_fit_rows_per_feature)")
       ->check(CLI::Range(20, 10000000));
   sub->add_option("--max-delay", a->max_delay, "Delays K of the memory capacity (default 30)")
       ->check(CLI::Range(1, 10000));
