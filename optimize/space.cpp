@@ -15,7 +15,7 @@ namespace hrsnn::opt {
 
 namespace {
 
-const std::vector<std::string> kDimensionKeys = {"name", "path", "low", "high", "scale", "integer"};
+const std::vector<std::string> kDimensionKeys = {"name", "path", "low", "high", "scale", "integer", "tie"};
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -103,6 +103,22 @@ toml::node& resolve(toml::table& spec, const Dimension& dim, const std::string& 
   return *current;
 }
 
+// A tied field addressed like a dimension of its own (same integer flag, for resolve's checks).
+Dimension tied(const Dimension& d, const Tie& t) {
+  Dimension copy = d;
+  copy.path = t.path;
+  copy.ties.clear();
+  return copy;
+}
+
+void write(toml::node& leaf, bool integer_dimension, double value) {
+  if (auto* integer = leaf.as_integer()) {
+    integer->get() = static_cast<int64_t>(std::llround(value));
+  } else {
+    leaf.as_floating_point()->get() = integer_dimension ? std::round(value) : value;
+  }
+}
+
 // One [[dimension]] table of a space file, read through the shared configuration reader.
 Dimension read_dimension(const ConfigTable& entry) {
   entry.only_keys(kDimensionKeys);
@@ -118,6 +134,13 @@ Dimension read_dimension(const ConfigTable& entry) {
   d.high = entry.required_number("high", ConfigRange::any());
   d.scale = entry.string("scale", "linear", {"linear", "log"}) == "log" ? Scale::log : Scale::linear;
   d.integer = entry.boolean("integer", false);
+  if (const toml::array* ties = entry.table_array("tie")) {
+    for (std::size_t k = 0; k < ties->size(); ++k) {
+      const ConfigTable tie(entry.file(), *ties->get(k)->as_table(), entry.join(fmt::format("tie[{}]", k)));
+      tie.only_keys({"path", "factor"});
+      d.ties.push_back({tie.required_string("path"), tie.number("factor", 1.0, ConfigRange::any())});
+    }
+  }
   return d;
 }
 
@@ -157,6 +180,19 @@ SearchSpace::SearchSpace(std::vector<Dimension> dimensions, std::string source)
     }
     if (!names.insert(d.name).second) fail("name", fmt::format("duplicate name '{}'", d.name));
     if (!paths.insert(d.path).second) fail("path", fmt::format("path '{}' already searched", d.path));
+    for (std::size_t k = 0; k < d.ties.size(); ++k) {
+      const Tie& t = d.ties[k];
+      const std::string key = fmt::format("tie[{}]", k);
+      const auto tie_segments = split_path(t.path);
+      if (t.path.empty() ||
+          std::any_of(tie_segments.begin(), tie_segments.end(), [](const auto& s) { return s.empty(); })) {
+        fail(key + ".path", fmt::format("'{}' is not a dotted key path like populations.I.tau_syn_ms", t.path));
+      }
+      if (!std::isfinite(t.factor) || t.factor == 0.0) {
+        fail(key + ".factor", fmt::format("factor must be a finite non-zero number (got {})", t.factor));
+      }
+      if (!paths.insert(t.path).second) fail(key + ".path", fmt::format("path '{}' already searched", t.path));
+    }
   }
 }
 
@@ -236,7 +272,10 @@ void SearchSpace::check(const toml::table& spec, std::string_view spec_name) con
   // resolve() only reads; the table is not modified.
   auto& mutable_spec = const_cast<toml::table&>(spec);
   const std::string label = spec_label(spec, spec_name);
-  for (const Dimension& d : dimensions_) resolve(mutable_spec, d, label, source_);
+  for (const Dimension& d : dimensions_) {
+    resolve(mutable_spec, d, label, source_);
+    for (const Tie& t : d.ties) resolve(mutable_spec, tied(d, t), label, source_);
+  }
 }
 
 std::vector<double> SearchSpace::read(const toml::table& spec, std::string_view spec_name) const {
@@ -259,12 +298,8 @@ void SearchSpace::apply(const std::vector<double>& values, toml::table& spec, st
     if (!std::isfinite(values[i])) {
       throw std::invalid_argument(fmt::format("dimension '{}': cannot write non-finite value {}", d.name, values[i]));
     }
-    toml::node& leaf = resolve(spec, d, label, source_);
-    if (auto* integer = leaf.as_integer()) {
-      integer->get() = static_cast<int64_t>(std::llround(values[i]));
-    } else {
-      leaf.as_floating_point()->get() = d.integer ? std::round(values[i]) : values[i];
-    }
+    write(resolve(spec, d, label, source_), d.integer, values[i]);
+    for (const Tie& t : d.ties) write(resolve(spec, tied(d, t), label, source_), d.integer, t.factor * values[i]);
   }
 }
 

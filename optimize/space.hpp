@@ -11,6 +11,7 @@
 //   high = 50.0
 //   scale = "log"                              # "linear" (default) or "log"
 //   integer = false                            # optional: round to whole numbers
+//   tie = [{ path = "input.weight.low", factor = -1.0 }]  # optional: fields that follow it
 //
 // A path segment met at a table is a key; met at an array it selects the element (a table)
 // whose `name` field equals the segment, or, failing that, the element at a decimal index:
@@ -41,14 +42,23 @@ using SpaceError = ConfigError;
 
 enum class Scale { linear, log };
 
+// Another field of the spec that takes factor x the dimension's value: one searched number that
+// sets several fields, e.g. a symmetric range's low = -high, or one time constant for two
+// populations.
+struct Tie {
+  std::string path;
+  double factor = 1.0;
+};
+
 struct Dimension {
   std::string name;  // for reports and CSV columns; defaults to path
   std::string path;  // dotted key path into the network spec
   double low = 0.0;
   double high = 1.0;
   Scale scale = Scale::linear;
-  bool integer = false;  // whole numbers low..high, each given an equal share of the unit interval
-  int64_t line = 0;      // line of the [[dimension]] header in the space file (0: built in code)
+  bool integer = false;   // whole numbers low..high, each given an equal share of the unit interval
+  int64_t line = 0;       // line of the [[dimension]] header in the space file (0: built in code)
+  std::vector<Tie> ties;  // fields written with the dimension (factor x its value)
 };
 
 class SearchSpace {

@@ -176,8 +176,10 @@ ObjectiveSetup objective_setup(const OptimizeArgs& a) {
   if (a.mc_min) {
     if (oc.kind == opt::ObjectiveKind::task && oc.task != study::TaskKind::memory)
       throw std::invalid_argument("--mc-min needs the memory run: objective E, or task narma10");
-    s.constraint_metrics.push_back("mc");
-    s.constraints.push_back({"mc", *a.mc_min});
+    // The chance-corrected MC when the measurement has one (study.md "The protocol"), as E uses.
+    const std::string metric = oc.study.memory.null_delays > 0 ? "mc_corrected" : "mc";
+    s.constraint_metrics.push_back(metric);
+    s.constraints.push_back({metric, *a.mc_min});
   }
   return s;
 }
@@ -422,7 +424,7 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--task", a->task, "Task of --objective task: narma10 | mackey-glass | lorenz | fsdd")
       ->check(CLI::IsMember({"narma10", "mackey-glass", "lorenz", "fsdd"}));
   sub->add_option("--lambda", a->lambda, "Weight of S in --objective task")->check(CLI::NonNegativeNumber);
-  sub->add_option("--mc-min", a->mc_min, "Constraint: memory capacity >= this");
+  sub->add_option("--mc-min", a->mc_min, "Constraint: memory capacity (chance-corrected when measured) >= this");
   sub->add_option("--seeds", a->seeds, "Network seeds per evaluation, averaged")->check(CLI::Range(1, 100));
   sub->add_option("--first-seed", a->first_seed, "First network seed");
   sub->add_flag("--fresh-seeds", a->fresh_seeds, "New network seeds for every evaluation (default: the same ones)");

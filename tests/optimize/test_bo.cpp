@@ -370,8 +370,8 @@ TEST_CASE("A noisy objective is handled by the fitted noise term", "[bo]") {
 TEST_CASE("History, convergence and timings are written as CSV and JSON", "[bo][output]") {
   const hrsnn::test::ScratchDir scratch("output");
   const fs::path& dir = scratch.path();
-  const SearchSpace space(
-      {{"x1", "a.x1", -5.0, 10.0, Scale::linear, false, 0}, {"x2", "a.x2", 0.0, 15.0, Scale::linear, false, 0}});
+  const SearchSpace space({{"x1", "a.x1", -5.0, 10.0, Scale::linear, false, 0, {}},
+                           {"x2", "a.x2", 0.0, 15.0, Scale::linear, false, 0, {}}});
   const Objective objective = [](const std::vector<double>& x, uint64_t) {
     Evaluation e;
     e.value = branin(x);

@@ -128,7 +128,7 @@ TEST_CASE("A point is written into the spec by path and serialized back to TOML"
 
 TEST_CASE("Array elements are addressed by name or, failing that, by index", "[space]") {
   toml::table net = spec();
-  const SearchSpace by_index({{"w", "projections.1.weight.high", 0.1, 2.0, Scale::linear, false, 0}});
+  const SearchSpace by_index({{"w", "projections.1.weight.high", 0.1, 2.0, Scale::linear, false, 0, {}}});
   by_index.apply({0.75}, net);
   CHECK(net["projections"][1]["weight"]["high"].value<double>() == 0.75);
 }
@@ -231,8 +231,46 @@ TEST_CASE("A spec evaluator becomes a unit-cube objective that sees each point w
   CHECK(e.metrics["values"]["delay_EI"].get<double>() == 4.0);
 
   // A space that does not fit the spec is refused before any evaluation.
-  const SearchSpace wrong({{"w", "projections.XX.weight.high", 0.1, 2.0, Scale::linear, false, 0}});
+  const SearchSpace wrong({{"w", "projections.XX.weight.high", 0.1, 2.0, Scale::linear, false, 0, {}}});
   CHECK_THROWS_AS(
       hrsnn::opt::spec_objective(wrong, spec(), [](const toml::table&, uint64_t) { return hrsnn::opt::Evaluation{}; }),
       SpaceError);
+}
+
+TEST_CASE("A dimension's tied fields take factor x its value; bad ties are reported at their key", "[space]") {
+  const SearchSpace space =
+      SearchSpace::from_string(dimension("name = \"w\"\npath = \"projections.EE.weight.high\"\nlow = 0.1\nhigh = 2.0\n"
+                                         "tie = [{ path = \"projections.EE.weight.low\", factor = -1.0 },\n"
+                                         "       { path = \"populations.I.tau_mem_ms.mean\" }]\n"),
+                               "SPACE.toml");
+  REQUIRE(space.dimensions()[0].ties.size() == 2);
+  CHECK(space.dimensions()[0].ties[1].factor == 1.0);  // the default
+  toml::table net = spec();
+  space.check(net);
+  space.apply({0.75}, net);
+  CHECK(net["projections"][0]["weight"]["high"].value<double>() == 0.75);
+  CHECK(net["projections"][0]["weight"]["low"].value<double>() == -0.75);
+  CHECK(net["populations"]["I"]["tau_mem_ms"]["mean"].value<double>() == 0.75);
+  CHECK(net["populations"]["E"]["tau_mem_ms"]["mean"].value<double>() == 20.0);  // untouched
+
+  const std::string base = "path = \"a.b\"\nlow = 0\nhigh = 1\n";
+  CHECK_THAT(space_error(dimension(base + "tie = [{ path = \"c.d\", factor = 0.0 }]\n")),
+             Contains("SPACE.toml:1: dimension[0].tie[0].factor: factor must be a finite non-zero number"));
+  CHECK_THAT(space_error(dimension(base + "tie = [{ path = \"a.b\" }]\n")),
+             Contains("dimension[0].tie[0].path: path 'a.b' already searched"));
+  CHECK_THAT(space_error(dimension(base + "tie = [{ path = \"c..d\" }]\n")),
+             Contains("dimension[0].tie[0].path: 'c..d' is not a dotted key path"));
+  CHECK_THAT(space_error(dimension(base + "tie = [{ path = \"c.d\", scale = 2 }]\n")),
+             Contains("SPACE.toml:4: dimension[0].tie[0].scale: unknown key; allowed keys here: path, factor"));
+  CHECK_THAT(space_error(dimension(base + "tie = \"c.d\"\n")),
+             Contains("SPACE.toml:4: dimension[0].tie: expected an array of tables"));
+  // A tied path that is not in the spec is reported like a dimension's own path.
+  const SearchSpace missing =
+      SearchSpace::from_string(dimension("name = \"d\"\n" + base + "tie = [{ path = \"populations.X.size\" }]\n"), "S");
+  try {
+    missing.check(net);
+    FAIL("no error");
+  } catch (const SpaceError& e) {
+    CHECK_THAT(std::string(e.what()), Contains("populations: has no key 'X'"));
+  }
 }
