@@ -69,7 +69,7 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
   const StudyConfig config = sized_for(config_in, hom.total_neurons());
   result.config = config;
   std::map<Variant, NetworkSpec> variants;
-  for (Variant v : config.models) variants[v] = make_variant(hom, het, v);
+  for (Variant v : config.models) variants[v] = make_model(hom, het, v, config.models_as_written);
   const std::size_t units = hom.total_neurons();
   EsnBank esn_bank(units);
 

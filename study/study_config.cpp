@@ -171,12 +171,21 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
   top.only_keys({"study", "features", "memory", "prediction", "fsdd", "baselines", "claims", "protocol"});
   if (const auto r = top.section("study")) {
     r->only_keys({"homogeneous", "heterogeneous", "models", "arith", "tasks", "seeds", "first_seed", "threads",
-                  "size_scale", "input_gain"});
+                  "size_scale", "input_gain", "models_from"});
     const std::string hom = r->string("homogeneous", "");
     const std::string het = r->string("heterogeneous", "");
     if (!hom.empty()) c.homogeneous_spec = resolve(dir, hom);
     if (!het.empty()) c.heterogeneous_spec = resolve(dir, het);
     c.models = r->names("models", c.models, parse_variant);
+    c.models_as_written =
+        r->string("models_from", c.models_as_written ? "specs" : "ablation", {"ablation", "specs"}) == "specs";
+    if (c.models_as_written)
+      for (Variant v : c.models)
+        if (v != Variant::mrsnn && v != Variant::hrsnn)
+          r->fail(r->get("models"), "models",
+                  fmt::format("models_from = \"specs\" runs the two specs as written: only mrsnn and hrsnn "
+                              "(got '{}', a variant mixed from both)",
+                              to_string(v)));
     c.arithmetics = r->names("arith", c.arithmetics, parse_arith);
     c.tasks = r->names("tasks", c.tasks, parse_task_kind);
     c.seeds = r->integer("seeds", c.seeds, ConfigRange::integers(1, 1000));
@@ -343,6 +352,7 @@ nlohmann::json to_json(const StudyConfig& c) {
       {"homogeneous_spec", c.homogeneous_spec},
       {"heterogeneous_spec", c.heterogeneous_spec},
       {"models", models},
+      {"models_from", c.models_as_written ? "specs" : "ablation"},
       {"arith", ariths},
       {"tasks", tasks},
       {"seeds", c.seeds},

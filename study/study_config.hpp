@@ -124,6 +124,9 @@ struct StudyConfig {
   std::string homogeneous_spec;       // MRSNN spec (default examples/mrsnn.toml)
   std::string heterogeneous_spec;     // HRSNN spec (default examples/hrsnn.toml)
   std::vector<Variant> models{kPaperVariants.begin(), kPaperVariants.end()};
+  // [study] models_from: "ablation" (the variants mixed from both specs, make_variant) or "specs"
+  // (mrsnn and hrsnn are the two specs as written, e.g. two BO optima; make_model).
+  bool models_as_written = false;
   std::vector<Arith> arithmetics = {Arith::Float64, Arith::Fixed};
   // The default study is a first look within 15 minutes on 2 cores: MC / NARMA-10 and FSDD on 3
   // seeds (examples/study_full.toml: every task, 5 seeds; examples/protocol_slow.toml: the

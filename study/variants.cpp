@@ -26,6 +26,15 @@ Variant parse_variant(const std::string& name) {
       fmt::format("unknown model '{}' (allowed: mrsnn, het-neurons, het-stdp, hrsnn, het-synapses)", name));
 }
 
+NetworkSpec make_model(const NetworkSpec& homogeneous, const NetworkSpec& heterogeneous, Variant v, bool as_written) {
+  if (!as_written) return make_variant(homogeneous, heterogeneous, v);
+  if (v == Variant::mrsnn) return homogeneous;
+  if (v == Variant::hrsnn) return heterogeneous;
+  throw std::invalid_argument(
+      fmt::format("make_model: model '{}' mixes the two specs; with the specs as written only mrsnn and hrsnn exist",
+                  to_string(v)));
+}
+
 NetworkSpec make_variant(const NetworkSpec& homogeneous, const NetworkSpec& heterogeneous, Variant v) {
   const auto mismatch = [&](const std::string& what) {
     return std::invalid_argument(

@@ -32,6 +32,11 @@ Variant parse_variant(const std::string& name);
 // the same connectivity, weights and input wiring in all four variants.
 NetworkSpec make_variant(const NetworkSpec& homogeneous, const NetworkSpec& heterogeneous, Variant v);
 
+// The study's model v: make_variant(), or with as_written the specs themselves (mrsnn = the
+// homogeneous spec, hrsnn = the heterogeneous spec, each exactly as written; e.g. two specs
+// optimized apart, which the ablation would mix). as_written refuses the mixed variants.
+NetworkSpec make_model(const NetworkSpec& homogeneous, const NetworkSpec& heterogeneous, Variant v, bool as_written);
+
 // Scales every population by `scale` (rounded, at least 1 neuron) and divides connection
 // probabilities by it (capped at 1), so the expected in-degree, and with it the recurrent drive,
 // stays the same. In-degree projections keep their in-degree (capped at the new pre size).

@@ -174,3 +174,26 @@ TEST_CASE("het-synapses takes only the synaptic time constants from the heteroge
   CHECK(all.dv == neu.dv);
   CHECK(parse_variant("het-synapses") == Variant::het_synapses);
 }
+
+TEST_CASE("models_from = specs runs the two specs as written; the mixed variants are refused", "[study][variants]") {
+  const NetworkSpec hom = scale_network(example("mrsnn_slow.toml"), 0.1);
+  NetworkSpec het = scale_network(example("hrsnn_slow.toml"), 0.1);
+  het.input.weight = Distribution::uniform(-0.3, 0.3);  // e.g. a separately optimized input scale
+  const Network mixed = build_network(make_model(hom, het, Variant::hrsnn, false));
+  const Network as_written = build_network(make_model(hom, het, Variant::hrsnn, true));
+  const Network direct = build_network(het);
+  CHECK(as_written.input.weight == direct.input.weight);
+  CHECK(mixed.input.weight != direct.input.weight);  // the ablation takes the input from hom
+  CHECK(as_written.du == mixed.du);                  // and the heterogeneity from het in both
+  CHECK(build_network(make_model(hom, het, Variant::mrsnn, true)).input.weight == build_network(hom).input.weight);
+  CHECK_THROWS_WITH(make_model(hom, het, Variant::het_neurons, true), Catch::Contains("mixes the two specs"));
+
+  ScratchDir dir("models_from");
+  std::ofstream(dir.path() / "s.toml") << "[study]\nmodels_from = \"specs\"\nmodels = [\"mrsnn\", \"hrsnn\"]\n";
+  const StudyConfig c = load_study_config((dir.path() / "s.toml").string(), quick_study_config());
+  CHECK(c.models_as_written);
+  CHECK(to_json(c)["models_from"] == "specs");
+  std::ofstream(dir.path() / "bad.toml") << "[study]\nmodels_from = \"specs\"\nmodels = [\"mrsnn\", \"het-stdp\"]\n";
+  CHECK_THROWS_WITH(load_study_config((dir.path() / "bad.toml").string(), quick_study_config()),
+                    Catch::Contains("bad.toml:3: study.models: models_from = \"specs\" runs the two specs as written"));
+}
