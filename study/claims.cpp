@@ -242,7 +242,13 @@ nlohmann::json claim_c(const Context& x, const std::vector<TaskKind>& tasks) {
   }
   nlohmann::json per_task = nlohmann::json::object();
   for (const auto& [name, tp] : by_task) per_task[name] = combine(tp);
-  return finish({{"parts", parts}, {"per_task", per_task}, {"multiplicity", multiplicity}});
+  nlohmann::json result = {{"parts", parts}, {"per_task", per_task}, {"multiplicity", multiplicity}};
+  // The BO objective beside the claim (not part of its verdict): docs/optimize.md "Equal budgets".
+  if (std::find(tasks.begin(), tasks.end(), TaskKind::memory) != tasks.end())
+    result["secondary"] = nlohmann::json::array({directional_part(x, "hrsnn", "mrsnn", TaskKind::memory, "E",
+                                                                  Direction::less, "E = S / MC lower (BO's objective)")
+                                                     .json});
+  return finish(result);
 }
 
 nlohmann::json evaluate(char id, const Context& x, const StudyConfig& config) {
