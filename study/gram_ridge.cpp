@@ -165,24 +165,6 @@ TrainAndAll make_systems(const Eigen::MatrixXd& x_train, const Eigen::MatrixXd& 
   return s;
 }
 
-struct RowSplit {
-  std::size_t first = 0, usable = 0, n_train = 0, n_val = 0, n_test = 0;
-  std::size_t n_fit() const { return n_train - n_val; }
-};
-
-// The row split of memory_capacity / evaluate_prediction (metrics.cpp).
-RowSplit split_rows(std::size_t steps, std::size_t first, double train_fraction, double validation_fraction) {
-  RowSplit s;
-  s.first = first;
-  s.usable = steps > first ? steps - first : 0;
-  s.n_train = static_cast<std::size_t>(std::floor(train_fraction * static_cast<double>(s.usable)));
-  s.n_test = s.usable - s.n_train;
-  s.n_val = std::clamp<std::size_t>(
-      static_cast<std::size_t>(std::llround(validation_fraction * static_cast<double>(s.n_train))), 1,
-      s.n_train > 1 ? s.n_train - 1 : 1);
-  return s;
-}
-
 bool fractions_ok(double train_fraction, double validation_fraction) {
   return train_fraction > 0.0 && train_fraction < 1.0 && validation_fraction > 0.0 && validation_fraction < 1.0;
 }
@@ -228,6 +210,18 @@ void score_delays(MemoryCapacityResult& result, const Eigen::MatrixXd& test_y, c
 }
 
 }  // namespace
+
+RowSplit split_rows(std::size_t steps, std::size_t first, double train_fraction, double validation_fraction) {
+  RowSplit s;
+  s.first = first;
+  s.usable = steps > first ? steps - first : 0;
+  s.n_train = static_cast<std::size_t>(std::floor(train_fraction * static_cast<double>(s.usable)));
+  s.n_test = s.usable - s.n_train;
+  s.n_val = std::clamp<std::size_t>(
+      static_cast<std::size_t>(std::llround(validation_fraction * static_cast<double>(s.n_train))), 1,
+      s.n_train > 1 ? s.n_train - 1 : 1);
+  return s;
+}
 
 RidgeSearch fit_ridge_select_gram(const Eigen::MatrixXd& x_train, const Eigen::MatrixXd& y_train,
                                   const Eigen::MatrixXd& x_val, const Eigen::MatrixXd& y_val,
@@ -361,6 +355,7 @@ MemoryCapacityResult memory_capacity_gram(const Eigen::MatrixXd& features, std::
 
   MemoryCapacityResult result;
   result.train_rows = s.n_train;
+  result.fit_rows = s.n_fit();
   result.test_rows = s.n_test;
   result.lambda_by_delay.assign(search.model.lambdas.begin(), search.model.lambdas.begin() + idx(max_delay));
   score_delays(result, test_y, predicted, max_delay, nulls);
@@ -452,6 +447,7 @@ MemoryAndPrediction memory_and_prediction_gram(const Eigen::MatrixXd& features, 
   const Eigen::MatrixXd train_pred = search.model.predict(x.topRows(idx(s.n_train)));
 
   out.memory.train_rows = s.n_train;
+  out.memory.fit_rows = s.n_fit();
   out.memory.test_rows = s.n_test;
   out.memory.lambda_by_delay.assign(search.model.lambdas.begin(), search.model.lambdas.begin() + idx(max_delay));
   score_delays(out.memory, test_y, test_pred, max_delay, nulls);

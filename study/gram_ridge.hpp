@@ -24,6 +24,15 @@
 
 namespace hrsnn::study {
 
+// The rows of a readout over `steps` rows whose first `first` are skipped (washout, delays):
+// train (fit, then validation) and test, by the fractions of MemoryCapacityConfig /
+// PredictionConfig; the split of memory_capacity and evaluate_prediction (metrics.cpp).
+struct RowSplit {
+  std::size_t first = 0, usable = 0, n_train = 0, n_val = 0, n_test = 0;
+  std::size_t n_fit() const { return n_train - n_val; }
+};
+RowSplit split_rows(std::size_t steps, std::size_t first, double train_fraction, double validation_fraction);
+
 RidgeSearch fit_ridge_select_gram(const Eigen::MatrixXd& x_train, const Eigen::MatrixXd& y_train,
                                   const Eigen::MatrixXd& x_val, const Eigen::MatrixXd& y_val,
                                   const RidgeSelectConfig& config = {});

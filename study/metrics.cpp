@@ -137,6 +137,7 @@ MemoryCapacityResult memory_capacity(const Eigen::MatrixXd& features, std::span<
 
   MemoryCapacityResult result;
   result.train_rows = n_train;
+  result.fit_rows = n_fit;
   result.test_rows = n_test;
   result.lambda_by_delay = search.model.lambdas;
   result.r2_by_delay.resize(max_delay);

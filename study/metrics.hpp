@@ -79,7 +79,8 @@ struct MemoryCapacityResult {
   std::vector<double> r2_null_by_delay;
   std::vector<double> r2_by_delay;      // element k-1 is delay k
   std::vector<double> lambda_by_delay;  // chosen regularization of each delay
-  std::size_t train_rows = 0;
+  std::size_t train_rows = 0;           // fitting + validation rows
+  std::size_t fit_rows = 0;             // the rows the readout was fitted on (train_rows less validation)
   std::size_t test_rows = 0;
 };
 

@@ -3,6 +3,7 @@
 #include "core/foundation/config.hpp"
 #include "core/foundation/durable.hpp"
 #include "core/foundation/source_dir.hpp"
+#include "study/gram_ridge.hpp"
 #include "study/metrics.hpp"
 
 #include <openssl/evp.h>
@@ -319,9 +320,7 @@ uint64_t sized_samples(uint64_t samples, std::size_t first_row, std::size_t feat
   if (rows_per_feature == 0 || features == 0) return samples;
   const PredictionConfig split;  // the fractions every study readout uses
   const auto fit_rows = [&](uint64_t usable) {
-    const auto n_train = static_cast<uint64_t>(std::floor(split.train_fraction * static_cast<double>(usable)));
-    const auto n_val = static_cast<uint64_t>(std::llround(split.validation_fraction * static_cast<double>(n_train)));
-    return n_train > n_val ? n_train - n_val : 0;
+    return split_rows(usable, 0, split.train_fraction, split.validation_fraction).n_fit();
   };
   const uint64_t need = uint64_t{rows_per_feature} * features;
   auto usable =

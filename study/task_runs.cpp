@@ -140,6 +140,7 @@ void add_memory_metrics(Record& r, const MemoryCapacityResult& m) {
   r.metrics["mc_tail"] = tail;
   r.detail["mc_curve"] = m.r2_by_delay;
   r.detail["mc_train_rows"] = m.train_rows;
+  r.detail["mc_fit_rows"] = m.fit_rows;
   r.detail["mc_test_rows"] = m.test_rows;
   if (!m.r2_null_by_delay.empty()) {
     r.metrics["mc_chance"] = m.chance;
@@ -178,8 +179,7 @@ nlohmann::json mc_by_length(const Eigen::MatrixXd& features, const SeriesTask& s
       const std::span<const double> null =
           s.null_input.empty() ? std::span<const double>() : std::span<const double>(s.null_input.data(), n);
       const MemoryCapacityResult m = memory_capacity_gram(features.topRows(idx(n)), input, mc, null);
-      const double fit_rows = static_cast<double>(m.train_rows) * (1.0 - PredictionConfig{}.validation_fraction);
-      point["fit_rows_per_feature"] = fit_rows / static_cast<double>(features.cols());
+      point["fit_rows_per_feature"] = static_cast<double>(m.fit_rows) / static_cast<double>(features.cols());
       point["mc"] = m.capacity;
       point["mc_chance"] = m.chance;
       point["mc_corrected"] = m.capacity_corrected;
