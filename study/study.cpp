@@ -1,6 +1,7 @@
 #include "study/study.hpp"
 
 #include "core/foundation/parallel.hpp"
+#include "study/rate_calibration.hpp"
 #include "study/study_checkpoint.hpp"
 
 #include <fmt/format.h>
@@ -72,6 +73,35 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
   for (Variant v : config.models) variants[v] = make_model(hom, het, v, config.models_as_written);
   const std::size_t units = hom.total_neurons();
   EsnBank esn_bank(units);
+  // Each cell's configuration: the study's, with the input gain of its model and arithmetic when
+  // the rates are matched (calibrated on one seed, the protocol's first exploration seed if any).
+  std::map<std::pair<Variant, Arith>, StudyConfig> cell_config;
+  for (Variant v : config.models)
+    for (Arith a : config.arithmetics) cell_config[{v, a}] = config;
+  if (config.rate_calibration.target_hz > 0.0) {
+    const uint64_t seed = config.protocol.present ? config.protocol.exploration_first_seed : config.first_seed;
+    std::vector<std::pair<Variant, Arith>> keys;
+    for (const auto& [key, c] : cell_config) keys.push_back(key);
+    std::vector<GainCalibration> found(keys.size());
+    say(fmt::format("matching rates: the input gain of {} models to {} Hz (seed {})", keys.size(),
+                    config.rate_calibration.target_hz, seed));
+    std::mutex say_mu;
+    parallel_for(keys.size(), std::max(1U, config.threads), [&](size_t i) {
+      NetworkSpec spec = variants.at(keys[i].first);
+      spec.simulation.seed = seed;
+      found[i] = calibrate_input_gain(spec, keys[i].second, config);
+      const std::lock_guard<std::mutex> lock(say_mu);
+      say(fmt::format("  {} {}: gain {:.4g} -> {:.2f} Hz{}", to_string(keys[i].first), to_string(keys[i].second),
+                      found[i].gain, found[i].rate_hz, found[i].reached ? "" : " (target not reached)"));
+    });
+    for (size_t i = 0; i < keys.size(); ++i) {
+      cell_config[keys[i]].input_gain = config.input_gain * found[i].gain;
+      nlohmann::json j = to_json(found[i]);
+      j["model"] = to_string(keys[i].first);
+      j["arith"] = to_string(keys[i].second);
+      result.rate_calibration.push_back(std::move(j));
+    }
+  }
 
   std::unique_ptr<FsddData> fsdd;
   if (std::find(config.tasks.begin(), config.tasks.end(), TaskKind::fsdd) != config.tasks.end()) {
@@ -98,7 +128,7 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
                             NetworkSpec spec = variants.at(v);
                             spec.simulation.seed = seed;
                             return std::vector<Record>{
-                                run_snn_task(spec, to_string(v), task, arith, config, fsdd.get())};
+                                run_snn_task(spec, to_string(v), task, arith, cell_config.at({v, arith}), fsdd.get())};
                           }});
         }
       }

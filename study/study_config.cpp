@@ -169,7 +169,8 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
   c.source = path;
   const std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
   const Reader top(path, root, "");
-  top.only_keys({"study", "features", "memory", "prediction", "fsdd", "baselines", "claims", "protocol"});
+  top.only_keys(
+      {"study", "features", "memory", "prediction", "fsdd", "baselines", "claims", "protocol", "rate_calibration"});
   if (const auto r = top.section("study")) {
     r->only_keys({"homogeneous", "heterogeneous", "models", "arith", "tasks", "seeds", "first_seed", "threads",
                   "size_scale", "input_gain", "models_from"});
@@ -251,6 +252,14 @@ StudyConfig load_study_config(const std::string& path, const StudyConfig& base) 
     f.val_per_group = r->integer("val_per_group", f.val_per_group, ConfigRange::integers(1, 5));
     f.fit_per_group = r->integer("fit_per_group", f.fit_per_group, ConfigRange::integers(1, 40));
     f.esn_leak_rate = r->number("esn_leak_rate", f.esn_leak_rate, open_low(0.0, 1.0));
+  }
+  if (const auto r = top.section("rate_calibration")) {
+    RateCalibrationConfig& rc = c.rate_calibration;
+    r->only_keys({"target_hz", "probes", "samples", "tolerance"});
+    rc.target_hz = r->number("target_hz", rc.target_hz, ConfigRange::closed(0.0, 1000.0));
+    rc.probes = r->integer("probes", rc.probes, ConfigRange::integers(3, 30));
+    rc.samples = r->integer("samples", rc.samples, ConfigRange::integers(100, 1000000));
+    rc.tolerance = r->number("tolerance", rc.tolerance, open_low(0.0, 1.0));
   }
   if (const auto r = top.section("baselines")) {
     BaselineConfig& b = c.baselines;
@@ -346,12 +355,11 @@ nlohmann::json to_json(const StudyConfig& c) {
   for (Variant v : c.models) models.emplace_back(to_string(v));
   for (Arith a : c.arithmetics) ariths.emplace_back(to_string(a));
   for (TaskKind t : c.tasks) tasks.emplace_back(to_string(t));
-  return {
+  nlohmann::json out = {
       {"source", c.source},
       {"homogeneous_spec", c.homogeneous_spec},
       {"heterogeneous_spec", c.heterogeneous_spec},
       {"models", models},
-      {"models_from", c.models_as_written ? "specs" : "ablation"},
       {"arith", ariths},
       {"tasks", tasks},
       {"seeds", c.seeds},
@@ -417,6 +425,15 @@ nlohmann::json to_json(const StudyConfig& c) {
                                                        {"confirmation_first_seed", c.protocol.confirmation_first_seed},
                                                        {"confirmation_seeds", c.protocol.confirmation_seeds}}
                                       : nlohmann::json(nullptr)}};
+  // Written only when used, so that the configurations (and checkpoint fingerprints) of studies
+  // that do not use them stay as they were.
+  if (c.models_as_written) out["models_from"] = "specs";
+  if (c.rate_calibration.target_hz > 0.0)
+    out["rate_calibration"] = {{"target_hz", c.rate_calibration.target_hz},
+                               {"probes", c.rate_calibration.probes},
+                               {"samples", c.rate_calibration.samples},
+                               {"tolerance", c.rate_calibration.tolerance}};
+  return out;
 }
 
 }  // namespace hrsnn::study

@@ -119,6 +119,15 @@ struct ClaimConfig {
   double power = 0.8;                      // target power of the reported sample sizes
 };
 
+// Matched firing rates: each spiking model's input gain (time-series tasks) calibrated to a target
+// rate before the cells run (study/rate_calibration.hpp).
+struct RateCalibrationConfig {
+  double target_hz = 0.0;   // 0: off (every model at the configured input_gain)
+  uint32_t probes = 9;      // runs per (model, arithmetic), the two range ends included
+  uint64_t samples = 2000;  // measured samples of each run (after the learning phase)
+  double tolerance = 0.05;  // relative: |rate / target - 1| at most this is "reached"
+};
+
 struct StudyConfig {
   std::string source = "<defaults>";  // where the configuration came from
   std::string homogeneous_spec;       // MRSNN spec (default examples/mrsnn.toml)
@@ -135,8 +144,9 @@ struct StudyConfig {
   uint32_t seeds = 3;
   uint64_t first_seed = 1;
   unsigned threads = 2;
-  double size_scale = 1.0;  // scale_network()
-  double input_gain = 1.0;  // multiplies the input signal of the time-series tasks
+  double size_scale = 1.0;                 // scale_network()
+  double input_gain = 1.0;                 // multiplies the input signal of the time-series tasks
+  RateCalibrationConfig rate_calibration;  // [rate_calibration]
   ReservoirConfig reservoir;
   // Standardize readout features (each column to unit variance on the training rows)? Off by
   // default: spiking features share one unit (spikes), and scaling a neuron that spiked once in

@@ -53,13 +53,15 @@ nlohmann::json to_json(const StudyResult& r) {
   }
   nlohmann::json records = nlohmann::json::array();
   for (const Record& rec : r.records) records.push_back(to_json(rec));
-  return {{"format", "hrsnn-study/1"},
-          {"config", to_json(r.config)},
-          {"wall_time_s", r.wall_time_s},
-          {"cpu_time_s", r.cpu_time_s},
-          {"table", table},
-          {"claims", r.claims},
-          {"records", records}};
+  nlohmann::json out = {{"format", "hrsnn-study/1"},
+                        {"config", to_json(r.config)},
+                        {"wall_time_s", r.wall_time_s},
+                        {"cpu_time_s", r.cpu_time_s},
+                        {"table", table},
+                        {"claims", r.claims},
+                        {"records", records}};
+  if (!r.rate_calibration.empty()) out["rate_calibration"] = r.rate_calibration;
+  return out;
 }
 
 std::string to_csv(const StudyResult& r) {
@@ -94,6 +96,11 @@ std::string format_table(const StudyResult& r) {
     }
     out += "\n";
   }
+  for (const auto& c : r.rate_calibration)
+    out += fmt::format("matched rate: {} {} input gain {:.4g} -> {:.2f} Hz on seed {} (target {} Hz{})\n",
+                       c["model"].get<std::string>(), c["arith"].get<std::string>(), c["gain"].get<double>(),
+                       c["rate_hz"].get<double>(), c["seed"].get<uint64_t>(), c["target_hz"].get<double>(),
+                       c["reached"].get<bool>() ? "" : ", not reached");
   return out;
 }
 

@@ -235,6 +235,7 @@ Record run_snn_task(const NetworkSpec& spec_in, const std::string& model, TaskKi
         r.metrics["nrmse"] = evaluate_prediction_gram(f.features, s.target, pc).test_nrmse;
       }
       r.detail["samples"] = s.input.size();
+      r.detail["input_gain"] = config.input_gain;
       r.detail["learning_samples"] = config.reservoir.learning_samples;
       r.detail["plasticity"] = config.reservoir.plastic_during_measurement ? "on" : "frozen";
     }

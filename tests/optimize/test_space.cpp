@@ -237,7 +237,7 @@ TEST_CASE("A spec evaluator becomes a unit-cube objective that sees each point w
       SpaceError);
 }
 
-TEST_CASE("A dimension's tied fields take factor x its value; bad ties are reported at their key", "[space]") {
+TEST_CASE("A dimension's tied fields take factor x its value, bad ties are reported at their key", "[space]") {
   const SearchSpace space =
       SearchSpace::from_string(dimension("name = \"w\"\npath = \"projections.EE.weight.high\"\nlow = 0.1\nhigh = 2.0\n"
                                          "tie = [{ path = \"projections.EE.weight.low\", factor = -1.0 },\n"
@@ -261,12 +261,14 @@ TEST_CASE("A dimension's tied fields take factor x its value; bad ties are repor
   CHECK_THAT(space_error(dimension(base + "tie = [{ path = \"c..d\" }]\n")),
              Contains("dimension[0].tie[0].path: 'c..d' is not a dotted key path"));
   CHECK_THAT(space_error(dimension(base + "tie = [{ path = \"c.d\", scale = 2 }]\n")),
-             Contains("SPACE.toml:4: dimension[0].tie[0].scale: unknown key; allowed keys here: path, factor"));
+             Contains("SPACE.toml:5: dimension[0].tie[0].scale: unknown key; allowed keys here: path, factor"));
   CHECK_THAT(space_error(dimension(base + "tie = \"c.d\"\n")),
-             Contains("SPACE.toml:4: dimension[0].tie: expected an array of tables"));
+             Contains("SPACE.toml:5: dimension[0].tie: expected an array of tables"));
   // A tied path that is not in the spec is reported like a dimension's own path.
   const SearchSpace missing =
-      SearchSpace::from_string(dimension("name = \"d\"\n" + base + "tie = [{ path = \"populations.X.size\" }]\n"), "S");
+      SearchSpace::from_string(dimension("name = \"d\"\npath = \"projections.EE.weight.high\"\nlow = 0\nhigh = 1\n"
+                                         "tie = [{ path = \"populations.X.size\" }]\n"),
+                               "S");
   try {
     missing.check(net);
     FAIL("no error");

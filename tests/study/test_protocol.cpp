@@ -175,7 +175,7 @@ TEST_CASE("het-synapses takes only the synaptic time constants from the heteroge
   CHECK(parse_variant("het-synapses") == Variant::het_synapses);
 }
 
-TEST_CASE("models_from = specs runs the two specs as written; the mixed variants are refused", "[study][variants]") {
+TEST_CASE("models_from = specs runs the two specs as written, the mixed variants are refused", "[study][variants]") {
   const NetworkSpec hom = scale_network(example("mrsnn_slow.toml"), 0.1);
   NetworkSpec het = scale_network(example("hrsnn_slow.toml"), 0.1);
   het.input.weight = Distribution::uniform(-0.3, 0.3);  // e.g. a separately optimized input scale
