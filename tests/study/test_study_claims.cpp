@@ -239,3 +239,30 @@ TEST_CASE("the study config reads the claims' protocol keys", "[study][claims][c
   CHECK_THROWS_WITH(load_study_config((dir.path() / "bad2.toml").string(), quick_study_config()),
                     Catch::Contains("claims.mc_margin_abs") && Catch::Contains("out of range"));
 }
+
+TEST_CASE("claim (d) is tested only when het-synapses is run: its MC against the MRSNN's", "[study][claims]") {
+  std::vector<Record> records = constructed_records(10);
+  StudyConfig config = memory_only_config();
+  CHECK(evaluate_claims(records, config).size() == 3);  // no het-synapses model: no claim (d)
+  // het-synapses 0.2 MC above the MRSNN on every seed (with jitter), NARMA-10 unchanged on average.
+  const std::size_t n = records.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (records[i].model != "mrsnn") continue;
+    Record r = records[i];
+    r.model = "het-synapses";
+    const double j = 0.01 * static_cast<double>((r.seed * 3) % 5) - 0.02;
+    r.metrics["mc"] += 0.2 + j;
+    r.metrics["narma10_nrmse"] += j;
+    records.push_back(r);
+  }
+  config.models.push_back(Variant::het_synapses);
+  const nlohmann::json claims = evaluate_claims(records, config);
+  REQUIRE(claims.size() == 4);
+  const auto& d = claim(claims, "d");
+  INFO(d.dump(2));
+  CHECK(d["verdict"] == "holds");
+  CHECK(d["parts"][0]["comparison"] == "het-synapses vs mrsnn");
+  CHECK(d["parts"][0]["stats"]["mean_diff"].get<double>() == Approx(0.2).margin(0.02));
+  CHECK(d["secondary"][0]["metric"] == "memory.narma10_nrmse");
+  CHECK(d["second_measurement"][0]["arith"] == "fixed");
+}
