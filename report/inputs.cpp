@@ -29,6 +29,22 @@ ojson read_json_file(const std::string& option, const std::string& path) {
   }
 }
 
+std::vector<ProtocolRun> read_protocol_runs(const std::string& dir) {
+  std::vector<ProtocolRun> out;
+  if (dir.empty() || !fs::is_directory(dir)) return out;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const fs::path file = entry.path() / "study.json";
+    if (!entry.is_directory() || !fs::is_regular_file(file)) continue;
+    ojson doc = read_json_file("--results", file.string());
+    if (!doc.is_object() || !doc.contains("config") || !doc["config"].is_object() ||
+        !doc["config"].contains("protocol") || !doc["config"]["protocol"].is_object())
+      continue;
+    out.push_back({entry.path().filename().string(), file.string(), std::move(doc)});
+  }
+  std::sort(out.begin(), out.end(), [](const ProtocolRun& a, const ProtocolRun& b) { return a.label < b.label; });
+  return out;
+}
+
 double number_of(const ojson& v) {
   if (v.is_number()) return v.get<double>();
   if (v.is_object() && v.contains("mean") && v["mean"].is_number()) return v["mean"].get<double>();

@@ -25,6 +25,19 @@ ojson finite_or_null(double d);
 // The strings in first-seen order, each once.
 std::vector<std::string> ordered_unique(const std::vector<std::string>& xs);
 
+// --- Committed protocol runs ----------------------------------------------------------------
+
+struct ProtocolRun {
+  std::string label;  // the run's directory name under the results directory
+  std::string file;   // its study.json
+  ojson doc;          // hrsnn-study/1 with config.protocol set
+};
+
+// Every DIR/<run>/study.json whose configuration names a protocol (the repository's results/:
+// runs made under a declared protocol and committed), by label. A missing DIR gives none; a
+// study.json that is not valid JSON is an error naming the file.
+std::vector<ProtocolRun> read_protocol_runs(const std::string& dir);
+
 // --- Bayesian optimization ----------------------------------------------------------------
 
 struct BoHistory {

@@ -22,6 +22,7 @@ struct PageSources {
   std::string command_line;
   uint64_t seed = 1;
   std::string study_json, study_csv, bo_dir, quant_json;
+  std::string results_dir;  // where the committed protocol runs were read from
 };
 
 struct PageInputs {
@@ -37,6 +38,7 @@ struct PageInputs {
   const QuantInput& quant;
   const std::map<std::string, RtlTrace>& rtl;
   std::string generated_utc;
+  const std::vector<ProtocolRun>* protocol_runs = nullptr;  // committed runs under a protocol (results/)
 };
 
 std::string page(const PageInputs& in);

@@ -154,6 +154,62 @@ std::string study_table_html(const ojson& doc) {
   return h + "</tbody></table></div>\n";
 }
 
+// One claim of a committed run: its verdict and the paired difference, with its 95% interval, of
+// the part that decided it (the first part with the claim's verdict, else the first part), e.g.
+// "fails (het-neurons vs mrsnn, memory.mc_corrected: -0.133 [-0.270, 0.005])".
+std::string run_claim_cell(const ojson& claim) {
+  const std::string verdict = claim.value("verdict", "?");
+  std::string s = verdict_span(verdict);
+  const ojson parts = claim.value("parts", ojson::array());
+  const ojson* part = nullptr;
+  for (const auto& p : parts)
+    if (!part && p.is_object() && p.value("verdict", "") == verdict) part = &p;
+  if (!part && !parts.empty()) part = &parts[0];
+  if (part && part->is_object() && part->contains("stats") && (*part)["stats"].is_object()) {
+    const ojson& st = (*part)["stats"];
+    s += " <span class=\"note\">(" + html::escape(part->value("comparison", "")) + ", " +
+         html::escape(part->value("metric", "")) + ": " + html::number(st.value("mean_diff", ojson(nullptr))) + " [" +
+         html::number(st.value("ci_low", ojson(nullptr))) + ", " + html::number(st.value("ci_high", ojson(nullptr))) +
+         "])</span>";
+  }
+  return s;
+}
+
+// The runs committed under a declared protocol (results/ in the repository): what each
+// declared, and its verdicts.
+std::string protocol_runs_html(const std::vector<ProtocolRun>& runs, const std::string& dir) {
+  std::string h = "<h3>Committed protocol runs</h3>\n<p>Runs made under a protocol declared before their data (";
+  h += "<code>" + html::escape(dir) +
+       "</code>; docs/study.md, \"The protocol\"). Each claim: the verdict on the protocol's primary arithmetic, "
+       "and the paired difference, with its 95% interval, of the comparison that decided it.</p>\n";
+  h += "<div class=\"scroll\"><table class=\"data\"><thead><tr><th>run</th><th>protocol</th><th>seeds</th>"
+       "<th>models, arithmetic, tasks</th><th>(a)</th><th>(b)</th><th>(c)</th><th>(d)</th></tr></thead><tbody>\n";
+  for (const ProtocolRun& r : runs) {
+    const ojson& c = r.doc["config"];
+    const ojson& p = c["protocol"];
+    const std::string sha = p.value("sha256", "");
+    const bool confirmation = p.value("phase", "") == "confirmation";
+    const ojson first = confirmation ? p.value("confirmation_first_seed", ojson(nullptr))
+                                     : p.value("exploration_first_seed", ojson(nullptr));
+    const ojson count =
+        confirmation ? p.value("confirmation_seeds", ojson(nullptr)) : p.value("exploration_seeds", ojson(nullptr));
+    h += "<tr><td><code>" + html::escape(r.label) + "</code></td><td>" + html::escape(p.value("name", "?")) +
+         "<br><span class=\"note\">" + html::escape(p.value("file", "")) + ", SHA-256 " +
+         html::escape(sha.substr(0, 12)) + "&hellip;</span></td><td>" + html::escape(p.value("phase", "?")) + " " +
+         html::number(first) + " + " + html::number(count) + "</td><td>" +
+         html::cell(c.value("models", ojson::array())) + "; " + html::cell(c.value("arith", ojson::array())) + "; " +
+         html::cell(c.value("tasks", ojson::array())) + "</td>";
+    for (const char* id : {"a", "b", "c", "d"}) {
+      std::string cell;
+      for (const auto& claim : rows_of(r.doc, "claims"))
+        if (claim.is_object() && claim.value("id", "") == id) cell = run_claim_cell(claim);
+      h += "<td>" + cell + "</td>";
+    }
+    h += "</tr>\n";
+  }
+  return h + "</tbody></table></div>\n";
+}
+
 // The paper's claims (Chakraborty & Mukhopadhyay, ICLR 2023; docs/study.md).
 const char* const kClaims[] = {
     "Heterogeneity in the neurons' integration/relaxation dynamics (per-neuron membrane time constants) raises the "
@@ -231,6 +287,7 @@ std::string study_section(const PageInputs& in) {
     h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", i + 1, kClaims[i], verdict);
   }
   h += "</tbody></table>\n";
+  if (in.protocol_runs && !in.protocol_runs->empty()) h += protocol_runs_html(*in.protocol_runs, in.args.results_dir);
   if (!in.study && !in.study_csv) {
     h += nodata(
         "The study (memory capacity, prediction, spoken digits; MRSNN, neuron-only and STDP-only "

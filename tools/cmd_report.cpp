@@ -61,7 +61,8 @@ struct ReportArgs {
   std::string python = "/usr/bin/python3";
   std::string models_file;
   std::string study_json, study_csv, bo_dir, quant_json;
-  std::string study_config;  // TOML over the report's study configuration
+  std::string results_dir = source_dir() + "/results";  // committed protocol runs
+  std::string study_config;                             // TOML over the report's study configuration
   bool no_study = false;
   std::vector<std::string> rtl_probes;  // NAME:FILE
   std::string command_line;
@@ -97,6 +98,7 @@ void run_report(const ReportArgs& a) {
   if (!a.bo_dir.empty()) bo = report::read_bo(a.bo_dir, bo_ignored);
   report::QuantInput quant;
   if (!a.quant_json.empty()) quant = report::read_quant(a.quant_json);
+  const std::vector<report::ProtocolRun> protocol_runs = report::read_protocol_runs(a.results_dir);
 
   const energy::ModelLibrary lib =
       energy::load_models(a.models_file.empty() ? energy::default_models_file() : fs::path(a.models_file));
@@ -109,7 +111,7 @@ void run_report(const ReportArgs& a) {
   const std::vector<report::ExampleRun> runs = report::simulate_examples(examples, lib);
 
   // The study, written beside the page as `hrsnn study` writes it, then read back like --study-json.
-  report::PageSources shown{a.command_line, a.seed, a.study_json, a.study_csv, a.bo_dir, a.quant_json};
+  report::PageSources shown{a.command_line, a.seed, a.study_json, a.study_csv, a.bo_dir, a.quant_json, a.results_dir};
   std::optional<study::StudyResult> study_result;
   if (study_config) {
     const fs::path dir = fs::path(a.out) / "study";
@@ -127,9 +129,19 @@ void run_report(const ReportArgs& a) {
   const auto figs = report::draw_figures(
       a.python, report::figure_data(runs, steps, study ? &*study : nullptr, bo, quant, rtl), scratch.path());
 
-  const report::PageInputs in{
-      shown, steps,      runs,  fidelity, figs,     study ? &*study : nullptr, study_csv ? &*study_csv : nullptr,
-      bo,    bo_ignored, quant, rtl,      utc_now()};
+  const report::PageInputs in{shown,
+                              steps,
+                              runs,
+                              fidelity,
+                              figs,
+                              study ? &*study : nullptr,
+                              study_csv ? &*study_csv : nullptr,
+                              bo,
+                              bo_ignored,
+                              quant,
+                              rtl,
+                              utc_now(),
+                              &protocol_runs};
   const std::string html_text = report::page(in);
   const fs::path out(a.out);
   write_text_atomic(out / "index.html", html_text);
@@ -148,6 +160,7 @@ void run_report(const ReportArgs& a) {
   auto state = [](bool has, const char* flag) {
     return has ? std::string("shown") : fmt::format("no data yet ({})", flag);
   };
+  fmt::print("committed protocol runs: {} (from {})\n", protocol_runs.size(), a.results_dir);
   fmt::print("sections: study {}; Bayesian optimization {}; quantization {}; RTL trace {}\n",
              study_result ? "shown (" + shown.study_json + ")" : state(study || study_csv, "--study-json"),
              state(!bo.empty(), "--bo-dir"), state(!quant.sweeps.empty(), "--quant-json"),
@@ -192,6 +205,9 @@ const RegisterCommand reg{[](CLI::App& app) {
   no_study->excludes(study_json)->excludes(study_csv);
   sub->add_option("--bo-dir", a->bo_dir, "Directory of hrsnn-bo-history/1 JSON files (or one such file)");
   sub->add_option("--quant-json", a->quant_json, "Quantization sweep results (JSON)")->check(CLI::ExistingFile);
+  sub->add_option("--results", a->results_dir,
+                  "Directory of committed protocol runs (RUN/study.json under a [protocol]; default: the "
+                  "repository's results/; an empty string: none)");
   sub->add_option("--rtl-probes", a->rtl_probes,
                   "NAME:FILE (NAME mrsnn|hrsnn; FILE step,neuron,u,v from the RTL) drawn beside float and fixed");
   sub->add_option("--models-file", a->models_file, "Energy models TOML (default: data/energy/models.toml)");

@@ -237,3 +237,40 @@ TEST_CASE("hrsnn report without matplotlib fails before simulating and names pyt
   CHECK(none.status != 0);
   CHECK_THAT(none.out, Catch::Contains("python3-matplotlib"));
 }
+
+TEST_CASE("hrsnn report lists the committed protocol runs with their verdicts and intervals", "[report][cli]") {
+  ScratchDir dir("protocol_runs");
+  std::filesystem::create_directories(dir / "results/confirm");
+  std::filesystem::create_directories(dir / "results/no_protocol");
+  std::string run = kStudyV1;
+  const std::string protocol =
+      R"("config": {"seeds": 10, "models": ["mrsnn", "het-neurons"], "arith": ["float64"], "tasks": ["memory"],
+         "protocol": {"name": "slow-test-1", "file": "examples/p.toml", "sha256": "d06f9575c09506a6697e",
+                      "phase": "confirmation", "confirmation_first_seed": 1001, "confirmation_seeds": 10}},)";
+  run.replace(run.find(R"("config": {)"),
+              std::string(R"("config": {"seeds": 2, "size_scale": 0.1, "tasks": ["memory"]},)").size(), protocol);
+  // The first part's interval, as `hrsnn study` writes it.
+  run.replace(run.find(R"("p_one_sided": 0.01)"), std::string(R"("p_one_sided": 0.01)").size(),
+              R"("p_one_sided": 0.01, "mean_diff": 3.2, "ci_low": 1.5, "ci_high": 4.9)");
+  write_file(dir / "results/confirm/study.json", run);
+  write_file(dir / "results/no_protocol/study.json", kStudyV1);
+  const Result r = run_cli("report --quick --no-study --results " + (dir / "results") + " --out " + (dir / "report"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("committed protocol runs: 1"));
+  const std::string page = read_file(dir / "report/index.html");
+  CHECK(page.find("<h3>Committed protocol runs</h3>") != std::string::npos);
+  CHECK(page.find("<code>confirm</code>") != std::string::npos);
+  CHECK(page.find("<code>no_protocol</code>") == std::string::npos);  // not made under a protocol
+  CHECK(page.find("slow-test-1") != std::string::npos);
+  CHECK(page.find("SHA-256 d06f9575c095&hellip;") != std::string::npos);
+  CHECK(page.find("confirmation 1001 + 10") != std::string::npos);
+  CHECK(page.find("holds</span> <span class=\"note\">(het-neurons vs mrsnn, memory.mc: 3.2 [1.5, 4.9])") !=
+        std::string::npos);
+
+  // A run file that is not JSON is an error naming it.
+  write_file(dir / "results/confirm/study.json", "{ not json");
+  const Result bad = run_cli("report --quick --no-study --results " + (dir / "results") + " --out " + (dir / "r2"));
+  CHECK(bad.status != 0);
+  CHECK_THAT(bad.out, Catch::Contains("results/confirm/study.json: not valid JSON"));
+}
