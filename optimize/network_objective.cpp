@@ -15,10 +15,18 @@ namespace hrsnn::opt {
 ObjectiveKind parse_objective_kind(const std::string& name) {
   if (name == "E" || name == "efficiency") return ObjectiveKind::efficiency;
   if (name == "task") return ObjectiveKind::task;
-  throw std::invalid_argument(fmt::format("unknown objective '{}' (allowed: E, task)", name));
+  if (name == "MC" || name == "capacity") return ObjectiveKind::capacity;
+  throw std::invalid_argument(fmt::format("unknown objective '{}' (allowed: E, task, MC)", name));
 }
 
-const char* to_string(ObjectiveKind kind) { return kind == ObjectiveKind::efficiency ? "E" : "task"; }
+const char* to_string(ObjectiveKind kind) {
+  switch (kind) {
+    case ObjectiveKind::efficiency: return "E";
+    case ObjectiveKind::task: return "task";
+    case ObjectiveKind::capacity: return "MC";
+  }
+  return "?";
+}
 
 std::string task_error_metric(study::TaskKind task) {
   switch (task) {
@@ -31,7 +39,7 @@ std::string task_error_metric(study::TaskKind task) {
 }
 
 NetworkMeasure study_measure(const NetworkObjectiveConfig& config, const study::FsddData* fsdd) {
-  const study::TaskKind task = config.kind == ObjectiveKind::efficiency ? study::TaskKind::memory : config.task;
+  const study::TaskKind task = config.kind == ObjectiveKind::task ? config.task : study::TaskKind::memory;
   if (task == study::TaskKind::fsdd && !fsdd)
     throw std::invalid_argument("study_measure: the FSDD task needs its data");
   return [study_config = config.study, task, arith = config.arith, fsdd](const NetworkSpec& spec) {
@@ -111,6 +119,14 @@ Evaluation combine_records(const NetworkObjectiveConfig& config, const std::vect
       } else {
         value = big_e->second;
       }
+    } else if (config.kind == ObjectiveKind::capacity) {
+      // Minimized: minus the chance-corrected MC (the raw one for records without the correction).
+      auto mc = r.metrics.find("mc_corrected");
+      if (mc == r.metrics.end()) mc = r.metrics.find("mc");
+      if (mc == r.metrics.end())
+        why = "the record has no memory capacity";
+      else
+        value = -mc->second;
     } else {
       const auto err = r.metrics.find(error_metric);
       const auto s_it = r.metrics.find("S");

@@ -29,9 +29,10 @@
 
 namespace hrsnn::opt {
 
-enum class ObjectiveKind { efficiency, task };
-ObjectiveKind parse_objective_kind(const std::string& name);  // "E" | "efficiency" | "task"
-const char* to_string(ObjectiveKind kind);                    // "E", "task"
+// efficiency: E = S / MC; task: task error + lambda S; capacity: -MC (the largest memory).
+enum class ObjectiveKind { efficiency, task, capacity };
+ObjectiveKind parse_objective_kind(const std::string& name);  // "E" | "efficiency" | "task" | "MC" | "capacity"
+const char* to_string(ObjectiveKind kind);                    // "E", "task", "MC"
 
 struct NetworkObjectiveConfig {
   ObjectiveKind kind = ObjectiveKind::efficiency;

@@ -229,7 +229,9 @@ opt::ProgressCallback progress_printer(const OptimizeArgs& a) {
         fmt::print(stderr, "optimize: {:>4}/{} #{:<4} {} {:<10} S {:<10} {} {:<8}{} best {}  ({:.1f} s)\n", done,
                    budget, r.index, a.objective, number(r.value), number(metric(r.metrics, "S")),
                    a.objective == "task" ? "error" : "MC",
-                   number(metric(r.metrics, a.objective == "task" ? "task_error" : "mc")),
+                   number(a.objective == "task"                              ? metric(r.metrics, "task_error")
+                          : std::isfinite(metric(r.metrics, "mc_corrected")) ? metric(r.metrics, "mc_corrected")
+                                                                             : metric(r.metrics, "mc")),
                    r.feasible ? "" : " infeasible", number(state->best_seen), r.eval_seconds);
       else
         fmt::print(stderr, "optimize: {:>4}/{} #{:<4} failed: {}  ({:.1f} s)\n", done, budget, r.index, r.error,
@@ -355,8 +357,9 @@ void print_report(const OptimizeArgs& a, const opt::SearchSpace& space, const op
              result.resumed_evaluations, t.failed, t.infeasible);
   if (result.best) {
     const opt::Record& best = result.history[*result.best];
-    fmt::print("  best {} = {:.6g} at evaluation {} (S {}, MC {})\n", a.objective, best.value, best.index,
-               number(metric(best.metrics, "S")), number(metric(best.metrics, "mc")));
+    fmt::print("  best {} = {:.6g} at evaluation {} (S {}, MC {}, chance-corrected {})\n", a.objective, best.value,
+               best.index, number(metric(best.metrics, "S")), number(metric(best.metrics, "mc")),
+               number(metric(best.metrics, "mc_corrected")));
     const std::vector<double> values = space.from_unit(best.x);
     for (std::size_t k = 0; k < values.size(); ++k)
       fmt::print("    {:<24} {:.6g}\n", space.dimensions()[k].name, values[k]);
@@ -419,8 +422,8 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_flag("--random", a->random, "Random search with the same initial design and budget (the baseline)");
   sub->add_flag("--resume", a->resume, "Continue the checkpoint in --out (the budget may grow)");
   sub->add_option("--out", a->out, "Output directory (default out/optimize)");
-  sub->add_option("--objective", a->objective, "E (= S / MC) or task (task error + lambda S)")
-      ->check(CLI::IsMember({"E", "efficiency", "task"}));
+  sub->add_option("--objective", a->objective, "E (= S / MC), task (task error + lambda S) or MC (maximized)")
+      ->check(CLI::IsMember({"E", "efficiency", "task", "MC", "capacity"}));
   sub->add_option("--task", a->task, "Task of --objective task: narma10 | mackey-glass | lorenz | fsdd")
       ->check(CLI::IsMember({"narma10", "mackey-glass", "lorenz", "fsdd"}));
   sub->add_option("--lambda", a->lambda, "Weight of S in --objective task")->check(CLI::NonNegativeNumber);

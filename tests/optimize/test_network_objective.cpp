@@ -39,6 +39,21 @@ TEST_CASE("The task objective is the task error plus lambda times S", "[optimize
   CHECK(e.metrics.at("task_error").get<double>() == Approx(0.6));
 }
 
+TEST_CASE("The MC objective is minus the chance-corrected MC, or the raw MC without a correction", "[optimize_cli]") {
+  hrsnn::opt::NetworkObjectiveConfig c;
+  c.kind = hrsnn::opt::parse_objective_kind("MC");
+  CHECK(std::string(hrsnn::opt::to_string(c.kind)) == "MC");
+  auto a = record(1, 0.02, 3.0, 0.5), b = record(2, 0.04, 4.0, 0.7);
+  CHECK(hrsnn::opt::combine_records(c, {a, b}, {}).value == Approx(-3.5));
+  a.metrics["mc_corrected"] = 2.9;
+  b.metrics["mc_corrected"] = 3.9;
+  const auto e = hrsnn::opt::combine_records(c, {a, b}, {"mc_corrected"});
+  CHECK(e.ok);
+  CHECK(e.value == Approx(-3.4));
+  CHECK(e.constraints[0] == Approx(3.4));
+  CHECK_THROWS_WITH(hrsnn::opt::parse_objective_kind("mc"), Catch::Contains("allowed: E, task, MC"));
+}
+
 TEST_CASE("A seed with no memory, no spikes or an error fails the evaluation with its reason", "[optimize_cli]") {
   hrsnn::opt::NetworkObjectiveConfig c;
   const auto silent = hrsnn::opt::combine_records(c, {record(1, 0.02, 2.0, 0.5), record(2, 0.0, 0.0, 1.0)}, {"mc"});
