@@ -110,7 +110,7 @@ const RegisterCommand reg{[](CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* sub = app.add_subcommand("run", "Simulate a network spec; write summary.json, spikes and probes");
   sub->add_option("spec", args->spec, "Network spec (TOML)")->required()->check(CLI::ExistingFile);
-  sub->add_option("--steps", args->steps, "Number of steps (overrides simulation.steps)")->check(CLI::PositiveNumber);
+  sub->add_option("--steps", args->steps, "Number of steps (overrides simulation.steps)");
   sub->add_option("--seed", args->seed, "Seed (overrides simulation.seed)");
   sub->add_option("--arith", args->arith, "Arithmetic: float64 (float), float32, fixed")
       ->check(CLI::IsMember({"float", "float64", "float32", "fixed"}));
