@@ -1,5 +1,7 @@
 #include "core/network.hpp"
 
+#include "core/resources.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -133,6 +135,9 @@ void located(const std::string& file, const std::string& key, Fn fn) {
 }  // namespace
 
 Network build_network(const NetworkSpec& spec) {
+  // Refused before the first allocation: a network beyond the memory limit or the 2^32
+  // synapses a projection can index (checked again on the exact count after connect()).
+  check_network_resources(spec, memory_limit());
   Network net;
   net.dt_ms = spec.simulation.dt_ms;
   net.seed = spec.simulation.seed;

@@ -278,6 +278,7 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
 
   if (const toml::node* n = root.get("simulation")) {
     Reader r = root.sub(table_at(root, n, "simulation"), "simulation");
+    spec.simulation_line = r.line_of_table();
     r.only_keys({"dt_ms", "steps", "seed"});
     // 1 us is far below any LIF time constant; below it a step count of reasonable length
     // covers no time (dt = 5e-324 ran 500 spikes "at 0.00 Hz").
@@ -304,6 +305,7 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
     Reader r = root.sub(*t, key);
     r.only_keys({"name", "size", "kind", "tau_mem_ms", "tau_syn_ms", "v_thresh", "v_reset", "bias", "t_ref_steps"});
     PopulationSpec p;
+    p.line = r.line_of_table();
     p.name = r.required_string("name");
     if (spec.population_index(p.name) >= 0)
       r.fail(r.get("name"), "name", fmt::format("duplicate population '{}'", p.name));
@@ -327,6 +329,7 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
       Reader r = root.sub(*t, key);
       r.only_keys({"name", "pre", "post", "connect", "p", "in_degree", "autapses", "weight", "delay_steps", "stdp"});
       ProjectionSpec pr;
+      pr.line = r.line_of_table();
       pr.pre = r.required_string("pre");
       pr.post = r.required_string("post");
       pr.name = r.has("name") ? r.required_string("name") : pr.pre + pr.post;

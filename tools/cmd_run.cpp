@@ -3,6 +3,7 @@
 #include "core/export.hpp"
 #include "core/fixed/quantize.hpp"
 #include "core/io.hpp"
+#include "core/resources.hpp"
 #include "core/run.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
@@ -55,6 +56,7 @@ void run_command(const RunArgs& args) {
   opt.progress_every = 500;
   const NetworkSpec spec = with_overrides(spec0, opt);
   opt.hardware = spec.hardware;
+  check_run_resources(spec, spec.simulation.steps, opt.sim, memory_limit());
   Network net = build_network(spec);
   if (args.dequantized) {
     if (opt.arith == Arith::Fixed) throw std::invalid_argument("--dequantized applies to the float backends");
