@@ -33,6 +33,13 @@ double Distribution::sample(Rng& rng) const {
       case Kind::LogNormal: x = std::exp(a + b * rng.normal()); break;
       case Kind::Gamma: x = b * rng.gamma(a); break;
     }
+    // A draw that overflowed (a huge std or sigma, a uniform whose width overflows) or a
+    // degenerate parameter (gamma shape inf gives inf * 0) has no value to simulate.
+    if (std::isnan(x) || (std::isinf(x) && x >= min && x <= max))
+      throw std::runtime_error(
+          fmt::format("distribution {} drew a non-finite value ({}): its parameters are "
+                      "outside what double precision can sample",
+                      describe(), x));
     if (x >= min && x <= max) return x;
   }
   throw std::runtime_error(

@@ -33,7 +33,8 @@ struct Distribution {
   bool is_constant() const { return kind == Kind::Constant; }
   bool truncated() const;
 
-  // One draw. Throws std::runtime_error when the truncation window rejects 10^6 draws in a row.
+  // One draw. Throws std::runtime_error when the truncation window rejects 10^6 draws in a row
+  // or a draw is not finite.
   double sample(Rng& rng) const;
 
   // Support of the distribution after truncation.

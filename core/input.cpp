@@ -1,5 +1,7 @@
 #include "core/input.hpp"
 
+#include "core/resources.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -11,6 +13,7 @@ InputSignal make_spec_signal(const NetworkSpec& spec, uint64_t steps) {
   InputSignal sig;
   sig.channels = in.channels;
   if (in.signal == SignalKind::None) return sig;
+  check_run_resources(spec, steps, SimOptions{}, memory_limit());
   const uint64_t samples = (steps + in.steps_per_sample - 1) / in.steps_per_sample;
   sig.values.resize(samples * in.channels);
   Rng rng(spec.simulation.seed, "input/signal");

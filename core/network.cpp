@@ -1,5 +1,7 @@
 #include "core/network.hpp"
 
+#include "core/resources.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -25,9 +27,15 @@ uint64_t Network::plastic_synapse_count() const {
 
 namespace {
 
-std::vector<double> sample_n(const Distribution& d, uint32_t n, Rng rng) {
+// Draws n values; a failed draw (see Distribution::sample) names the spec file and the key.
+std::vector<double> sample_n(const Distribution& d, uint32_t n, Rng rng, const std::string& file,
+                             const std::string& key) {
   std::vector<double> out(n);
-  for (auto& x : out) x = d.sample(rng);
+  try {
+    for (auto& x : out) x = d.sample(rng);
+  } catch (const std::runtime_error& e) {
+    throw ConfigError(file, 0, key, e.what());
+  }
   return out;
 }
 
@@ -112,9 +120,24 @@ void build_transposed(Projection& pr) {
   }
 }
 
+// Runs fn; a failed draw inside it names the spec file and the key.
+template <typename Fn>
+void located(const std::string& file, const std::string& key, Fn fn) {
+  try {
+    fn();
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw ConfigError(file, 0, key, e.what());
+  }
+}
+
 }  // namespace
 
 Network build_network(const NetworkSpec& spec) {
+  // Refused before the first allocation: a network beyond the memory limit or the 2^32
+  // synapses a projection can index (checked again on the exact count after connect()).
+  check_network_resources(spec, memory_limit());
   Network net;
   net.dt_ms = spec.simulation.dt_ms;
   net.seed = spec.simulation.seed;
@@ -128,12 +151,16 @@ Network build_network(const NetworkSpec& spec) {
     const auto& ps = spec.populations[pi];
     net.populations.push_back({ps.name, first, ps.size, ps.kind});
     const std::string tag = "lif/" + ps.name + "/";
-    auto tau_mem = sample_n(ps.lif.tau_mem_ms, ps.size, Rng(seed, tag + "tau_mem_ms"));
-    auto tau_syn = sample_n(ps.lif.tau_syn_ms, ps.size, Rng(seed, tag + "tau_syn_ms"));
-    auto vth = sample_n(ps.lif.v_thresh, ps.size, Rng(seed, tag + "v_thresh"));
-    auto vreset = sample_n(ps.lif.v_reset, ps.size, Rng(seed, tag + "v_reset"));
-    auto bias = sample_n(ps.lif.bias, ps.size, Rng(seed, tag + "bias"));
-    auto tref = sample_n(ps.lif.t_ref_steps, ps.size, Rng(seed, tag + "t_ref_steps"));
+    const std::string key = fmt::format("populations[{}].", pi);
+    auto draw = [&](const Distribution& d, const char* field) {
+      return sample_n(d, ps.size, Rng(seed, tag + field), spec.source, key + field);
+    };
+    auto tau_mem = draw(ps.lif.tau_mem_ms, "tau_mem_ms");
+    auto tau_syn = draw(ps.lif.tau_syn_ms, "tau_syn_ms");
+    auto vth = draw(ps.lif.v_thresh, "v_thresh");
+    auto vreset = draw(ps.lif.v_reset, "v_reset");
+    auto bias = draw(ps.lif.bias, "bias");
+    auto tref = draw(ps.lif.t_ref_steps, "t_ref_steps");
     for (uint32_t k = 0; k < ps.size; ++k) {
       net.population_of.push_back(static_cast<uint32_t>(pi));
       net.du.push_back(decay_factor(dt, tau_syn[k]));
@@ -152,7 +179,9 @@ Network build_network(const NetworkSpec& spec) {
   net.has_y.assign(n, 0);
 
   uint64_t next_synapse = 0;
-  for (const auto& ps : spec.projections) {
+  for (size_t pj = 0; pj < spec.projections.size(); ++pj) {
+    const auto& ps = spec.projections[pj];
+    const std::string key = fmt::format("projections[{}].", pj);
     Projection pr;
     pr.name = ps.name;
     pr.pre_population = static_cast<uint32_t>(spec.population_index(ps.pre));
@@ -172,7 +201,9 @@ Network build_network(const NetworkSpec& spec) {
     const double sign = pre.kind == PopulationKind::Inhibitory ? -1.0 : 1.0;
     Rng wrng(seed, "weight/" + ps.name);
     pr.weight.resize(pr.post.size());
-    for (auto& w : pr.weight) w = sign * ps.weight.sample(wrng);
+    located(spec.source, key + "weight", [&] {
+      for (auto& w : pr.weight) w = sign * ps.weight.sample(wrng);
+    });
     if (ps.stdp) {
       pr.plastic = true;
       pr.w_min = ps.stdp->w_min;
@@ -180,12 +211,18 @@ Network build_network(const NetworkSpec& spec) {
       Rng ep(seed, "eta_plus/" + ps.name), em(seed, "eta_minus/" + ps.name);
       pr.eta_plus.resize(pr.post.size());
       pr.eta_minus.resize(pr.post.size());
-      for (auto& e : pr.eta_plus) e = ps.stdp->eta_plus.sample(ep);
-      for (auto& e : pr.eta_minus) e = ps.stdp->eta_minus.sample(em);
+      located(spec.source, key + "stdp.eta_plus", [&] {
+        for (auto& e : pr.eta_plus) e = ps.stdp->eta_plus.sample(ep);
+      });
+      located(spec.source, key + "stdp.eta_minus", [&] {
+        for (auto& e : pr.eta_minus) e = ps.stdp->eta_minus.sample(em);
+      });
       // Trace time constants are per neuron, from population-named streams, so every plastic
       // projection sharing a population samples the same values (the spec checks they agree).
-      auto tau_plus = sample_n(ps.stdp->tau_plus_ms, pre.size, Rng(seed, "tau_plus/" + pre.name));
-      auto tau_minus = sample_n(ps.stdp->tau_minus_ms, post.size, Rng(seed, "tau_minus/" + post.name));
+      auto tau_plus = sample_n(ps.stdp->tau_plus_ms, pre.size, Rng(seed, "tau_plus/" + pre.name), spec.source,
+                               key + "stdp.tau_plus_ms");
+      auto tau_minus = sample_n(ps.stdp->tau_minus_ms, post.size, Rng(seed, "tau_minus/" + post.name), spec.source,
+                                key + "stdp.tau_minus_ms");
       for (uint32_t k = 0; k < pre.size; ++k) {
         net.dx[pre.first + k] = decay_factor(dt, tau_plus[k]);
         net.has_x[pre.first + k] = 1;
@@ -228,7 +265,7 @@ Network build_network(const NetworkSpec& spec) {
     if (driven[i]) {
       for (uint32_t c = 0; c < in.channels; ++c) {
         iw.channel.push_back(c);
-        iw.weight.push_back(in.weight.sample(wrng));
+        located(spec.source, "input.weight", [&] { iw.weight.push_back(in.weight.sample(wrng)); });
       }
     }
     iw.offset[i + 1] = iw.channel.size();

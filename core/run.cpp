@@ -1,5 +1,7 @@
 #include "core/run.hpp"
 
+#include "core/resources.hpp"
+
 #include <fmt/core.h>
 
 #include <chrono>
@@ -64,6 +66,7 @@ RunResult run_network(const Network& net, const InputSignal& signal, uint64_t st
 
 RunResult run_spec(const NetworkSpec& spec_in, const RunOptions& options) {
   const NetworkSpec spec = with_overrides(spec_in, options);
+  check_run_resources(spec, spec.simulation.steps, options.sim, memory_limit());
   const Network net = build_network(spec);
   const InputSignal signal = make_spec_signal(spec, spec.simulation.steps);
   RunOptions opt = options;

@@ -30,6 +30,7 @@ int NetworkSpec::population_index(std::string_view name) const {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMinDtMs = 1e-3;
 
 using Range = ConfigRange;
 
@@ -111,7 +112,47 @@ class Reader : public ConfigTable {
            fmt::format("distribution {} has support [{}, {}] outside the allowed range {}; "
                        "add min/max bounds to truncate it",
                        d.describe(), lo, hi, range.describe()));
+    check_samples(d, n, key, range);
     return d;
+  }
+
+  // Derived parameters (shape = 1/cv^2, sigma from cv, a uniform's width) can overflow where
+  // the given ones are finite, and a truncation window can hold almost no mass: a few draws
+  // here find both and name the key, rather than failing later in build_network.
+  void check_samples(const Distribution& d, const toml::node* n, std::string_view key, const Range& range) const {
+    if (d.is_constant()) return;
+    if (!std::isfinite(d.a) || !std::isfinite(d.b) || !std::isfinite(d.b - d.a) ||
+        ((d.kind == Distribution::Kind::Gamma || d.kind == Distribution::Kind::LogNormal) && !(d.b > 0.0)) ||
+        (d.kind == Distribution::Kind::Gamma && !(d.a > 0.0)))
+      fail(n, key,
+           fmt::format("distribution {} has parameters double precision cannot sample (a mean/cv too "
+                       "extreme, or a range too wide)",
+                       d.describe()));
+    // Draws 10 standard deviations out must stay finite unless truncated on that side.
+    double lo = -kInf, hi = kInf;
+    switch (d.kind) {
+      case Distribution::Kind::Normal: lo = d.a - 10.0 * d.b, hi = d.a + 10.0 * d.b; break;
+      case Distribution::Kind::LogNormal: lo = 0.0, hi = std::exp(d.a + 10.0 * d.b); break;
+      case Distribution::Kind::Gamma: lo = 0.0, hi = d.a * d.b + 10.0 * std::sqrt(d.a) * d.b; break;
+      default: lo = d.a, hi = d.b; break;
+    }
+    if ((!std::isfinite(lo) && !std::isfinite(d.min)) || (!std::isfinite(hi) && !std::isfinite(d.max)))
+      fail(n, key,
+           fmt::format("distribution {} draws values beyond double precision (10 standard deviations out: "
+                       "[{}, {}]); narrow it or bound it with min/max",
+                       d.describe(), lo, hi));
+    Rng rng(1, "spec/check/" + join(key));
+    for (int i = 0; i < 16; ++i) {
+      double x = 0.0;
+      try {
+        x = d.sample(rng);
+      } catch (const std::exception& e) {
+        fail(n, key, e.what());
+      }
+      if (!range.contains(x))
+        fail(n, key,
+             fmt::format("distribution {} drew {}, outside the allowed range {}", d.describe(), x, range.describe()));
+    }
   }
 };
 
@@ -237,8 +278,11 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
 
   if (const toml::node* n = root.get("simulation")) {
     Reader r = root.sub(table_at(root, n, "simulation"), "simulation");
+    spec.simulation_line = r.line_of_table();
     r.only_keys({"dt_ms", "steps", "seed"});
-    spec.simulation.dt_ms = r.number("dt_ms", spec.simulation.dt_ms, Range{0.0, 1000.0, true});
+    // 1 us is far below any LIF time constant; below it a step count of reasonable length
+    // covers no time (dt = 5e-324 ran 500 spikes "at 0.00 Hz").
+    spec.simulation.dt_ms = r.number("dt_ms", spec.simulation.dt_ms, Range{kMinDtMs, 1000.0});
     spec.simulation.steps = r.integer("steps", spec.simulation.steps, Range{1, 1e12});
     spec.simulation.seed = r.integer("seed", spec.simulation.seed, Range{0, 9.2e18});
   }
@@ -251,6 +295,8 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
 
   if (!root.has("populations")) root.fail_table("missing [[populations]]: a network needs at least one population");
   const toml::array& pops = array_at(root, "populations");
+  if (pops.empty())
+    root.fail(root.get("populations"), "populations", "an empty array: a network needs at least one population");
   uint64_t total = 0;
   for (size_t i = 0; i < pops.size(); ++i) {
     const std::string key = fmt::format("populations[{}]", i);
@@ -259,6 +305,7 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
     Reader r = root.sub(*t, key);
     r.only_keys({"name", "size", "kind", "tau_mem_ms", "tau_syn_ms", "v_thresh", "v_reset", "bias", "t_ref_steps"});
     PopulationSpec p;
+    p.line = r.line_of_table();
     p.name = r.required_string("name");
     if (spec.population_index(p.name) >= 0)
       r.fail(r.get("name"), "name", fmt::format("duplicate population '{}'", p.name));
@@ -282,6 +329,7 @@ NetworkSpec parse_root(const toml::table& root_table, const std::string& file) {
       Reader r = root.sub(*t, key);
       r.only_keys({"name", "pre", "post", "connect", "p", "in_degree", "autapses", "weight", "delay_steps", "stdp"});
       ProjectionSpec pr;
+      pr.line = r.line_of_table();
       pr.pre = r.required_string("pre");
       pr.post = r.required_string("post");
       pr.name = r.has("name") ? r.required_string("name") : pr.pre + pr.post;

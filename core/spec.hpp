@@ -37,6 +37,7 @@ struct PopulationSpec {
   uint32_t size = 0;
   PopulationKind kind = PopulationKind::Excitatory;  // sign of its outgoing weights (Dale's law)
   LifSpec lif;
+  int line = 0;  // where the spec gives it (for errors found after parsing)
 };
 
 struct StdpSpec {
@@ -61,6 +62,7 @@ struct ProjectionSpec {
   Distribution weight = Distribution::constant(0.1);  // magnitude; the sign is the pre population's
   uint32_t delay_steps = 1;
   std::optional<StdpSpec> stdp;
+  int line = 0;  // where the spec gives it (for errors found after parsing)
 };
 
 enum class EncoderKind { Current, Poisson, Delta };
@@ -115,6 +117,7 @@ struct NetworkSpec {
   InputSpec input;
   PlasticitySpec plasticity;
   HardwareSpec hardware;
+  int simulation_line = 0;  // line of [simulation] (0 when absent)
 
   uint32_t total_neurons() const;
   int population_index(std::string_view name) const;  // -1 when absent

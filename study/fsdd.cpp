@@ -13,8 +13,10 @@ namespace hrsnn::study {
 
 namespace {
 
+// Canonical decimal only: "00" and "0" would both be index 0, so two files would claim one
+// recording; FSDD writes no leading zeros.
 bool parse_non_negative(const std::string& text, int& value) {
-  if (text.empty() || text.size() > 9) return false;
+  if (text.empty() || text.size() > 9 || (text.size() > 1 && text[0] == '0')) return false;
   for (const char c : text) {
     if (std::isdigit(static_cast<unsigned char>(c)) == 0) return false;
   }
@@ -51,7 +53,7 @@ FsddRecording parse_fsdd_name(const std::filesystem::path& path) {
     }
   }
   if (!parse_non_negative(index_text, r.index)) {
-    throw fail(fmt::format("index '{}' is not a non-negative integer", index_text));
+    throw fail(fmt::format("index '{}' is not a non-negative integer without leading zeros", index_text));
   }
   r.speaker = speaker;
   r.path = path;
@@ -68,8 +70,14 @@ std::vector<FsddRecording> list_fsdd(const std::filesystem::path& dir) {
   }
   std::vector<FsddRecording> out;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
     if (entry.path().extension() != ".wav") continue;
+    // A recording that cannot be read is an error, not a silently smaller data set.
+    std::error_code status_ec;
+    if (!std::filesystem::is_regular_file(entry.path(), status_ec))
+      throw FsddError(
+          fmt::format("{}: named .wav but not a readable regular file (a dangling symlink, a FIFO, a "
+                      "device or a directory)",
+                      entry.path().string()));
     out.push_back(parse_fsdd_name(entry.path()));
   }
   if (out.empty()) {
@@ -78,6 +86,12 @@ std::vector<FsddRecording> list_fsdd(const std::filesystem::path& dir) {
   std::sort(out.begin(), out.end(), [](const FsddRecording& a, const FsddRecording& b) {
     return std::tie(a.speaker, a.digit, a.index) < std::tie(b.speaker, b.digit, b.index);
   });
+  for (size_t i = 1; i < out.size(); ++i)
+    if (std::tie(out[i].speaker, out[i].digit, out[i].index) ==
+        std::tie(out[i - 1].speaker, out[i - 1].digit, out[i - 1].index))
+      throw FsddError(fmt::format("{} and {}: two files for one recording (digit {}, speaker {}, index {})",
+                                  out[i - 1].path.string(), out[i].path.string(), out[i].digit, out[i].speaker,
+                                  out[i].index));
   return out;
 }
 

@@ -140,7 +140,7 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--v-reset", a->v_reset, "Reset value");
   sub->add_option("--bias", a->bias, "Bias added to v every step");
   sub->add_option("--t-ref-steps", a->t_ref_steps, "Refractory steps");
-  sub->add_option("--steps", a->steps, "Number of steps")->check(CLI::PositiveNumber);
+  sub->add_option("--steps", a->steps, "Number of steps");
   sub->add_option("--input", a->input,
                   "External input \"STEP:VALUE,...\" added to a at that step (fixed: integer dendritic input a)");
   sub->callback([a] {

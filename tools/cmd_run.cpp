@@ -3,6 +3,7 @@
 #include "core/export.hpp"
 #include "core/fixed/quantize.hpp"
 #include "core/io.hpp"
+#include "core/resources.hpp"
 #include "core/run.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
@@ -55,6 +56,7 @@ void run_command(const RunArgs& args) {
   opt.progress_every = 500;
   const NetworkSpec spec = with_overrides(spec0, opt);
   opt.hardware = spec.hardware;
+  check_run_resources(spec, spec.simulation.steps, opt.sim, memory_limit());
   Network net = build_network(spec);
   if (args.dequantized) {
     if (opt.arith == Arith::Fixed) throw std::invalid_argument("--dequantized applies to the float backends");
@@ -110,7 +112,7 @@ const RegisterCommand reg{[](CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* sub = app.add_subcommand("run", "Simulate a network spec; write summary.json, spikes and probes");
   sub->add_option("spec", args->spec, "Network spec (TOML)")->required()->check(CLI::ExistingFile);
-  sub->add_option("--steps", args->steps, "Number of steps (overrides simulation.steps)")->check(CLI::PositiveNumber);
+  sub->add_option("--steps", args->steps, "Number of steps (overrides simulation.steps)");
   sub->add_option("--seed", args->seed, "Seed (overrides simulation.seed)");
   sub->add_option("--arith", args->arith, "Arithmetic: float64 (float), float32, fixed")
       ->check(CLI::IsMember({"float", "float64", "float32", "fixed"}));

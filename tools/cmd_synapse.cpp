@@ -118,7 +118,7 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--weight-bits", a->weight_bits, "num_weight_bits (low bits dropped below the profile's width)");
   sub->add_option("--weight-exp", a->weight_exp, "Exponent applied once to each step's dendritic sum");
   sub->add_option("--spikes", a->spikes, "Presynaptic spikes \"STEP:PRE,...\"");
-  sub->add_option("--steps", a->steps, "Number of steps")->check(CLI::PositiveNumber);
+  sub->add_option("--steps", a->steps, "Number of steps");
   sub->add_option("--profile", a->profile, "Hardware profile (loihi, narrow)");
   sub->callback([a] { synapse(*a); });
 }};

@@ -123,7 +123,7 @@ const RegisterCommand reg{[](CLI::App& app) {
       "verify",
       "Run the RTL neuron core (Verilator) in lockstep with the fixed-point core; report the first divergence");
   add_spec(sub, args->spec, "Network spec (TOML); must fit the core (e.g. examples/hrsnn_small.toml)");
-  sub->add_option("--steps", args->steps, "Number of steps (default: simulation.steps)")->check(CLI::PositiveNumber);
+  sub->add_option("--steps", args->steps, "Number of steps (default: simulation.steps)");
   sub->add_option("--seed", args->seed, "Seed (overrides simulation.seed)");
   sub->add_option("--vcd", args->vcd, "Write the RTL core's waveform (VCD, every clock cycle) to this file");
   sub->add_option("--profile", args->profile,

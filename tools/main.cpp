@@ -1,4 +1,5 @@
 // hrsnn: one command-line program with a subcommand per capability (see README.md).
+#include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 
 #include <fmt/core.h>
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   CLI::App app{"hrsnn: heterogeneous recurrent spiking networks on float, fixed-point and RTL models"};
   app.require_subcommand(1);
   for (auto& setup : hrsnn::cli::command_registry()) setup(app);
+  hrsnn::cli::make_numbers_strict(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

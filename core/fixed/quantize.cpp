@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 namespace hrsnn::fixed {
 
@@ -70,7 +71,41 @@ std::vector<double> share_values(const std::vector<double>& values, uint32_t k, 
 
 namespace {
 
-int64_t round_to_int(double x) { return static_cast<int64_t>(std::llround(x)); }
+// Rounds to the nearest integer, saturating at +-2^62: every caller clamps the result to a
+// register range far inside that, and std::llround of a value beyond int64 is undefined (in
+// practice INT64_MIN, whose std::abs overflows). Range checks compare the double before rounding.
+constexpr double kRoundLimit = 4611686018427387904.0;  // 2^62
+int64_t round_to_int(double x) {
+  if (std::isnan(x)) throw std::invalid_argument("quantize: a register value is not a number");
+  return static_cast<int64_t>(std::llround(std::clamp(x, -kRoundLimit, kRoundLimit)));
+}
+
+// Every physical value must be finite: an infinite weight or bias has no register value, and
+// the scale arithmetic below would turn it into 0 or saturate it silently.
+void require_finite(const Network& net, double trace_scale) {
+  auto check = [](const std::vector<double>& values, const char* field, const std::string& where) {
+    for (size_t i = 0; i < values.size(); ++i)
+      if (!std::isfinite(values[i]))
+        throw std::invalid_argument(fmt::format("{}{} [{}] = {} is not finite: the fixed core cannot represent it",
+                                                where, field, i, values[i]));
+  };
+  check(net.du, "du", "");
+  check(net.dv, "dv", "");
+  check(net.v_thresh, "v_thresh", "");
+  check(net.v_reset, "v_reset", "");
+  check(net.bias, "bias", "");
+  check(net.dx, "dx", "");
+  check(net.dy, "dy", "");
+  check({net.impulse_x, net.impulse_y, trace_scale}, "impulse_x, impulse_y, trace_scale", "");
+  for (const auto& pr : net.projections) {
+    const std::string where = "projection '" + pr.name + "': ";
+    check(pr.weight, "weight", where);
+    check(pr.eta_plus, "eta_plus", where);
+    check(pr.eta_minus, "eta_minus", where);
+    check({pr.w_min, pr.w_max}, "w_min, w_max", where);
+  }
+  check(net.input.weight, "weight", "input: ");
+}
 
 FieldError compare(const std::string& name, const std::vector<double>& physical, const std::vector<double>& simulated,
                    const std::vector<int64_t>& registers) {
@@ -145,6 +180,7 @@ double voltage_scale(const Network& net, const HardwareSpec& hw) {
   double s_v = std::ldexp(1.0, static_cast<int>(std::floor(std::log2(s_max))));
   // Make the first plastic projection's weight bound land exactly on its grid maximum, so the
   // fixed core's sign-mode clip is the float reference's [w_min, w_max] clip.
+  const Projection* bound_by = nullptr;
   for (const auto& pr : net.projections) {
     if (!pr.plastic) continue;
     const SignMode mode = choose_sign_mode(net, pr, hw);
@@ -155,10 +191,30 @@ double voltage_scale(const Network& net, const HardwareSpec& hw) {
       const double s = m * std::ldexp(1.0, fmt.act_shift + e) / bound;
       if (s <= s_max) {
         s_v = s;
+        bound_by = &pr;
         break;
       }
     }
     break;
+  }
+  // A scale so small that the largest threshold rounds to 0 threshold units leaves every
+  // threshold clamped to one unit far above its value: the fixed network would be silent
+  // (or grossly wrong) where the float one fires. Refuse it with its cause.
+  const double theta_units = theta_max * s_v / std::ldexp(1.0, fmt.vth_shift);
+  if (!(s_v > 0.0) || !std::isfinite(s_v) || !(theta_units >= 0.5)) {
+    if (bound_by)
+      throw std::invalid_argument(fmt::format(
+          "projection '{}': stdp w_min/w_max = {}/{} is too large for the weight grid: landing it on the grid "
+          "sets the voltage scale to {}, where the largest threshold {} is {} threshold units (< 1) and the "
+          "fixed network would not represent it; lower w_max/w_min (at most about {} x the largest threshold)",
+          bound_by->name, bound_by->w_min, bound_by->w_max, s_v, theta_max, theta_units,
+          static_cast<double>(
+              grid_magnitude(choose_sign_mode(net, *bound_by, hw), static_cast<uint32_t>(fmt.num_weight_bits), fmt)) *
+              std::ldexp(1.0, fmt.act_shift + fmt.weight_exp_max - fmt.vth_shift)));
+    throw std::invalid_argument(
+        fmt::format("the voltage scale {} leaves the largest threshold {} at {} threshold "
+                    "units (< 1): the fixed core cannot represent the thresholds",
+                    s_v, theta_max, theta_units));
   }
   return s_v;
 }
@@ -190,9 +246,10 @@ void quantize_neurons(const Network& net, const HardwareSpec& hw, RegisterImage&
     const double b = net.bias[i] * s_v;
     bool placed = false;
     for (int64_t e = 0; e <= bias_exp_max && !placed; ++e) {
-      const int64_t m = round_to_int(b / std::ldexp(1.0, static_cast<int>(e)));
-      if (std::abs(m) <= bias_mant_max) {
-        p.bias_mant = static_cast<int32_t>(m);
+      // Checked on the double: |round(x)| <= max exactly when |x| < max + 0.5.
+      const double x = b / std::ldexp(1.0, static_cast<int>(e));
+      if (std::abs(x) < static_cast<double>(bias_mant_max) + 0.5) {
+        p.bias_mant = static_cast<int32_t>(round_to_int(x));
         p.bias_exp = static_cast<uint32_t>(e);
         placed = true;
       }
@@ -229,6 +286,9 @@ void quantize_traces(const Network& net, const HardwareSpec& hw, RegisterImage& 
   }
   auto impulse = [&](double a, const char* name) {
     const double scaled = a * hw.trace_scale;
+    if (!(scaled < static_cast<double>(pow2(fmt.trace_bits))))
+      throw std::invalid_argument(fmt::format("{} = {} times trace_scale {} = {} exceeds the {}-bit trace register",
+                                              name, a, hw.trace_scale, scaled, fmt.trace_bits));
     const int64_t total = round_to_int(scaled * std::ldexp(1.0, fmt.trace_frac_bits));
     TraceParams t;
     t.impulse_int = static_cast<uint32_t>(total >> fmt.trace_frac_bits);
@@ -283,6 +343,18 @@ void quantize_projections(const Network& net, const HardwareSpec& hw, RegisterIm
       };
       pi.params.eta_plus_exp = exponent_for(pr.eta_plus);
       pi.params.eta_minus_exp = exponent_for(pr.eta_minus);
+      // A learning rate beyond the largest mantissa at the largest exponent would saturate
+      // silently; refuse it like a weight beyond its exponent range.
+      for (auto [eta, ex, name] : {std::tuple{&pr.eta_plus, pi.params.eta_plus_exp, "eta_plus"},
+                                   std::tuple{&pr.eta_minus, pi.params.eta_minus_exp, "eta_minus"}}) {
+        double emax = 0.0;
+        for (double x : *eta) emax = std::max(emax, x * to_eff);
+        if (emax / std::ldexp(1.0, ex) > static_cast<double>(mant_max) + 0.5)
+          throw std::invalid_argument(
+              fmt::format("projection '{}': {} needs more than lr_exp_max = {} allows "
+                          "(mantissa max {}); lower it",
+                          pr.name, name, fmt.lr_exp_max, mant_max));
+      }
       pi.lr.resize(pr.weight.size());
       for (size_t s = 0; s < pr.weight.size(); ++s) {
         pi.lr[s].eta_plus_mant = static_cast<uint32_t>(std::clamp<int64_t>(
@@ -368,6 +440,7 @@ void measure_errors(const Network& net, RegisterImage& img) {
 
 RegisterImage quantize(const Network& net, const HardwareSpec& hw) {
   hw.format.validate();
+  require_finite(net, hw.trace_scale);
   RegisterImage img;
   img.format = hw.format;
   img.trace_scale = hw.trace_scale;

@@ -110,6 +110,10 @@ double ConfigTable::number_of(const toml::node* n, std::string_view key, const C
   } else {
     fail(n, key, fmt::format("expected a number, got {} (allowed: {})", config_type_name(*n), range.describe()));
   }
+  // TOML spells inf and nan; no setting of any file kind means them, and an infinite value
+  // that passed an open range would reach arithmetic that cannot represent it.
+  if (!std::isfinite(x))
+    fail(n, key, fmt::format("value {} is not a finite number (allowed: {})", x, range.describe()));
   if (!range.contains(x)) fail(n, key, fmt::format("value {} out of range (allowed: {})", x, range.describe()));
   return x;
 }

@@ -18,7 +18,7 @@
 namespace hrsnn {
 
 // The allowed values of a number: [low, high], `open_low` excluding low, `integer` requiring a
-// whole number. NaN is never allowed.
+// whole number. NaN is never allowed; ConfigTable refuses +-inf whatever the range.
 struct ConfigRange {
   double low = -std::numeric_limits<double>::infinity();
   double high = std::numeric_limits<double>::infinity();
@@ -67,7 +67,7 @@ class ConfigTable {
   void only_keys(std::initializer_list<std::string_view> allowed) const;
   void only_keys(const std::vector<std::string>& allowed) const;
 
-  // Numbers (integers are accepted where a number is expected).
+  // Numbers (integers are accepted where a number is expected; inf and nan are always refused).
   double number(std::string_view key, double fallback, const ConfigRange& range) const;
   double required_number(std::string_view key, const ConfigRange& range) const;
   double number_of(const toml::node* node, std::string_view key, const ConfigRange& range) const;

@@ -78,7 +78,65 @@ TEST_CASE("an out-of-range value names the allowed range", "[spec]") {
              Catch::Contains("projections[0].delay_steps: value 0 out of range"));
   std::string dt = kBase;
   dt.replace(dt.find("dt_ms = 1.0"), 11, "dt_ms = -1");
-  CHECK_THAT(error_of(dt), Catch::Contains("test.toml:2: simulation.dt_ms: value -1 out of range (allowed: (0, 1000]"));
+  CHECK_THAT(error_of(dt),
+             Catch::Contains("test.toml:2: simulation.dt_ms: value -1 out of range (allowed: [0.001, 1000]"));
+}
+
+TEST_CASE("non-finite numbers are refused at their file, line and key (issue 18 F1)", "[spec]") {
+  for (const char* v : {"inf", "+inf", "-inf", "nan"}) {
+    std::string text = kBase;
+    text.replace(text.find("weight = 0.1"), 12, std::string("weight = ") + v);
+    CHECK_THAT(error_of(text), Catch::Contains("test.toml:20: projections[0].weight: value"));
+    CHECK_THAT(error_of(kBase + "[projections.stdp]\nw_max = " + v + "\n"),
+               Catch::Contains("test.toml:22: projections[0].stdp.w_max: value"));
+    std::string bias = kBase;
+    bias.replace(bias.find("size = 10\n"), 10, std::string("size = 10\nbias = ") + v + "\n");
+    CHECK_THAT(error_of(bias), Catch::Contains("test.toml:9: populations[0].bias: value"));
+  }
+  CHECK_THAT(error_of(kBase + "[input]\nweight = { dist = \"uniform\", low = -inf, high = 1.0 }\n"),
+             Catch::Contains("input.weight.low: value -inf is not a finite number"));
+}
+
+TEST_CASE("an empty population list and an absurd dt are refused (issue 18 F5, F6)", "[spec]") {
+  CHECK_THAT(error_of("populations = []\n"), Catch::Contains("test.toml:1: populations: an empty array"));
+  for (const char* dt : {"5e-324", "1e-9", "0.0009"}) {
+    std::string text = kBase;
+    text.replace(text.find("dt_ms = 1.0"), 11, std::string("dt_ms = ") + dt);
+    CHECK_THAT(error_of(text), Catch::Contains("test.toml:2: simulation.dt_ms: value"));
+  }
+  std::string ok = kBase;
+  ok.replace(ok.find("dt_ms = 1.0"), 11, "dt_ms = 0.001");
+  CHECK(error_of(ok).empty());
+}
+
+TEST_CASE("distributions that cannot be sampled are refused at their key (issue 18 F3)", "[spec]") {
+  auto with_bias = [](const std::string& dist) {
+    std::string text = kBase;
+    text.replace(text.find("size = 10\n"), 10, "size = 10\nbias = " + dist + "\n");
+    return error_of(text);
+  };
+  // shape = 1 / cv^2 overflows to inf.
+  CHECK_THAT(with_bias("{ dist = \"gamma\", mean = 1.0, cv = 1e-200 }"),
+             Catch::Contains("test.toml:9: populations[0].bias: distribution gamma"));
+  // A truncation window holding no mass.
+  CHECK_THAT(with_bias("{ dist = \"normal\", mean = 0.0, std = 1.0, min = 100.0, max = 101.0 }"),
+             Catch::Contains("test.toml:9: populations[0].bias: distribution normal") &&
+                 Catch::Contains("rejected 10^6 draws"));
+  // A width that overflows, a std whose draws overflow.
+  CHECK_THAT(with_bias("{ dist = \"uniform\", low = -1e308, high = 1e308 }"),
+             Catch::Contains("populations[0].bias: distribution uniform"));
+  CHECK_THAT(with_bias("{ dist = \"normal\", mean = 0.0, std = 1e308 }"),
+             Catch::Contains("populations[0].bias: distribution normal"));
+  CHECK_THAT(with_bias("{ dist = \"lognormal\", mu = 700.0, sigma = 10.0 }"),
+             Catch::Contains("populations[0].bias: distribution lognormal"));
+  // A gamma whose draws underflow to 0 where the range excludes 0.
+  std::string tau = kBase;
+  tau.replace(tau.find("size = 10\n"), 10,
+              "size = 10\ntau_mem_ms = { dist = \"gamma\", shape = 1e-300, scale = 1.0 }\n");
+  CHECK_THAT(error_of(tau), Catch::Contains("populations[0].tau_mem_ms: distribution gamma"));
+  // Ordinary distributions still parse.
+  CHECK(with_bias("{ dist = \"gamma\", mean = 0.5, cv = 0.3 }").empty());
+  CHECK(with_bias("{ dist = \"normal\", mean = 0.0, std = 1.0, min = -1.0, max = 1.0 }").empty());
 }
 
 TEST_CASE("a distribution whose support leaves the allowed range is rejected", "[spec]") {

@@ -4,6 +4,7 @@
 #include "study/wav.hpp"
 #include "tests/support/scratch_dir.hpp"
 
+#include <sys/stat.h>
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -78,6 +79,25 @@ TEST_CASE("FSDD loading fails clearly for a missing directory, no files, or a ba
   write_wav(dir.path() / "three_theo_7.wav", 8000, samples);
   CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("three_theo_7.wav") && Catch::Contains("digit 'three'"));
   std::filesystem::remove(dir.path() / "three_theo_7.wav");
+
+  // Issue 18 F7: leading zeros would map two names to one recording; an entry named .wav that is
+  // not a regular file is an error naming it, never skipped.
+  write_wav(dir.path() / "3_theo_07.wav", 8000, samples);
+  CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("3_theo_07.wav") && Catch::Contains("leading zeros"));
+  std::filesystem::remove(dir.path() / "3_theo_07.wav");
+  write_wav(dir.path() / "03_theo_7.wav", 8000, samples);
+  CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("03_theo_7.wav"));
+  std::filesystem::remove(dir.path() / "03_theo_7.wav");
+  std::filesystem::create_symlink(dir.path() / "missing.wav", dir.path() / "5_theo_1.wav");
+  CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("5_theo_1.wav: named .wav but not a readable regular file"));
+  std::filesystem::remove(dir.path() / "5_theo_1.wav");
+  REQUIRE(mkfifo((dir.path() / "5_theo_2.wav").c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("5_theo_2.wav: named .wav but not"));
+  std::filesystem::remove(dir.path() / "5_theo_2.wav");
+  std::filesystem::create_directory(dir.path() / "5_theo_3.wav");
+  CHECK_THROWS_WITH(list_fsdd(dir.path()), Catch::Contains("5_theo_3.wav: named .wav but not"));
+  std::filesystem::remove(dir.path() / "5_theo_3.wav");
+  CHECK(list_fsdd(dir.path()).size() == 1);
 
   // A recording at another sample rate is refused by the feature step, naming the file.
   write_wav(dir.path() / "4_theo_1.wav", 16000, samples);

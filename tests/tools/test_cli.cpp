@@ -82,3 +82,37 @@ TEST_CASE("bad command-line input gives a clear error and a non-zero status", "[
   CHECK_THAT(bad_spec.out, Catch::Contains("bad.toml:3: populations[0].size: value 0 out of range"));
   CHECK_FALSE(std::filesystem::exists(dir / "summary.json"));
 }
+
+TEST_CASE("command-line numbers are strict: no wrap, no saturation, no NaN (issue 18 F4)", "[cli]") {
+  const std::string spec = std::string(HRSNN_SOURCE_DIR) + "/examples/hrsnn_small.toml";
+  const hrsnn::test::ScratchDir scratch("strict_numbers");
+  const std::string out = " --quiet --out " + scratch.path().string();
+  struct Case {
+    std::string args, message;
+  };
+  const Case cases[] = {
+      {"run " + spec + " --seed -1" + out, "--seed: '-1' is negative"},
+      {"run " + spec + " --seed 18446744073709551616" + out, "out of the 64-bit unsigned range"},
+      {"run " + spec + " --seed 1e23" + out, "--seed: '1e23' is not an integer"},
+      {"run " + spec + " --steps 18446744073709551616" + out, "out of the 64-bit unsigned range"},
+      {"run " + spec + " --steps 1e12" + out, "--steps: '1e12' is not an integer"},
+      {"run " + spec + " --steps 1000000000001" + out, "outside the allowed range [1, 1e12]"},
+      {"run " + spec + " --steps 0" + out, "outside the allowed range [1, 1e12]"},
+      {"run " + spec + " --probe 0,-3" + out, "'-3' is negative"},
+      {"neuron --steps 3 --input 0:nan", "--input: 'nan' is not a finite number"},
+      {"neuron --steps 3 --input 0:inf", "--input: 'inf' is not a finite number"},
+      {"neuron --steps 3 --dt-ms nan", "--dt-ms: 'nan' is not a finite number"},
+      {"neuron --steps 3 --bias 1e400", "--bias: '1e400' is not a finite number"},
+      {"synapse --steps 3 --weight-exp 99999999999999999999", "out of the 64-bit integer range"},
+  };
+  for (const Case& c : cases) {
+    const CliResult r = run_cli(c.args);
+    INFO(c.args);
+    CHECK(r.status != 0);
+    CHECK_THAT(r.out, Catch::Contains(c.message));
+  }
+  // Plain decimal integers still work, leading zeros read as decimal (not octal).
+  const CliResult ok = run_cli("neuron --steps 010 --arith float");
+  CHECK(ok.status == 0);
+  CHECK_THAT(ok.out, Catch::Contains("\n9,"));
+}

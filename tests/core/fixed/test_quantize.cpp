@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <set>
 
 using namespace hrsnn;
@@ -117,6 +118,44 @@ TEST_CASE("unrepresentable parameters are rejected with the register range", "[q
   spec.populations[0].lif.v_reset = Distribution::constant(-0.5);
   CHECK_THROWS_WITH(fixed::quantize(build_network(spec), spec.hardware),
                     Catch::Contains("the fixed core resets v to 0"));
+}
+
+TEST_CASE("huge values are refused, never rounded through int64 into silence (issue 18 F1)", "[quantize]") {
+  // bias = 1e308 once rounded to INT64_MIN, whose std::abs overflowed and passed the range check.
+  for (double bias : {1e308, -1e308, 1e30, 1e19}) {
+    NetworkSpec spec = parse_spec(one_neuron_spec(1024, 512, 1.0), "bad");
+    spec.populations[0].lif.bias = Distribution::constant(bias);
+    CHECK_THROWS_WITH(fixed::quantize(build_network(spec), spec.hardware), Catch::Contains("beyond the bias range"));
+  }
+  // A non-finite value built programmatically (the parser refuses them) is refused by name.
+  NetworkSpec spec = parse_spec(one_neuron_spec(1024, 512, 1.0), "bad");
+  Network net = build_network(spec);
+  net.bias[0] = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH(fixed::quantize(net, spec.hardware), Catch::Contains("bias [0] = inf is not finite"));
+}
+
+TEST_CASE("an STDP bound that collapses the voltage scale is refused with its key (issue 18 F1)", "[quantize]") {
+  auto pair = [](const std::string& extra) {
+    std::string text = test::pair_spec(extra);
+    for (size_t at; (at = text.find("t_ref_steps = 10000")) != std::string::npos;)
+      text.replace(at, 19, "t_ref_steps = 0");
+    return parse_spec(text, "pair");
+  };
+  const std::string stdp = "stdp = { w_min = 0.0, w_max = W }\n";
+  for (const char* w : {"1e9", "1e300", "1e8"}) {
+    std::string extra = stdp;
+    extra.replace(extra.find('W'), 1, w);
+    NetworkSpec spec = pair(extra);
+    CHECK_THROWS_WITH(fixed::quantize(build_network(spec), spec.hardware),
+                      Catch::Contains("projection 'PP': stdp w_min/w_max") && Catch::Contains("lower w_max"));
+  }
+  // A bound the grid can reach still quantizes, its threshold within one unit of error.
+  NetworkSpec ok = pair("stdp = { w_min = 0.0, w_max = 1000.0 }\n");
+  const auto img = fixed::quantize(build_network(ok), ok.hardware);
+  CHECK(img.voltage_scale > 0.0);
+  // A learning rate beyond the largest mantissa at the largest exponent is refused, not saturated.
+  NetworkSpec eta = pair("stdp = { w_min = 0.0, w_max = 1.0, eta_plus = 1e300 }\n");
+  CHECK_THROWS_WITH(fixed::quantize(build_network(eta), eta.hardware), Catch::Contains("eta_plus needs more"));
 }
 
 TEST_CASE("a hardware table selects a profile and overrides fields, with located errors", "[quantize][spec]") {

@@ -75,6 +75,22 @@ TEST_CASE("NaN is never in range") {
   CHECK(e.line() == 1);
 }
 
+TEST_CASE("infinite numbers are refused whatever the range, in arrays too") {
+  for (const char* text : {"x = inf\n", "x = +inf\n", "x = -inf\n"}) {
+    const ConfigError e = error_of(text, [](const ConfigTable& t) { t.number("x", 0.0, ConfigRange::any()); });
+    CHECK(e.line() == 1);
+    CHECK(e.key_path() == "x");
+    CHECK(e.message().find("not a finite number") != std::string::npos);
+  }
+  const ConfigError p =
+      error_of("x = inf\n", [](const ConfigTable& t) { t.required_number("x", ConfigRange::positive()); });
+  CHECK(std::string(p.what()) == "cfg.toml:1: x: value inf is not a finite number (allowed: (0, inf))");
+  const ConfigError a =
+      error_of("xs = [1.0,\n -inf]\n", [](const ConfigTable& t) { t.number_array("xs", ConfigRange::any()); });
+  CHECK(a.line() == 2);
+  CHECK(a.key_path() == "xs");
+}
+
 TEST_CASE("unknown keys are listed with the allowed ones") {
   const ConfigError e = error_of("a = 1\nbee = 2\n", [](const ConfigTable& t) { t.only_keys({"a", "b"}); });
   CHECK(e.line() == 2);
