@@ -375,6 +375,13 @@ void quantize_input(const Network& net, const HardwareFormat& fmt, RegisterImage
   const double mmax = static_cast<double>(pow2(fmt.weight_bits) - 1);
   int e = -fmt.weight_exp_max;
   while (e < fmt.weight_exp_max && wmax * s_v / std::ldexp(1.0, fmt.act_shift + e) > mmax + 0.5) ++e;
+  // An input weight beyond the largest mantissa at the largest exponent would saturate silently;
+  // refuse it like a recurrent weight or a learning rate beyond its register.
+  if (wmax * s_v / std::ldexp(1.0, fmt.act_shift + e) > mmax + 0.5)
+    throw std::invalid_argument(
+        fmt::format("input: weight magnitude {} needs more than weight_exp_max = {} allows at the voltage scale {} "
+                    "(at most {}); lower input.weight",
+                    wmax, fmt.weight_exp_max, s_v, mmax * std::ldexp(1.0, fmt.act_shift + e) / s_v));
   img.input_weight_exp = e;
   const double unit = std::ldexp(1.0, fmt.act_shift + e) / s_v;
   img.input_w.resize(net.input.weight.size());

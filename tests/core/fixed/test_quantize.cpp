@@ -230,3 +230,13 @@ TEST_CASE("golden hashes of the fixed core's raster and final weights", "[quanti
   CHECK(sim.raster().hash() == 0x8ec1cf9bb4474a67ULL);
   CHECK(h == 0x797c5d1e9b2202d0ULL);
 }
+
+TEST_CASE("an input weight beyond the input register is refused, not saturated (issue 18 F1)", "[quantize]") {
+  NetworkSpec spec = load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/mrsnn_small.toml");
+  spec.input.weight = Distribution::uniform(-1e12, 1e12);
+  CHECK_THROWS_WITH(fixed::quantize(build_network(spec), spec.hardware),
+                    Catch::Contains("input: weight magnitude") && Catch::Contains("lower input.weight"));
+  // Inside the register the exponent adapts and nothing is refused.
+  spec.input.weight = Distribution::uniform(-1.0, 1.0);
+  CHECK_NOTHROW(fixed::quantize(build_network(spec), spec.hardware));
+}
