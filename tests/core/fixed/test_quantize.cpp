@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -239,4 +240,62 @@ TEST_CASE("an input weight beyond the input register is refused, not saturated (
   // Inside the register the exponent adapts and nothing is refused.
   spec.input.weight = Distribution::uniform(-1.0, 1.0);
   CHECK_NOTHROW(fixed::quantize(build_network(spec), spec.hardware));
+}
+
+namespace {
+
+// The distribution of d x f (every parameter of a scale family, and its truncation bounds).
+Distribution scaled(Distribution d, double f) {
+  switch (d.kind) {
+    case Distribution::Kind::Constant: d.a *= f; break;
+    case Distribution::Kind::Uniform:
+    case Distribution::Kind::Normal:
+      d.a *= f;
+      d.b *= f;
+      break;
+    case Distribution::Kind::LogNormal: d.a += std::log(f); break;
+    case Distribution::Kind::Gamma: d.b *= f; break;
+  }
+  d.min *= f;
+  d.max *= f;
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("over random valid variants of the small examples the fixed core's rate stays near float64",
+          "[quantize][cross-model][property]") {
+  // Property (docs/fixed-point.md): membrane time constants x U(0.6, 1.6), every projection's
+  // weights x U(0.6, 1.6) and the input weights x U(0.5, 2) around examples/*_small.toml; each
+  // variant run 3,000 steps in both arithmetics with the examples' register format. Measured on
+  // these 12 variants: the fixed core's total spike count within 11.2% of float64's (median
+  // 0.7%; the 11.2% is the slowest HRSNN variant); tolerances 15% per variant, 3% on the median.
+  std::vector<double> deviations;
+  for (const char* name : {"mrsnn_small", "hrsnn_small"}) {
+    for (uint64_t k = 1; k <= 6; ++k) {
+      Rng rng(1000 + k);
+      NetworkSpec spec = load_spec(examples(name));
+      for (auto& p : spec.populations) p.lif.tau_mem_ms = scaled(p.lif.tau_mem_ms, rng.uniform(0.6, 1.6));
+      for (auto& pr : spec.projections) pr.weight = scaled(pr.weight, rng.uniform(0.6, 1.6));
+      spec.input.weight = scaled(spec.input.weight, rng.uniform(0.5, 2.0));
+      // The register format of the 1000-neuron examples (docs/fixed-point.md): 8-bit learning-rate
+      // mantissas and a trace impulse of 8 units; with Loihi's 4-bit mantissas the STDP balance
+      // itself moves and the small MRSNN fires 20% more in fixed (measured, unperturbed).
+      spec.hardware.format.lr_mant_bits = 8;
+      spec.hardware.trace_scale = 8.0;
+      RunOptions fo, xo;
+      fo.steps = xo.steps = 3000;
+      xo.arith = Arith::Fixed;
+      const RunResult f = run_spec(spec, fo), x = run_spec(spec, xo);
+      const double sf = static_cast<double>(f.raster.size()), sx = static_cast<double>(x.raster.size());
+      INFO(name << " variant " << k << ": float " << sf << " fixed " << sx << " spikes");
+      REQUIRE(sf > 0.0);
+      deviations.push_back(std::abs(sx / sf - 1.0));
+      CHECK(std::abs(sx / sf - 1.0) <= 0.15);
+    }
+  }
+  std::sort(deviations.begin(), deviations.end());
+  CHECK(deviations[deviations.size() / 2] <= 0.03);
+  WARN("fixed vs float64 spike-count deviation over 12 variants: median " << deviations[deviations.size() / 2]
+                                                                          << ", max " << deviations.back());
 }
