@@ -4,10 +4,13 @@
 // as a clear error message.
 #pragma once
 
+#include "core/foundation/config_error.hpp"
 #include "core/foundation/random.hpp"
 
 #include <fmt/core.h>
+#include <catch2/catch.hpp>
 
+#include <map>
 #include <regex>
 #include <string>
 #include <utility>
@@ -130,6 +133,32 @@ inline std::vector<Case> mutants(const std::string& text, Rng& rng, int count) {
 inline bool clear_message(const std::string& m) {
   return !m.empty() && m != "std::bad_alloc" && m.find("[json.exception") == std::string::npos &&
          m.find("basic_string") == std::string::npos && m.find("vector::") == std::string::npos;
+}
+
+// One mutant through `read`: counted as "accepted", "refused (ConfigError)" (which must carry a
+// line) or "refused (other)" (which must have a clear message); a mutant with a non-finite value
+// must never be accepted.
+template <typename Read>
+void classify_mutant(const Case& c, Read&& read, std::map<std::string, int>& outcomes) {
+  try {
+    read();
+    if (c.kind == Mutation::NonFinite) FAIL_CHECK("a mutant with a non-finite value was accepted: " << c.what);
+    ++outcomes["accepted"];
+  } catch (const ConfigError& e) {
+    CHECK(e.line() >= 0);
+    ++outcomes["refused (ConfigError)"];
+  } catch (const std::exception& e) {
+    INFO(e.what());
+    CHECK(clear_message(e.what()));
+    ++outcomes["refused (other)"];
+  }
+}
+
+// The outcome counts, one "  outcome: n" line each.
+inline std::string outcome_summary(const std::map<std::string, int>& outcomes) {
+  std::string s;
+  for (const auto& [k, v] : outcomes) s += fmt::format("  {}: {}\n", k, v);
+  return s;
 }
 
 }  // namespace hrsnn::test
