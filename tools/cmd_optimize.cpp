@@ -251,7 +251,9 @@ opt::Options optimizer_options(const OptimizeArgs& a, const Inputs& in, const Ob
   o.threads = a.threads;
   o.seed = a.seed;
   o.strategy = a.random ? opt::Strategy::random_search : opt::Strategy::bayesian;
-  o.log_values = true;  // E and errors are positive and span decades
+  // E and task errors are positive and span decades: modelled in log. -MC is negative and is not
+  // (in log, every value of it would be modelled as a failure).
+  o.log_values = opt::parse_objective_kind(a.objective) != opt::ObjectiveKind::capacity;
   if (a.initial) o.initial_design_size = *a.initial;
   if (!a.no_spec_point) o.initial_points = {in.space.to_unit(in.space.read(in.spec, a.spec))};
   o.checkpoint = checkpoint;

@@ -257,3 +257,24 @@ TEST_CASE("hrsnn optimize names the spec file and line when a space path does no
   CHECK_THAT(r.out, Catch::Contains("tiny.toml"));
   CHECK_THAT(r.out, Catch::Contains("XX"));
 }
+
+TEST_CASE("hrsnn optimize --objective MC models minus the MC (not in log) and proposes from the GP", "[optimize_cli]") {
+  const Scratch dir("objective_mc");
+  const Files f = write_inputs(dir);
+  const CliResult r = run_cli(optimize_args(f, dir.path() / "mc", 7) + " --quiet --objective MC");
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  const nlohmann::json h = read_json(dir.path() / "mc" / "history.json");
+  REQUIRE(h.at("evaluations").size() == 7);
+  for (const auto& e : h["evaluations"]) {
+    if (!e.at("ok").get<bool>()) continue;
+    const auto& m = e.at("metrics");
+    const double mc = m.contains("mc_corrected") ? m["mc_corrected"].get<double>() : m["mc"].get<double>();
+    CHECK(e.at("value").get<double>() == Approx(-mc));
+  }
+  // After the spec point and the 3-point design, the rounds are proposed by a fitted GP (with log
+  // values every -MC <= 0 was modelled as a failure and no GP was ever fitted).
+  CHECK(!h.at("rounds").back().at("hyper").is_null());
+  const std::string header = read_text_file(dir.path() / "mc" / "checkpoint.jsonl");
+  CHECK(nlohmann::json::parse(header.substr(0, header.find('\n'))).at("log_values") == false);
+}
