@@ -10,6 +10,7 @@ packages=(
   libfftw3-dev libnlopt-cxx-dev libnlopt-dev libssl-dev
   verilator yosys clang-format
   python3 python3-matplotlib python3-numpy
+  libopenmpi-dev openmpi-bin
 )
 # Optional extras for the report's screenshot check and the Brian2 comparison benchmark.
 if [[ "${HRSNN_SETUP_EXTRAS:-0}" == "1" ]]; then
