@@ -10,7 +10,12 @@ namespace hrsnn {
 
 template <typename Real>
 FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* signal, SimOptions options)
-    : net_(net), opt_(std::move(options)), encoder_(net.input, signal, net.seed), n_(net.size()) {
+    : net_(net),
+      opt_(std::move(options)),
+      encoder_(net.input, signal, net.seed),
+      n_(net.size()),
+      part_(partition_network(net, opt_.threads)),
+      team_(part_.parts()) {
   const auto n = n_;
   ring_slots_ = net.max_delay + 1;
   u_.assign(n, Real(0));
@@ -69,6 +74,15 @@ FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* sign
       if (id >= n) throw std::out_of_range("probe neuron id out of range");
   }
   spiked_.reserve(n);
+  const unsigned parts = part_.parts();
+  members_.resize(parts);
+  traced_bound_.assign(parts + 1, traced_.size());
+  for (unsigned k = 0; k < parts; ++k) {
+    members_[k].per_population.assign(net.populations.size(), {});
+    members_[k].spiked.reserve(part_.bound[k + 1] - part_.bound[k]);
+    traced_bound_[k] =
+        static_cast<size_t>(std::lower_bound(traced_.begin(), traced_.end(), part_.bound[k]) - traced_.begin());
+  }
 }
 
 template <typename Real>
@@ -129,23 +143,22 @@ class FlushSubnormals {
 // 1. External input (the encoder's drive through the input wiring, and the probe input)
 //    joins the spikes due now in a.
 template <typename Real>
-void FloatSimulator<Real>::gather_input(Real* a, EventCounts& step_counts) {
-  const uint32_t n = n_;
-  const uint64_t t = t_;
-  if (encoder_.drive(t, drive_)) {
+void FloatSimulator<Real>::gather_input(unsigned k, Real* a, bool drive, Member& m) {
+  const uint32_t lo = part_.bound[k], hi = part_.bound[k + 1];
+  if (drive) {
     const InputWiring& iw = net_.input;
     const bool spiking_input = iw.encoder != EncoderKind::Current;
-    for (uint32_t i = 0; i < n; ++i) {
+    for (uint32_t i = lo; i < hi; ++i) {
       for (uint64_t e = iw.offset[i]; e < iw.offset[i + 1]; ++e) {
         const double d = drive_[iw.channel[e]];
         if (d != 0.0) {
           a[i] += static_cast<Real>(iw.weight[e] * d);
-          if (spiking_input) ++step_counts.synaptic_events;
+          if (spiking_input) ++m.counts.synaptic_events;
         }
       }
     }
   }
-  for (uint32_t i = 0; i < n; ++i) {
+  for (uint32_t i = lo; i < hi; ++i) {
     a[i] += external_[i];
     external_[i] = Real(0);
   }
@@ -154,12 +167,15 @@ void FloatSimulator<Real>::gather_input(Real* a, EventCounts& step_counts) {
 // 2. Neurons, population by population (for the per-population counters): u, then v, then the
 //    refractory hold, then the strict threshold and reset; a is consumed (zeroed).
 template <typename Real>
-void FloatSimulator<Real>::update_neurons(Real* a, EventCounts& step_counts) {
-  spiked_.clear();
+void FloatSimulator<Real>::update_neurons(unsigned k, Real* a, Member& m) {
+  const uint32_t lo = part_.bound[k], hi = part_.bound[k + 1];
+  m.spiked.clear();
   for (size_t p = 0; p < net_.populations.size(); ++p) {
     const PopulationRange& pop = net_.populations[p];
+    const uint32_t first = std::max(pop.first, lo), last = std::min(pop.first + pop.size, hi);
+    if (first >= last) continue;
     uint64_t active = 0, spikes = 0;
-    for (uint32_t i = pop.first; i < pop.first + pop.size; ++i) {
+    for (uint32_t i = first; i < last; ++i) {
       const Real ai = a[i];
       active += static_cast<uint64_t>((u_[i] != Real(0)) || (v_[i] != Real(0)) || (ai != Real(0)) || (refr_[i] != 0));
       const Real ui = keep_u_[i] * u_[i] + ai;
@@ -171,34 +187,36 @@ void FloatSimulator<Real>::update_neurons(Real* a, EventCounts& step_counts) {
       } else if (vi > vth_[i]) {
         vi = vreset_[i];
         refr_[i] = tref_[i];
-        spiked_.push_back(i);
+        m.spiked.push_back(i);
         ++spikes;
       }
       v_[i] = vi;
       a[i] = Real(0);
     }
-    count_neuron_updates(step_counts, counts_.per_population[p], pop.size, active, spikes);
+    count_neuron_updates(m.counts, m.per_population[p], last - first, active, spikes);
   }
+  for (uint32_t i : m.spiked) is_spiking_[i] = 1;
 }
 
 // 3. Traces: decay, then this step's impulse.
 template <typename Real>
-void FloatSimulator<Real>::update_traces(EventCounts& step_counts) {
+void FloatSimulator<Real>::update_traces(unsigned k, Member& m) {
   const Real ax = static_cast<Real>(net_.impulse_x), ay = static_cast<Real>(net_.impulse_y);
-  for (uint32_t i : traced_) {
+  for (size_t q = traced_bound_[k]; q < traced_bound_[k + 1]; ++q) {
+    const uint32_t i = traced_[q];
     const bool s = is_spiking_[i] != 0;
     if (net_.has_x[i]) {
       if (x_[i] != Real(0) || s) {
         x_[i] = keep_x_[i] * x_[i] + (s ? ax : Real(0));
-        ++step_counts.trace_updates;
-        ++counts_.per_population[net_.population_of[i]].trace_updates;
+        ++m.counts.trace_updates;
+        ++m.per_population[net_.population_of[i]].trace_updates;
       }
     }
     if (net_.has_y[i]) {
       if (y_[i] != Real(0) || s) {
         y_[i] = keep_y_[i] * y_[i] + (s ? ay : Real(0));
-        ++step_counts.trace_updates;
-        ++counts_.per_population[net_.population_of[i]].trace_updates;
+        ++m.counts.trace_updates;
+        ++m.per_population[net_.population_of[i]].trace_updates;
       }
     }
   }
@@ -208,13 +226,15 @@ void FloatSimulator<Real>::update_traces(EventCounts& step_counts) {
 //    neuron did not spike (x read after this step's impulses). Then each spike's rows in one
 //    pass: a plastic row gets its update (depression, plus potentiation where the post neuron
 //    also spiked, as one dw and one clip), and every row's weight, now final for this step, is
-//    added to the ring slot t + delay.
+//    added to the ring slot t + delay. Member k walks the columns of its own spiking neurons and,
+//    for every spike of the step in neuron order, the slice of the row it owns.
 template <typename Real>
-void FloatSimulator<Real>::plasticity_and_emission(EventCounts& step_counts) {
+void FloatSimulator<Real>::plasticity_and_emission(unsigned k, Member& m) {
   const uint32_t n = n_;
   const uint64_t t = t_;
+  const bool split = part_.parts() > 1;
   for (auto& pr : proj_) {
-    if (!pr.plastic || !plasticity_on_ || spiked_.empty()) continue;
+    if (!pr.plastic || !plasticity_on_ || m.spiked.empty()) continue;
     const Projection& src = *pr.src;
     uint64_t updates = 0;
     const uint32_t* col_pre = src.col_pre.data();
@@ -223,7 +243,7 @@ void FloatSimulator<Real>::plasticity_and_emission(EventCounts& step_counts) {
     Real* w = pr.w.data();
     const uint64_t last = src.col_synapse.size() - 1;
     const bool prefetch = pr.w.size() * sizeof(*w) >= opt_.column_prefetch_min_bytes;
-    for (uint32_t i : spiked_) {
+    for (uint32_t i : m.spiked) {
       if (i < src.post_first || i >= src.post_first + src.post_size) continue;
       const uint32_t li = i - src.post_first;
       const uint64_t begin = src.col_offset[li], end = src.col_offset[li + 1];
@@ -236,57 +256,84 @@ void FloatSimulator<Real>::plasticity_and_emission(EventCounts& step_counts) {
         ++updates;
       }
     }
-    count_plastic_updates(step_counts, counts_.per_population[src.post_population], updates);
+    count_plastic_updates(m.counts, m.per_population[src.post_population], updates);
   }
-  for (uint32_t j : spiked_) {
-    const uint32_t pop = net_.population_of[j];
-    uint64_t events = 0;
-    for (uint32_t p : out_proj_[pop]) {
-      Proj& pr = proj_[p];
-      const Projection& src = *pr.src;
-      Real* slot = &ring_[static_cast<size_t>((t + pr.delay) % ring_slots_) * n];
-      const uint32_t lj = j - src.pre_first;
-      const uint64_t begin = src.row_offset[lj], end = src.row_offset[lj + 1];
-      const uint32_t* post = src.post.data();
-      Real* w = pr.w.data();
-      if (pr.plastic && plasticity_on_) {
-        const Real* em = pr.eta_minus.data();
-        const Real* ep = pr.eta_plus.data();
-        const Real xj = x_[j];
-        for (uint64_t s = begin; s < end; ++s) {
-          const uint32_t i = post[s];
-          Real dw = -em[s] * y_[i];
-          if (is_spiking_[i]) dw += ep[s] * xj;
-          const Real wn = std::clamp(w[s] + dw, pr.w_min, pr.w_max);
-          w[s] = wn;
-          slot[i] += wn;
+  for (const Member& owner : members_) {
+    for (uint32_t j : owner.spiked) {
+      const uint32_t pop = net_.population_of[j];
+      uint64_t events = 0;
+      for (uint32_t p : out_proj_[pop]) {
+        Proj& pr = proj_[p];
+        const Projection& src = *pr.src;
+        Real* slot = &ring_[static_cast<size_t>((t + pr.delay) % ring_slots_) * n];
+        const uint32_t lj = j - src.pre_first;
+        const uint64_t begin = split ? part_.row_begin(p, lj, k) : src.row_offset[lj];
+        const uint64_t end = split ? part_.row_begin(p, lj, k + 1) : src.row_offset[lj + 1];
+        const uint32_t* post = src.post.data();
+        Real* w = pr.w.data();
+        if (pr.plastic && plasticity_on_) {
+          const Real* em = pr.eta_minus.data();
+          const Real* ep = pr.eta_plus.data();
+          const Real xj = x_[j];
+          for (uint64_t s = begin; s < end; ++s) {
+            const uint32_t i = post[s];
+            Real dw = -em[s] * y_[i];
+            if (is_spiking_[i]) dw += ep[s] * xj;
+            const Real wn = std::clamp(w[s] + dw, pr.w_min, pr.w_max);
+            w[s] = wn;
+            slot[i] += wn;
+          }
+          count_plastic_updates(m.counts, m.per_population[src.post_population], end - begin);
+        } else {
+          for (uint64_t s = begin; s < end; ++s) slot[post[s]] += w[s];
         }
-        const uint64_t updates = end - begin;
-        count_plastic_updates(step_counts, counts_.per_population[src.post_population], updates);
-      } else {
-        for (uint64_t s = begin; s < end; ++s) slot[post[s]] += w[s];
+        events += end - begin;
       }
-      events += end - begin;
+      m.counts.synaptic_events += events;
+      m.counts.weight_reads += events;
+      m.per_population[pop].synaptic_events += events;
+      m.per_population[pop].weight_reads += events;
     }
-    step_counts.synaptic_events += events;
-    step_counts.weight_reads += events;
-    counts_.per_population[pop].synaptic_events += events;
-    counts_.per_population[pop].weight_reads += events;
   }
+}
+
+// One member's share of a step: phases 1-2, then (all members past them) 3, then 4-5.
+template <typename Real>
+void FloatSimulator<Real>::step_member(unsigned k, Real* a, bool drive) {
+  const FlushSubnormals ftz(sizeof(Real) == sizeof(float));
+  Member& m = members_[k];
+  gather_input(k, a, drive, m);  // 1. a = spikes due now + external input
+  update_neurons(k, a, m);       // 2. u, v, refractory, threshold, reset
+  team_.barrier();
+  if (plasticity_on_) {
+    update_traces(k, m);  // 3. trace decay, then impulses
+    team_.barrier();
+  }
+  plasticity_and_emission(k, m);  // 4 + 5. weight updates, then emission
 }
 
 template <typename Real>
 void FloatSimulator<Real>::step() {
-  const FlushSubnormals ftz(sizeof(Real) == sizeof(float));
   const uint64_t t = t_;
   Real* a = &ring_[static_cast<size_t>(t % ring_slots_) * n_];
-  EventCounts step_counts;
+  const bool drive = encoder_.drive(t, drive_);
+  for (Member& m : members_) {
+    m.counts = EventCounts{};
+    std::fill(m.per_population.begin(), m.per_population.end(), EventCounts{});
+  }
+  team_.run([&](unsigned k) { step_member(k, a, drive); });
 
-  gather_input(a, step_counts);    // 1. a = spikes due now + external input
-  update_neurons(a, step_counts);  // 2. u, v, refractory, threshold, reset
-  for (uint32_t i : spiked_) is_spiking_[i] = 1;
-  if (plasticity_on_) update_traces(step_counts);  // 3. trace decay, then impulses
-  plasticity_and_emission(step_counts);            // 4 + 5. weight updates, then emission
+  EventCounts step_counts;
+  if (members_.size() == 1) {
+    spiked_.swap(members_[0].spiked);
+  } else {
+    spiked_.clear();
+    for (const Member& m : members_) spiked_.insert(spiked_.end(), m.spiked.begin(), m.spiked.end());
+  }
+  for (const Member& m : members_) {
+    step_counts += m.counts;
+    for (size_t p = 0; p < m.per_population.size(); ++p) counts_.per_population[p] += m.per_population[p];
+  }
   // 6. monitors and counters.
   recorder_.record(
       t, spiked_, [this](uint32_t id) { return u_[id]; }, [this](uint32_t id) { return v_[id]; }, step_counts, counts_);

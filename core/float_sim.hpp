@@ -5,8 +5,10 @@
 
 #include "core/counters.hpp"
 #include "core/foundation/recording.hpp"
+#include "core/foundation/step_team.hpp"
 #include "core/input.hpp"
 #include "core/network.hpp"
+#include "core/partition.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -27,6 +29,9 @@ class FloatSimulator {
   //   5. emission: each spike adds its synapses' weights (after step 4) to the ring slot
   //      t + delay (4 and 5 share one pass over each spiking row);
   //   6. monitors and counters; 7. t += 1.
+  //
+  // With SimOptions::threads = T > 1, T threads run each step (core/partition.hpp: each owns a
+  // neuron range and its incoming synapses); every result is bit-identical to T = 1.
   void step();
   void run(uint64_t steps);
 
@@ -61,11 +66,19 @@ class FloatSimulator {
   double neuron_bytes() const;
 
  private:
-  // The phases of step(), in its order.
-  void gather_input(Real* a, EventCounts& step_counts);
-  void update_neurons(Real* a, EventCounts& step_counts);
-  void update_traces(EventCounts& step_counts);
-  void plasticity_and_emission(EventCounts& step_counts);
+  // What one member of the step's team counts and finds (merged after the step).
+  struct Member {
+    EventCounts counts;
+    std::vector<EventCounts> per_population;
+    std::vector<uint32_t> spiked;  // its neurons that spiked this step, ascending
+  };
+
+  // The phases of step(), in its order, each for member k's neurons (core/partition.hpp).
+  void step_member(unsigned k, Real* a, bool drive);
+  void gather_input(unsigned k, Real* a, bool drive, Member& m);
+  void update_neurons(unsigned k, Real* a, Member& m);
+  void update_traces(unsigned k, Member& m);
+  void plasticity_and_emission(unsigned k, Member& m);
 
   struct Proj {
     uint32_t delay = 1;
@@ -101,6 +114,11 @@ class FloatSimulator {
   RunCounts counts_;
   Recorder recorder_{opt_};
   bool plasticity_on_ = true;
+
+  NeuronPartition part_;
+  std::vector<size_t> traced_bound_;  // member k's traced neurons: traced_[traced_bound_[k] ..)
+  std::vector<Member> members_;
+  StepTeam team_;
 };
 
 extern template class FloatSimulator<double>;

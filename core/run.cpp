@@ -29,6 +29,7 @@ RunResult drive(Sim& sim, uint64_t steps, const RunOptions& options) {
     if (options.progress && ((k + 1) % every == 0 || k + 1 == steps)) options.progress(k + 1, steps);
   }
   r.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.threads = options.sim.threads;
   r.steps = steps;
   r.counts = sim.counts();
   r.raster = sim.raster();
@@ -96,6 +97,7 @@ nlohmann::json run_summary(const NetworkSpec& spec, const Network& net, const Ru
   j["input_spikes"] = r.input_spikes;
   j["counts"] = counts_to_json(r.counts.total);
   j["wall_time_s"] = r.wall_time_s;
+  j["threads"] = r.threads;
   j["synaptic_events_per_s"] =
       r.wall_time_s > 0 ? static_cast<double>(r.counts.total.synaptic_events) / r.wall_time_s : 0.0;
   j["bytes_per_synapse"] = r.bytes_per_synapse;

@@ -34,6 +34,7 @@ struct RunResult {
   Arith arith = Arith::Float64;
   uint64_t steps = 0;
   double wall_time_s = 0.0;
+  uint32_t threads = 1;  // SimOptions::threads of the run
   RunCounts counts;
   Raster raster;
   ProbeTrace probes;

@@ -250,11 +250,7 @@ void read_hardware(const Reader& r, NetworkSpec& spec) {
       } else {
         auto text = node.value_exact<std::string>();
         std::optional<int64_t> code;
-        if (text && field->kind == fixed::FieldKind::rounding) {
-          if (auto m = fixed::parse_rounding(*text)) code = static_cast<int64_t>(*m);
-        } else if (text) {
-          if (auto m = fixed::parse_overflow(*text)) code = static_cast<int64_t>(*m);
-        }
+        if (text) code = fixed::parse_field_code(*field, *text);
         if (!code) r.fail(&node, k, fmt::format("expected {}", fixed::field_range_text(*field)));
         value = *code;
       }

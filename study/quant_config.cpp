@@ -49,12 +49,7 @@ QuantSetting parse_setting(const ConfigTable& t, std::string_view key, const std
     } else {
       const std::string allowed = fixed::field_range_text(*f);
       const std::string v = text_of(allowed);
-      std::optional<int64_t> code;
-      if (f->kind == fixed::FieldKind::rounding) {
-        if (auto m = fixed::parse_rounding(v)) code = static_cast<int64_t>(*m);
-      } else if (auto m = fixed::parse_overflow(v)) {
-        code = static_cast<int64_t>(*m);
-      }
+      const std::optional<int64_t> code = fixed::parse_field_code(*f, v);
       if (!code) t.fail(&n, key, fmt::format("'{}' is not allowed (expected {})", v, allowed));
       s.text = v;
       s.value = static_cast<double>(*code);
@@ -261,12 +256,10 @@ nlohmann::json quant_hardware_json(const HardwareSpec& hw) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& f : fixed::format_fields()) {
     const int64_t v = fixed::field_value(hw.format, f);
-    if (f.kind == fixed::FieldKind::rounding)
-      j[std::string(f.name)] = fixed::to_string(static_cast<fixed::Rounding>(v));
-    else if (f.kind == fixed::FieldKind::overflow)
-      j[std::string(f.name)] = fixed::to_string(static_cast<fixed::Overflow>(v));
-    else
+    if (f.kind == fixed::FieldKind::integer)
       j[std::string(f.name)] = v;
+    else
+      j[std::string(f.name)] = fixed::field_value_text(f, v);
   }
   j["tau_profiles"] = hw.tau_profiles;
   j["profile_method"] = hw.profile_method == ProfileMethod::Quantile ? "quantile" : "kmeans";

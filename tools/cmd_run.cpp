@@ -23,6 +23,7 @@ struct RunArgs {
   std::string spikes_format = "csv";
   std::vector<uint32_t> probes;
   uint32_t probe_every = 1;
+  uint32_t threads = 1;
   std::string export_network;
   bool quiet = false;
   bool dequantized = false;
@@ -39,8 +40,8 @@ void print_table(const nlohmann::json& s) {
   fmt::print("  synapses {} ({} plastic), synaptic events {}, plastic updates {}\n", s["synapses"].get<uint64_t>(),
              s["plastic_synapses"].get<uint64_t>(), c["synaptic_events"].get<uint64_t>(),
              c["plastic_updates"].get<uint64_t>());
-  fmt::print("  wall time {:.3f} s, {:.3g} synaptic events/s, {:.1f} bytes/synapse, raster hash {}\n",
-             s["wall_time_s"].get<double>(), s["synaptic_events_per_s"].get<double>(),
+  fmt::print("  wall time {:.3f} s on {} thread(s), {:.3g} synaptic events/s, {:.1f} bytes/synapse, raster hash {}\n",
+             s["wall_time_s"].get<double>(), s["threads"].get<uint32_t>(), s["synaptic_events_per_s"].get<double>(),
              s["bytes_per_synapse"].get<double>(), s["raster_hash"].get<std::string>());
 }
 
@@ -52,6 +53,7 @@ void run_command(const RunArgs& args) {
   opt.seed = args.seed;
   opt.sim.probes = args.probes;
   opt.sim.probe_every = args.probe_every;
+  opt.sim.threads = args.threads;
   if (!args.quiet) opt.progress = [](uint64_t d, uint64_t t) { print_progress("run", d, t); };
   opt.progress_every = 500;
   const NetworkSpec spec = with_overrides(spec0, opt);
@@ -120,6 +122,9 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--spikes", args->spikes_format, "Spike file format")->check(CLI::IsMember({"csv", "npy"}));
   sub->add_option("--probe", args->probes, "Neuron ids whose u and v are recorded to probes.csv")->delimiter(',');
   sub->add_option("--probe-every", args->probe_every, "Record probes every K steps")->check(CLI::PositiveNumber);
+  sub->add_option("--threads", args->threads,
+                  "Threads simulating the network together (results are bit-identical for every count)")
+      ->check(CLI::Range(1, 256));
   sub->add_option("--export-network", args->export_network, "Write the instantiated network (hrsnn-network/1 JSON)");
   sub->add_flag("--quiet", args->quiet, "No progress on stderr");
   sub->add_flag("--dequantized", args->dequantized,

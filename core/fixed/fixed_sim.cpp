@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
@@ -49,18 +50,13 @@ int64_t round_half_away(double x) {
   return t + (f >= 0.5 ? 1 : 0) - (f <= -0.5 ? 1 : 0);
 }
 
-// With stochastic rounding R, the next draw of the stream `state`, which advances only if `take`
-// is 1 (no branch: a mask selects the state); 0 for the other modes.
-template <Rounding R>
-uint32_t draw_if(uint32_t& state, uint32_t take) {
-  if constexpr (R == Rounding::stochastic) {
-    const uint32_t next = prng_next(state);
-    const uint32_t keep = take - 1u;  // all ones when not taken
-    state = (state & keep) | (next & ~keep);
-    return next;
-  } else {
-    return 0;
-  }
+// Calls fn(std::bool_constant<counter>) for the format's PRNG form.
+template <typename Fn>
+void with_prng_form(PrngForm form, Fn&& fn) {
+  if (form == PrngForm::counter)
+    fn(std::true_type{});
+  else
+    fn(std::false_type{});
 }
 
 // Step 1's share of one projection: the weight sums of the slot due now, wrapped to
@@ -89,7 +85,9 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
       n_(net.size()),
       soma_(net.seed, PrngStream::soma),
       trace_(net.seed, PrngStream::trace),
-      synapse_(net.seed, PrngStream::synapse) {
+      synapse_(net.seed, PrngStream::synapse),
+      part_(partition_network(net, opt_.threads)),
+      team_(part_.parts()) {
   if (image.lif.size() != n_ || image.projections.size() != net.projections.size())
     throw std::invalid_argument("register image does not match the network (quantize it from this network)");
   ring_slots_ = net.max_delay + 1;
@@ -158,6 +156,15 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
   for (uint32_t id : opt_.probes)
     if (id >= n_) throw std::out_of_range("probe neuron id out of range");
   spiked_.reserve(n_);
+  const unsigned parts = part_.parts();
+  members_.resize(parts);
+  traced_bound_.assign(parts + 1, traced_.size());
+  for (unsigned k = 0; k < parts; ++k) {
+    members_[k].per_population.assign(net.populations.size(), {});
+    members_[k].spiked.reserve(n_);
+    traced_bound_[k] =
+        static_cast<size_t>(std::lower_bound(traced_.begin(), traced_.end(), part_.bound[k]) - traced_.begin());
+  }
 }
 
 int32_t FixedSimulator::unpack_weight(const Proj& p, uint32_t word) const {
@@ -198,133 +205,195 @@ double FixedSimulator::neuron_bytes() const {
   return n_ ? bytes / n_ : 0.0;
 }
 
-// Step 2 of step(): lif_update (as lif_update_prepared<R>) for every neuron, ascending, the
-// spikes appended without a branch; the soma stream's state lives in a local.
-template <Rounding R>
-void FixedSimulator::update_neurons(EventCounts& step_counts) {
+// Step 1 for the neurons [lo, hi): the dendritic input a of every neuron (projection sums, each
+// shifted by its weight_exp, the input port and the probe input), the ring slots cleared.
+void FixedSimulator::gather_input(uint32_t lo, uint32_t hi, bool drive, Member& m) {
+  const HardwareFormat fmt = fmt_;
+  const size_t slot_now = t_ % ring_slots_;
+  int64_t* input_sum = input_sum_.data();
+  int32_t* external = external_.data();
+  for (uint32_t i = lo; i < hi; ++i) {
+    input_sum[i] = external[i];
+    external[i] = 0;
+  }
+  if (drive) {
+    const InputWiring& iw = net_.input;
+    const bool spiking_input = iw.encoder != EncoderKind::Current;
+    const int exp = img_.input_weight_exp;
+    for (uint32_t i = lo; i < hi; ++i) {
+      const uint64_t begin = iw.offset[i], end = iw.offset[i + 1];
+      if (begin == end) continue;  // no input synapse: the source value is 0
+      double sum = 0.0;
+      for (uint64_t e = begin; e < end; ++e) {
+        const double d = drive_[iw.channel[e]];
+        if (d != 0.0) {
+          sum += img_.input_w[e] * d;
+          if (spiking_input) ++m.counts.synaptic_events;
+        }
+      }
+      const int64_t in = round_half_away(sum);
+      input_sum[i] += exp >= 0 ? shift_left(in, exp) : shift_right_floor(in, -exp);
+    }
+  }
+  for (auto& pr : proj_) {
+    const Projection& src = *pr.src;
+    const uint32_t first = std::max(lo, src.post_first), last = std::min(hi, src.post_first + src.post_size);
+    if (first >= last) continue;
+    int32_t* acc = &pr.dendrite[slot_now * src.post_size] + (first - src.post_first);
+    with_weight_exp(pr.params.weight_exp, fmt, [&](auto ov, auto left, int shift) {
+      add_projection_input<decltype(ov)::value, decltype(left)::value>(acc, input_sum + first, last - first, shift,
+                                                                       fmt);
+    });
+    std::fill(acc, acc + (last - first), 0);
+  }
+}
+
+// Step 2 for the neurons [lo, hi): lif_update (as lif_update_prepared<R>), ascending, the spikes
+// appended without a branch. The serial soma stream is only ever walked whole (lo = 0, hi = n).
+template <Rounding R, bool Counter>
+void FixedSimulator::update_neurons(uint32_t lo, uint32_t hi, Member& m) {
   const HardwareFormat fmt = fmt_;  // a local copy: the state stores may alias its int fields
-  uint32_t rs = soma_.state();
-  spiked_.resize(n_);
-  uint32_t* out = spiked_.data();
+  Draws<R, Counter> draws{Counter ? prng_step_key(soma_.state(), t_) : soma_.state()};
+  std::vector<uint32_t>& spiked = m.spiked;
+  spiked.resize(hi - lo);
+  uint32_t* out = spiked.data();
   uint32_t count = 0;
   LifState* state = lif_.data();
   const LifPrepared* prep = lif_prep_.data();
   const int64_t* input = input_sum_.data();
   for (size_t p = 0; p < net_.populations.size(); ++p) {
     const PopulationRange& pop = net_.populations[p];
+    const uint32_t first = std::max(pop.first, lo), last = std::min(pop.first + pop.size, hi);
+    if (first >= last) continue;
     uint64_t active = 0;
     const uint32_t count0 = count;
-    for (uint32_t i = pop.first; i < pop.first + pop.size; ++i) {
+    for (uint32_t i = first; i < last; ++i) {
       const auto a = static_cast<int32_t>(narrow_dendritic_input(input[i], fmt));
-      const LifState s = state[i];
-      active += static_cast<uint64_t>(s.u != 0 || s.v != 0 || s.ref_count != 0 || a != 0);
-      uint32_t r = 0;
-      if constexpr (R == Rounding::stochastic) r = rs = prng_next(rs);
-      const LifOutput o = lif_update_prepared<R>(s, prep[i], a, r, fmt);
+      const LifState st = state[i];
+      active += static_cast<uint64_t>(st.u != 0 || st.v != 0 || st.ref_count != 0 || a != 0);
+      const uint32_t r = draws.next(i);
+      const LifOutput o = lif_update_prepared<R>(st, prep[i], a, r, fmt);
       state[i] = LifState{o.u_next, o.v_next, o.ref_count_next};
       out[count] = i;
       count += o.spike ? 1u : 0u;
     }
-    count_neuron_updates(step_counts, counts_.per_population[p], pop.size, active, count - count0);
+    count_neuron_updates(m.counts, m.per_population[p], last - first, active, count - count0);
   }
-  spiked_.resize(count);
-  soma_ = Prng(rs);
+  spiked.resize(count);
+  for (uint32_t i : spiked) is_spiking_[i] = 1;
+  if constexpr (!Counter) soma_ = Prng(draws.state);
 }
 
-// Step 3 of step(): trace_update (as trace_update_prepared<R>) of every active trace, neurons
-// ascending, x before y; the trace stream's state lives in a local. An inactive trace (0, no
-// spike) is skipped with a branch: on the MRSNN most traces are 0 and the branch predicts well
-// (a branch-free form that updates every trace and draws conditionally measured 35% slower).
-template <Rounding R>
-void FixedSimulator::update_traces(EventCounts& step_counts) {
+// Step 3 for traced_[qlo, qhi): trace_update (as trace_update_prepared<R>) of every active trace,
+// neurons ascending, x before y. An inactive trace (0, no spike) is skipped with a branch: on the
+// MRSNN most traces are 0 and the branch predicts well (a branch-free form that updates every
+// trace and draws conditionally measured 35% slower). The serial stream is walked whole only.
+template <Rounding R, bool Counter>
+void FixedSimulator::update_traces(size_t qlo, size_t qhi, Member& m) {
   const HardwareFormat fmt = fmt_;
-  uint32_t rs = trace_.state();
+  Draws<R, Counter> draws{Counter ? prng_step_key(trace_.state(), t_) : trace_.state()};
   const int64_t x_impulse = trace_impulse(img_.x_impulse, fmt);
   const int64_t y_impulse = trace_impulse(img_.y_impulse, fmt);
   const uint8_t* spiking = is_spiking_.data();
   uint32_t* x = x_.data();
   uint32_t* y = y_.data();
-  uint32_t pop = traced_.empty() ? 0 : net_.population_of[traced_.front()];
+  uint32_t pop = qlo < qhi ? net_.population_of[traced_[qlo]] : 0;
   uint64_t pop_updates = 0;  // of population `pop` (traced_ is ascending, populations contiguous)
-  for (uint32_t i : traced_) {
+  for (size_t q = qlo; q < qhi; ++q) {
+    const uint32_t i = traced_[q];
     if (net_.population_of[i] != pop) {
-      counts_.per_population[pop].trace_updates += pop_updates;
-      step_counts.trace_updates += pop_updates;
+      m.per_population[pop].trace_updates += pop_updates;
+      m.counts.trace_updates += pop_updates;
       pop_updates = 0;
       pop = net_.population_of[i];
     }
     const bool s = spiking[i] != 0;
     if (img_.has_x[i] && (x[i] != 0 || s)) {
-      uint32_t r = 0;
-      if constexpr (R == Rounding::stochastic) r = rs = prng_next(rs);
+      const uint32_t r = draws.next(2 * i);
       x[i] = trace_update_prepared<R>(x[i], x_factor_[i], x_impulse, s, r, fmt);
       ++pop_updates;
     }
     if (img_.has_y[i] && (y[i] != 0 || s)) {
-      uint32_t r = 0;
-      if constexpr (R == Rounding::stochastic) r = rs = prng_next(rs);
+      const uint32_t r = draws.next(2 * i + 1);
       y[i] = trace_update_prepared<R>(y[i], y_factor_[i], y_impulse, s, r, fmt);
       ++pop_updates;
     }
   }
-  if (!traced_.empty()) counts_.per_population[pop].trace_updates += pop_updates;
-  step_counts.trace_updates += pop_updates;
-  trace_ = Prng(rs);
+  if (qlo < qhi) m.per_population[pop].trace_updates += pop_updates;
+  m.counts.trace_updates += pop_updates;
+  if constexpr (!Counter) trace_ = Prng(draws.state);
 }
 
-// Steps 4 and 5 of step(): weight_update (as weight_update_prepared<R>) over the post-spike
-// columns, then each spiking neuron's rows with the update and the emission of the new weight.
-// The synapse stream's state lives in a local for the walk and is written back at its end.
-template <Rounding R>
-void FixedSimulator::plasticity_and_emission(EventCounts& step_counts) {
-  uint32_t rs = synapse_.state();
+// Steps 4 and 5 for member k: weight_update (as weight_update_prepared<R>) over the post-spike
+// columns, then every spike's rows (all members' spikes, neurons ascending) with the update and
+// the emission of the new weight. `plastic_whole` (the serial synapse stream under stochastic
+// rounding): member 0 walks every plastic column and row whole, in the serial order, and the
+// members share only the static rows; otherwise each member takes the posts it owns.
+template <Rounding R, bool Counter>
+void FixedSimulator::plasticity_and_emission(unsigned k, bool plastic_whole, Member& m) {
+  const bool split = part_.parts() > 1;
+  const uint32_t lo = part_.bound[k], hi = part_.bound[k + 1];
+  const bool plastic_mine = !plastic_whole || k == 0;
+  const uint32_t plo = plastic_whole ? 0 : lo, phi = plastic_whole ? n_ : hi;
+  Draws<R, Counter> draws{Counter ? prng_step_key(synapse_.state(), t_) : synapse_.state()};
   // 4. plasticity on post-spike columns (pre neuron silent this step).
-  for (auto& pr : proj_) {
-    if (!pr.plastic || !plasticity_on_ || spiked_.empty()) continue;
-    const uint64_t updates = pr.consts.single_sign ? column_walk<R, true>(pr, rs) : column_walk<R, false>(pr, rs);
-    count_plastic_updates(step_counts, counts_.per_population[pr.src->post_population], updates);
+  if (plastic_mine) {
+    for (auto& pr : proj_) {
+      if (!pr.plastic || !plasticity_on_) continue;
+      const uint64_t updates = pr.consts.single_sign ? column_walk<R, Counter, true>(pr, plo, phi, draws)
+                                                     : column_walk<R, Counter, false>(pr, plo, phi, draws);
+      count_plastic_updates(m.counts, m.per_population[pr.src->post_population], updates);
+    }
   }
   // 4b + 5. spiking rows: plastic update then emission; static rows: emission.
-  for (uint32_t j : spiked_) {
-    const uint32_t pop = net_.population_of[j];
-    uint64_t events = 0;
-    for (uint32_t p : out_proj_[pop]) {
-      Proj& pr = proj_[p];
-      const Projection& src = *pr.src;
-      int32_t* acc = &pr.dendrite[static_cast<size_t>((t_ + pr.delay) % ring_slots_) * src.post_size];
-      const uint32_t lj = j - src.pre_first;
-      const uint64_t begin = src.row_offset[lj], end = src.row_offset[lj + 1];
-      if (pr.plastic && !plasticity_on_) {
-        // Frozen: the plastic weights as they are, emitted like a static row's.
-        const uint32_t* post = pr.post_local.data();
-        const int16_t* w = pr.w.data();
-        for (uint64_t s = begin; s < end; ++s)
-          acc[post[s]] =
-              static_cast<int32_t>(static_cast<uint32_t>(acc[post[s]]) + static_cast<uint32_t>(int32_t{w[s]}));
-      } else if (pr.plastic) {
-        if (pr.consts.single_sign)
-          row_walk<R, true>(pr, j, begin, end, acc, rs);
-        else
-          row_walk<R, false>(pr, j, begin, end, acc, rs);
-        count_plastic_updates(step_counts, counts_.per_population[src.post_population], end - begin);
-      } else {
-        pr.emit_static_row(pr.word.data(), begin, end, acc);
+  for (const Member& owner : members_) {
+    for (uint32_t j : owner.spiked) {
+      const uint32_t pop = net_.population_of[j];
+      uint64_t events = 0;
+      for (uint32_t p : out_proj_[pop]) {
+        Proj& pr = proj_[p];
+        const Projection& src = *pr.src;
+        const bool learning = pr.plastic && plasticity_on_;
+        if (learning && !plastic_mine) continue;
+        int32_t* acc = &pr.dendrite[static_cast<size_t>((t_ + pr.delay) % ring_slots_) * src.post_size];
+        const uint32_t lj = j - src.pre_first;
+        const bool whole = !split || (learning && plastic_whole);
+        const uint64_t begin = whole ? src.row_offset[lj] : part_.row_begin(p, lj, k);
+        const uint64_t end = whole ? src.row_offset[lj + 1] : part_.row_begin(p, lj, k + 1);
+        if (pr.plastic && !plasticity_on_) {
+          // Frozen: the plastic weights as they are, emitted like a static row's.
+          const uint32_t* post = pr.post_local.data();
+          const int16_t* w = pr.w.data();
+          for (uint64_t s = begin; s < end; ++s)
+            acc[post[s]] =
+                static_cast<int32_t>(static_cast<uint32_t>(acc[post[s]]) + static_cast<uint32_t>(int32_t{w[s]}));
+        } else if (learning) {
+          if (pr.consts.single_sign)
+            row_walk<R, Counter, true>(pr, j, begin, end, acc, draws);
+          else
+            row_walk<R, Counter, false>(pr, j, begin, end, acc, draws);
+          count_plastic_updates(m.counts, m.per_population[src.post_population], end - begin);
+        } else {
+          pr.emit_static_row(pr.word.data(), begin, end, acc);
+        }
+        events += end - begin;
       }
-      events += end - begin;
+      m.counts.synaptic_events += events;
+      m.counts.weight_reads += events;
+      m.per_population[pop].synaptic_events += events;
+      m.per_population[pop].weight_reads += events;
     }
-    step_counts.synaptic_events += events;
-    step_counts.weight_reads += events;
-    counts_.per_population[pop].synaptic_events += events;
-    counts_.per_population[pop].weight_reads += events;
   }
-  synapse_ = Prng(rs);
+  if constexpr (!Counter)
+    if (plastic_mine) synapse_ = Prng(draws.state);
 }
 
-// Step 4's post-spike walk of one plastic projection. Branch-free: a synapse whose pre neuron
-// spiked (it is updated in its row) is computed too, then neither its weight nor the synapse
-// stream takes the result. Returns the number of updates.
-template <Rounding R, bool SingleSign>
-uint64_t FixedSimulator::column_walk(Proj& pr, uint32_t& rs_io) {
+// Step 4's post-spike walk of one plastic projection over the spiking post neurons in
+// [lo, hi). Branch-free: a synapse whose pre neuron spiked (it is updated in its row) is computed
+// too, then neither its weight nor the synapse stream takes the result. Returns the number of
+// updates.
+template <Rounding R, bool Counter, bool SingleSign>
+uint64_t FixedSimulator::column_walk(Proj& pr, uint32_t lo, uint32_t hi, Draws<R, Counter>& draws) {
   const Projection& src = *pr.src;
   const WeightUpdateConsts wc = pr.consts;
   const uint32_t* col_pre = src.col_pre.data();
@@ -335,41 +404,44 @@ uint64_t FixedSimulator::column_walk(Proj& pr, uint32_t& rs_io) {
   int16_t* w = pr.w.data();
   const uint64_t last = src.col_synapse.size() - 1;
   const bool prefetch = pr.w.size() * sizeof(*w) >= opt_.column_prefetch_min_bytes;
-  uint32_t rs = rs_io;
+  const auto syn0 = static_cast<uint32_t>(src.first_synapse);
+  const uint32_t post_lo = std::max(lo, src.post_first), post_hi = std::min(hi, src.post_first + src.post_size);
   uint64_t updates = 0;
-  for (uint32_t i : spiked_) {
-    if (i < src.post_first || i >= src.post_first + src.post_size) continue;
-    const uint32_t li = i - src.post_first;
-    const uint64_t begin = src.col_offset[li], end = src.col_offset[li + 1];
-    for (uint64_t c = begin; c < end; ++c) {
-      if (prefetch) prefetch_column_weight(w, col_syn, c, last);
-      const uint32_t j = col_pre[c];
-      // All ones when the pre neuron spiked: masks, not a condition, so that the compiler
-      // cannot turn the selection back into an unpredictable branch.
-      const uint32_t skip = 0u - static_cast<uint32_t>(spiking[j]);
-      const uint32_t s = col_syn[c];
-      const int32_t w_old = w[s];
-      const uint32_t r = draw_if<R>(rs, skip + 1u);
-      const int64_t potentiation = int64_t{eta_col[c]} * x[j];
-      int32_t w_new = 0;
-      if constexpr (SingleSign)
-        w_new = weight_update_single_sign<R>(w_old, potentiation, 0, r, wc);
-      else
-        w_new = weight_update_magnitude<R>(w_old, potentiation, 0, r, wc);
-      const auto keep = static_cast<int32_t>(skip);
-      w[s] = static_cast<int16_t>((w_old & keep) | (w_new & ~keep));
-      updates += skip + 1u;  // 1 when updated, 0 when skipped
+  for (const Member& owner : members_) {
+    for (uint32_t i : owner.spiked) {
+      if (i < post_lo || i >= post_hi) continue;
+      const uint32_t li = i - src.post_first;
+      const uint64_t begin = src.col_offset[li], end = src.col_offset[li + 1];
+      for (uint64_t c = begin; c < end; ++c) {
+        if (prefetch) prefetch_column_weight(w, col_syn, c, last);
+        const uint32_t j = col_pre[c];
+        // All ones when the pre neuron spiked: masks, not a condition, so that the compiler
+        // cannot turn the selection back into an unpredictable branch.
+        const uint32_t skip = 0u - static_cast<uint32_t>(spiking[j]);
+        const uint32_t s = col_syn[c];
+        const int32_t w_old = w[s];
+        const uint32_t r = draws.next_if(syn0 + s, skip + 1u);
+        const int64_t potentiation = int64_t{eta_col[c]} * x[j];
+        int32_t w_new = 0;
+        if constexpr (SingleSign)
+          w_new = weight_update_single_sign<R>(w_old, potentiation, 0, r, wc);
+        else
+          w_new = weight_update_magnitude<R>(w_old, potentiation, 0, r, wc);
+        const auto keep = static_cast<int32_t>(skip);
+        w[s] = static_cast<int16_t>((w_old & keep) | (w_new & ~keep));
+        updates += skip + 1u;  // 1 when updated, 0 when skipped
+      }
     }
   }
-  rs_io = rs;
   return updates;
 }
 
-// Step 4b + 5 for one spiking neuron j's row [begin, end) of a plastic projection: the update
-// (depression, plus potentiation where the post neuron spiked too) then the emission of the new
-// weight into the ring slot `acc`.
-template <Rounding R, bool SingleSign>
-void FixedSimulator::row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, int32_t* acc, uint32_t& rs_io) {
+// Step 4b + 5 for one spiking neuron j's row slice [begin, end) of a plastic projection: the
+// update (depression, plus potentiation where the post neuron spiked too) then the emission of
+// the new weight into the ring slot `acc`.
+template <Rounding R, bool Counter, bool SingleSign>
+void FixedSimulator::row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, int32_t* acc,
+                              Draws<R, Counter>& draws) {
   const Projection& src = *pr.src;
   const WeightUpdateConsts wc = pr.consts;
   const uint32_t* post = pr.post_local.data();
@@ -379,13 +451,12 @@ void FixedSimulator::row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end
   const uint32_t* y_post = y_.data() + src.post_first;
   int16_t* w = pr.w.data();
   const int64_t xj = x_[j];
-  uint32_t rs = rs_io;
+  const auto syn0 = static_cast<uint32_t>(src.first_synapse);
   for (uint64_t s = begin; s < end; ++s) {
     const uint32_t li = post[s];
     const int64_t potentiation = (eta_plus[s] * xj) & -int64_t{spiking_post[li]};
     const int64_t depression = int64_t{eta_minus[s]} * y_post[li];
-    uint32_t r = 0;
-    if constexpr (R == Rounding::stochastic) r = rs = prng_next(rs);
+    const uint32_t r = draws.next(syn0 + static_cast<uint32_t>(s));
     int32_t w_new = 0;
     if constexpr (SingleSign)
       w_new = weight_update_single_sign<R>(w[s], potentiation, depression, r, wc);
@@ -394,66 +465,69 @@ void FixedSimulator::row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end
     w[s] = static_cast<int16_t>(w_new);
     acc[li] = static_cast<int32_t>(static_cast<uint32_t>(acc[li]) + static_cast<uint32_t>(w_new));
   }
-  rs_io = rs;
+}
+
+// One member's share of a step (docs/arithmetic.md §6): a phase whose serial stream draws runs
+// whole on member 0; the barriers order the phases.
+void FixedSimulator::step_member(unsigned k, bool drive) {
+  const HardwareFormat& fmt = fmt_;
+  Member& m = members_[k];
+  const uint32_t lo = part_.bound[k], hi = part_.bound[k + 1];
+  const bool counter = fmt.prng == PrngForm::counter;
+  const bool neurons_whole = !counter && fmt.decay_rounding == Rounding::stochastic;
+  const bool traces_whole = !counter && fmt.trace_rounding == Rounding::stochastic;
+  const bool plastic_whole = !counter && fmt.weight_rounding == Rounding::stochastic;
+
+  gather_input(lo, hi, drive, m);  // 1.
+  if (neurons_whole) team_.barrier();
+  // 2. neurons, ascending.
+  m.spiked.clear();
+  if (!neurons_whole || k == 0) {
+    const uint32_t nlo = neurons_whole ? 0 : lo, nhi = neurons_whole ? n_ : hi;
+    with_rounding(fmt.decay_rounding, [&](auto r) {
+      with_prng_form(fmt.prng, [&](auto c) { update_neurons<decltype(r)::value, decltype(c)::value>(nlo, nhi, m); });
+    });
+  }
+  team_.barrier();
+  // 3. traces: active ones only (a zero trace without a spike stays zero and draws nothing).
+  if (plasticity_on_) {
+    if (!traces_whole || k == 0) {
+      const size_t qlo = traces_whole ? 0 : traced_bound_[k],
+                   qhi = traces_whole ? traced_.size() : traced_bound_[k + 1];
+      with_rounding(fmt.trace_rounding, [&](auto r) {
+        with_prng_form(fmt.prng, [&](auto c) { update_traces<decltype(r)::value, decltype(c)::value>(qlo, qhi, m); });
+      });
+    }
+    team_.barrier();
+  }
+  // 4 + 5. plasticity and emission.
+  with_rounding(fmt.weight_rounding, [&](auto r) {
+    with_prng_form(fmt.prng, [&](auto c) {
+      plasticity_and_emission<decltype(r)::value, decltype(c)::value>(k, plastic_whole, m);
+    });
+  });
 }
 
 void FixedSimulator::step() {
-  // A local copy of the register format: stores into the (unsigned) synapse words may alias
-  // the format's int fields, which would force a reload of every field per synapse.
-  const HardwareFormat fmt = fmt_;
-  const uint32_t n = n_;
   const uint64_t t = t_;
-  const size_t slot_now = t % ring_slots_;
+  const bool drive = encoder_.drive(t, drive_);
+  for (Member& m : members_) {
+    m.counts = EventCounts{};
+    std::fill(m.per_population.begin(), m.per_population.end(), EventCounts{});
+  }
+  team_.run([&](unsigned k) { step_member(k, drive); });
+
   EventCounts step_counts;
-
-  // 1. the dendritic input a of every neuron: projection sums (each shifted by its weight_exp),
-  //    the input port, and the probe input; one narrowing to a_bits.
-  int64_t* input_sum = input_sum_.data();
-  int32_t* external = external_.data();
-  for (uint32_t i = 0; i < n; ++i) {
-    input_sum[i] = external[i];
-    external[i] = 0;
+  if (members_.size() == 1) {
+    spiked_.swap(members_[0].spiked);
+  } else {
+    spiked_.clear();
+    for (const Member& m : members_) spiked_.insert(spiked_.end(), m.spiked.begin(), m.spiked.end());
   }
-  if (encoder_.drive(t, drive_)) {
-    const InputWiring& iw = net_.input;
-    const bool spiking_input = iw.encoder != EncoderKind::Current;
-    const int exp = img_.input_weight_exp;
-    for (uint32_t i = 0; i < n; ++i) {
-      const uint64_t begin = iw.offset[i], end = iw.offset[i + 1];
-      if (begin == end) continue;  // no input synapse: the source value is 0
-      double sum = 0.0;
-      for (uint64_t e = begin; e < end; ++e) {
-        const double d = drive_[iw.channel[e]];
-        if (d != 0.0) {
-          sum += img_.input_w[e] * d;
-          if (spiking_input) ++step_counts.synaptic_events;
-        }
-      }
-      const int64_t in = round_half_away(sum);
-      input_sum[i] += exp >= 0 ? shift_left(in, exp) : shift_right_floor(in, -exp);
-    }
+  for (const Member& m : members_) {
+    step_counts += m.counts;
+    for (size_t p = 0; p < m.per_population.size(); ++p) counts_.per_population[p] += m.per_population[p];
   }
-  for (auto& pr : proj_) {
-    const Projection& src = *pr.src;
-    int32_t* acc = &pr.dendrite[slot_now * src.post_size];
-    with_weight_exp(pr.params.weight_exp, fmt, [&](auto ov, auto left, int shift) {
-      add_projection_input<decltype(ov)::value, decltype(left)::value>(acc, input_sum + src.post_first, src.post_size,
-                                                                       shift, fmt);
-    });
-    std::fill(acc, acc + src.post_size, 0);
-  }
-
-  // 2. neurons, ascending.
-  with_rounding(fmt.decay_rounding, [&](auto r) { update_neurons<decltype(r)::value>(step_counts); });
-  for (uint32_t i : spiked_) is_spiking_[i] = 1;
-
-  // 3. traces: active ones only (a zero trace without a spike stays zero and draws nothing).
-  if (plasticity_on_)
-    with_rounding(fmt.trace_rounding, [&](auto r) { update_traces<decltype(r)::value>(step_counts); });
-
-  // 4 + 5. plasticity and emission.
-  with_rounding(fmt.weight_rounding, [&](auto r) { plasticity_and_emission<decltype(r)::value>(step_counts); });
-
   // 6. monitors and counters.
   recorder_.record(
       t, spiked_, [this](uint32_t id) { return lif_[id].u; }, [this](uint32_t id) { return lif_[id].v; }, step_counts,

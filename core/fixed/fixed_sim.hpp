@@ -9,13 +9,49 @@
 #include "core/fixed/prng.hpp"
 #include "core/fixed/quantize.hpp"
 #include "core/foundation/recording.hpp"
+#include "core/foundation/step_team.hpp"
 #include "core/input.hpp"
 #include "core/network.hpp"
+#include "core/partition.hpp"
 
 #include <cstdint>
 #include <vector>
 
 namespace hrsnn::fixed {
+
+// The draws of one phase under rounding mode R: with the serial form (Counter false) `state` is
+// the stream's xorshift state, advanced per draw; with the counter form it is the step's key
+// and a draw is prng_counter_draw(key, index). Other modes than stochastic draw nothing (0).
+template <Rounding R, bool Counter>
+struct Draws {
+  uint32_t state;
+  uint32_t next(uint32_t index) {
+    if constexpr (R != Rounding::stochastic) {
+      (void)index;
+      return 0;
+    } else if constexpr (Counter) {
+      return prng_counter_draw(state, index);
+    } else {
+      (void)index;
+      state = prng_next(state);
+      return state;
+    }
+  }
+  // The draw of an update that may be skipped: the serial stream advances only if `take` is 1
+  // (no branch: a mask selects the state); a counter draw has no state to keep.
+  uint32_t next_if(uint32_t index, uint32_t take) {
+    if constexpr (R == Rounding::stochastic && !Counter) {
+      (void)index;
+      const uint32_t next = prng_next(state);
+      const uint32_t keep = take - 1u;  // all ones when not taken
+      state = (state & keep) | (next & ~keep);
+      return next;
+    } else {
+      (void)take;
+      return this->next(index);
+    }
+  }
+};
 
 class FixedSimulator {
  public:
@@ -36,6 +72,10 @@ class FixedSimulator {
   //      order) with weight_update then emission of the new weight (synapse stream: one draw
   //      per weight_update when weight rounding is stochastic);
   //   5. static rows: emission; 6. monitors and counters; 7. t += 1.
+  // With the counter PRNG form (HardwareFormat::prng) a draw is named by (stream, step, index)
+  // instead of its place in these orders. With SimOptions::threads = T > 1, T threads share each
+  // step (core/partition.hpp); a phase that draws from a serial stream runs on one of them.
+  // Every result is bit-identical for every T.
   void step();
   void run(uint64_t steps);
 
@@ -93,20 +133,29 @@ class FixedSimulator {
     std::vector<int32_t> dendrite;  // ring: slots x post_size, fmt.dendrite_acc_bits wrap
   };
 
+  // What one member of the step's team counts and finds (merged after the step).
+  struct Member {
+    EventCounts counts;
+    std::vector<EventCounts> per_population;
+    std::vector<uint32_t> spiked;  // spikes it found this step, ascending
+  };
   int32_t unpack_weight(const Proj& p, uint32_t word) const;
-  // Step 2 with the decay rounding mode fixed at compile time.
-  template <Rounding R>
-  void update_neurons(EventCounts& step_counts);
-  // Step 3 with the trace rounding mode fixed at compile time.
-  template <Rounding R>
-  void update_traces(EventCounts& step_counts);
-  // Steps 4-5 with the weight rounding mode fixed at compile time, and their synapse walks.
-  template <Rounding R>
-  void plasticity_and_emission(EventCounts& step_counts);
-  template <Rounding R, bool SingleSign>
-  uint64_t column_walk(Proj& pr, uint32_t& rs);
-  template <Rounding R, bool SingleSign>
-  void row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, int32_t* acc, uint32_t& rs);
+  void step_member(unsigned k, bool drive);
+  // Step 1 for neurons [lo, hi).
+  void gather_input(uint32_t lo, uint32_t hi, bool drive, Member& m);
+  // Step 2 with the decay rounding mode and the PRNG form fixed at compile time.
+  template <Rounding R, bool Counter>
+  void update_neurons(uint32_t lo, uint32_t hi, Member& m);
+  // Step 3 with the trace rounding mode and the PRNG form fixed at compile time.
+  template <Rounding R, bool Counter>
+  void update_traces(size_t qlo, size_t qhi, Member& m);
+  // Steps 4-5 with the weight rounding mode and the PRNG form fixed, and their synapse walks.
+  template <Rounding R, bool Counter>
+  void plasticity_and_emission(unsigned k, bool plastic_whole, Member& m);
+  template <Rounding R, bool Counter, bool SingleSign>
+  uint64_t column_walk(Proj& pr, uint32_t lo, uint32_t hi, Draws<R, Counter>& draws);
+  template <Rounding R, bool Counter, bool SingleSign>
+  void row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, int32_t* acc, Draws<R, Counter>& draws);
 
   const Network& net_;
   const RegisterImage& img_;
@@ -134,6 +183,11 @@ class FixedSimulator {
   RunCounts counts_;
   Recorder recorder_{opt_};
   bool plasticity_on_ = true;
+
+  NeuronPartition part_;
+  std::vector<size_t> traced_bound_;  // member k's traced neurons: traced_[traced_bound_[k] ..)
+  std::vector<Member> members_;
+  StepTeam team_;
 };
 
 }  // namespace hrsnn::fixed

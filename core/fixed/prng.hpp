@@ -46,6 +46,29 @@ constexpr uint32_t prng_seed(uint64_t seed, PrngStream stream) {
   return state != 0 ? state : 0x6A09E667U;
 }
 
+// ---- the counter form (HardwareFormat::prng = counter; docs/arithmetic.md §5) ----
+// A draw is a hash of the stream's key (prng_seed's value), the step and an index, so no draw
+// depends on another and the work of one step can be shared out in any order. The mixer is a
+// 32-bit xorshift-multiply finalizer (shifts 16, 15, 15; odd multipliers 0x21F0AAAD and
+// 0x735A2D97, from C. Wellons' hash-prospector search): two multipliers and three XOR-shifts.
+constexpr uint32_t prng_mix32(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x21F0AAADU;
+  x ^= x >> 15;
+  x *= 0x735A2D97U;
+  x ^= x >> 15;
+  return x;
+}
+
+// The key of step t: mix32(key XOR mix32(high32(t)) XOR low32(t)), computed once per step.
+constexpr uint32_t prng_step_key(uint32_t key, uint64_t t) {
+  return prng_mix32(key ^ prng_mix32(static_cast<uint32_t>(t >> 32)) ^ static_cast<uint32_t>(t));
+}
+
+// The draw for `index` in the step whose key is `step_key`: mix32(step_key XOR index). Indices:
+// soma, neuron i; trace, 2i for x and 2i + 1 for y; synapse, the global synapse id.
+constexpr uint32_t prng_counter_draw(uint32_t step_key, uint32_t index) { return prng_mix32(step_key ^ index); }
+
 // One stream: draw() advances and returns the new state.
 class Prng {
  public:

@@ -24,6 +24,9 @@ struct SimOptions {
   // The post-spike walks prefetch a plastic projection's weights when they take at least this
   // many bytes.
   uint64_t column_prefetch_min_bytes = kColumnPrefetchMinBytes;
+  // Threads that simulate this one network together (core/partition.hpp): every result (raster,
+  // weights, counters, probes) is bit-identical for every count.
+  uint32_t threads = 1;
 };
 
 // The spike raster: (step, neuron) pairs in step order, neurons ascending within a step.

@@ -16,15 +16,19 @@ using F = HardwareFormat;
 
 constexpr FormatField int_field(std::string_view name, std::string_view rtl, int64_t lo, int64_t hi,
                                 std::string_view doc, int F::*member) {
-  return FormatField{name, rtl, FieldKind::integer, lo, hi, doc, member, nullptr, nullptr};
+  return FormatField{name, rtl, FieldKind::integer, lo, hi, doc, member, nullptr, nullptr, nullptr};
 }
 constexpr FormatField rounding_field(std::string_view name, std::string_view rtl, std::string_view doc,
                                      Rounding F::*member) {
-  return FormatField{name, rtl, FieldKind::rounding, 0, 3, doc, nullptr, member, nullptr};
+  return FormatField{name, rtl, FieldKind::rounding, 0, 3, doc, nullptr, member, nullptr, nullptr};
 }
 constexpr FormatField overflow_field(std::string_view name, std::string_view rtl, std::string_view doc,
                                      Overflow F::*member) {
-  return FormatField{name, rtl, FieldKind::overflow, 0, 1, doc, nullptr, nullptr, member};
+  return FormatField{name, rtl, FieldKind::overflow, 0, 1, doc, nullptr, nullptr, member, nullptr};
+}
+constexpr FormatField prng_field(std::string_view name, std::string_view rtl, std::string_view doc,
+                                 PrngForm F::*member) {
+  return FormatField{name, rtl, FieldKind::prng, 0, 1, doc, nullptr, nullptr, nullptr, member};
 }
 
 // The ranges keep every intermediate of docs/arithmetic.md inside int64_t and every random
@@ -68,11 +72,14 @@ constexpr std::array kFields{
               &F::lr_exp_max),
     rounding_field("weight_rounding", "WEIGHT_ROUNDING", "rounding of the learning accumulator to the weight grid",
                    &F::weight_rounding),
+    prng_field("prng", "PRNG_FORM", "random draws: serial xorshift streams or counter-based (per step and index)",
+               &F::prng),
 };
 
 constexpr std::array<std::string_view, 4> kRoundingNames{"toward_zero", "floor", "nearest", "stochastic"};
 constexpr std::array<std::string_view, 2> kOverflowNames{"wrap", "saturate"};
 constexpr std::array<std::string_view, 3> kSignModeNames{"excitatory", "inhibitory", "mixed"};
+constexpr std::array<std::string_view, 2> kPrngNames{"serial", "counter"};
 
 std::string join_names(std::span<const std::string_view> names) {
   std::string out;
@@ -89,6 +96,9 @@ std::string value_text(const FormatField& field, int64_t value) {
   }
   if (field.kind == FieldKind::overflow && value >= 0 && value < 2) {
     return std::string(kOverflowNames[static_cast<size_t>(value)]);
+  }
+  if (field.kind == FieldKind::prng && value >= 0 && value < 2) {
+    return std::string(kPrngNames[static_cast<size_t>(value)]);
   }
   return std::to_string(value);
 }
@@ -109,6 +119,7 @@ int64_t field_value(const HardwareFormat& format, const FormatField& field) {
     case FieldKind::integer: return format.*field.integer;
     case FieldKind::rounding: return static_cast<int64_t>(format.*field.rounding);
     case FieldKind::overflow: return static_cast<int64_t>(format.*field.overflow);
+    case FieldKind::prng: return static_cast<int64_t>(format.*field.prng);
   }
   return 0;
 }
@@ -118,6 +129,7 @@ void set_field_value(HardwareFormat& format, const FormatField& field, int64_t v
     case FieldKind::integer: format.*field.integer = static_cast<int>(value); break;
     case FieldKind::rounding: format.*field.rounding = static_cast<Rounding>(value); break;
     case FieldKind::overflow: format.*field.overflow = static_cast<Overflow>(value); break;
+    case FieldKind::prng: format.*field.prng = static_cast<PrngForm>(value); break;
   }
 }
 
@@ -125,6 +137,7 @@ std::string field_range_text(const FormatField& field) {
   switch (field.kind) {
     case FieldKind::rounding: return "one of " + join_names(kRoundingNames);
     case FieldKind::overflow: return "one of " + join_names(kOverflowNames);
+    case FieldKind::prng: return "one of " + join_names(kPrngNames);
     case FieldKind::integer: break;
   }
   return "[" + std::to_string(field.min) + ", " + std::to_string(field.max) + "]";
@@ -142,6 +155,25 @@ std::string_view to_string(SignMode mode) {
   const auto code = static_cast<size_t>(mode);
   return code < kSignModeNames.size() ? kSignModeNames[code] : "invalid";
 }
+std::string_view to_string(PrngForm form) {
+  const auto code = static_cast<size_t>(form);
+  return code < kPrngNames.size() ? kPrngNames[code] : "invalid";
+}
+
+std::optional<int64_t> parse_field_code(const FormatField& field, std::string_view text) {
+  std::span<const std::string_view> names;
+  switch (field.kind) {
+    case FieldKind::rounding: names = kRoundingNames; break;
+    case FieldKind::overflow: names = kOverflowNames; break;
+    case FieldKind::prng: names = kPrngNames; break;
+    case FieldKind::integer: return std::nullopt;
+  }
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == text) return static_cast<int64_t>(i);
+  return std::nullopt;
+}
+
+std::string field_value_text(const FormatField& field, int64_t value) { return value_text(field, value); }
 
 std::optional<Rounding> parse_rounding(std::string_view text) {
   for (size_t i = 0; i < kRoundingNames.size(); ++i) {
@@ -243,12 +275,21 @@ HardwareFormat narrow_format() {
   return f;
 }
 
+HardwareFormat loihi_counter_format() {
+  HardwareFormat f = loihi_format();
+  f.prng = PrngForm::counter;
+  return f;
+}
+
 namespace {
-const std::array<HardwareProfile, 2>& profile_table() {
-  static const std::array<HardwareProfile, 2> table{
+const std::array<HardwareProfile, 3>& profile_table() {
+  static const std::array<HardwareProfile, 3> table{
       HardwareProfile{"loihi", "Intel Loihi 1 as modelled by Lava PyLifModelBitAcc and nengo-loihi", loihi_format()},
       HardwareProfile{"narrow", "ODIN / tinyODIN-like: 12-bit saturating state, 8-bit decays, 4-bit weights",
                       narrow_format()},
+      HardwareProfile{"loihi_counter",
+                      "the loihi arithmetic with counter-based random draws (a step shared by threads)",
+                      loihi_counter_format()},
   };
   return table;
 }

@@ -29,6 +29,13 @@ enum class Overflow : uint8_t {
   saturate = 1,  // clamp to the symmetric range [-(2^(b-1) - 1), 2^(b-1) - 1] (Loihi's v)
 };
 
+// How the core's random draws are generated (docs/arithmetic.md §5). Codes are the Verilog
+// parameter values (PRNG_FORM).
+enum class PrngForm : uint8_t {
+  serial = 0,   // three xorshift32 streams, each consumed in the step's serial order
+  counter = 1,  // a draw is a hash of (stream key, step, index): no order, so threads share a step
+};
+
 // Sign mode of a projection's weights (Lava's SignMode). Codes are the Verilog port values.
 enum class SignMode : uint8_t {
   excitatory = 0,  // mantissa in [0, 2^weight_bits - 1]
@@ -73,6 +80,9 @@ struct HardwareFormat {
   int lr_exp_max = 8;       // per-projection learning-rate exponents in [-learn_frac_bits, lr_exp_max]
   Rounding weight_rounding = Rounding::stochastic;  // accumulator back to the weight grid
 
+  // ---- randomness ----
+  PrngForm prng = PrngForm::serial;  // serial xorshift streams (Loihi-like) or counter-based draws
+
   // Every problem (field out of range, inconsistent fields), each a sentence naming the field,
   // its value and the allowed range. Empty when the format is valid.
   std::vector<std::string> problems() const;
@@ -88,7 +98,7 @@ struct HardwareFormat {
 
 // ---- the field table: TOML keys, Verilog parameter names, ranges ----
 
-enum class FieldKind : uint8_t { integer, rounding, overflow };
+enum class FieldKind : uint8_t { integer, rounding, overflow, prng };
 
 struct FormatField {
   std::string_view name;       // key in the [hardware] TOML table, and the C++ member name
@@ -100,6 +110,7 @@ struct FormatField {
   int HardwareFormat::*integer = nullptr;
   Rounding HardwareFormat::*rounding = nullptr;
   Overflow HardwareFormat::*overflow = nullptr;
+  PrngForm HardwareFormat::*prng = nullptr;
 };
 
 // All fields, in declaration order.
@@ -116,6 +127,11 @@ std::string field_range_text(const FormatField& field);
 std::string_view to_string(Rounding mode);
 std::string_view to_string(Overflow rule);
 std::string_view to_string(SignMode mode);
+std::string_view to_string(PrngForm form);
+// The code of an enum field's value name ("stochastic", "saturate", "counter"), or nothing.
+std::optional<int64_t> parse_field_code(const FormatField& field, std::string_view text);
+// The name of an enum field's code ("stochastic"), or the number for integer fields.
+std::string field_value_text(const FormatField& field, int64_t value);
 std::optional<Rounding> parse_rounding(std::string_view text);
 std::optional<Overflow> parse_overflow(std::string_view text);
 std::optional<SignMode> parse_sign_mode(std::string_view text);
@@ -132,7 +148,9 @@ struct HardwareProfile {
 HardwareFormat loihi_format();
 // A narrow ODIN / tinyODIN-like core: 12-bit saturating state, 8-bit decays, 4-bit weights.
 HardwareFormat narrow_format();
-// All named profiles ("loihi", "narrow").
+// loihi_format() with counter-based random draws (prng = counter, docs/arithmetic.md §5.1).
+HardwareFormat loihi_counter_format();
+// All named profiles ("loihi", "narrow", "loihi_counter").
 std::span<const HardwareProfile> hardware_profiles();
 // The profile called `name`, or nullptr.
 const HardwareProfile* find_hardware_profile(std::string_view name);

@@ -29,7 +29,8 @@
 //   transposed  col_ptr[col_base_p + post_local] .. [+1] = entries; col_syn (synapse), col_pre (neuron)
 //   dendrite    one bank per projection, address {slot, neuron}, DENDRITE_ACC_BITS wrap
 // Registers: per projection (ranges, bases, delay, plastic, sign mode, num_weight_bits, exponents),
-// trace impulses, the three PRNG states (xorshift32, loaded with prng_seed's values), slot_now.
+// trace impulses, the three PRNG states (xorshift32, loaded with prng_seed's values; with
+// PRNG_FORM = 1 they are the counter form's keys and never change), slot_now, the step number.
 //
 // Parameters: the HardwareFormat fields (rtl_param names, from rtl_tests/gen_rtl_params.cpp) and
 // the memory sizes MAX_NEURONS_LOG2, MAX_SYNAPSES_LOG2, MAX_PROJECTIONS, RING_SLOTS_LOG2 (a
@@ -62,6 +63,7 @@ module neuron_core #(
     parameter integer LR_MANT_BITS      = 4,
     parameter integer LR_EXP_MAX        = 8,
     parameter integer WEIGHT_ROUNDING   = 3,
+    parameter integer PRNG_FORM         = 0,
     // memory sizes (not format fields)
     parameter integer MAX_NEURONS_LOG2  = 8,
     parameter integer MAX_SYNAPSES_LOG2 = 14,
@@ -135,7 +137,7 @@ module neuron_core #(
     localparam [3:0] GR_N_NEURONS = 4'd0, GR_N_PROJECTIONS = 4'd1, GR_X_IMPULSE_INT = 4'd2,
                      GR_X_IMPULSE_FRAC = 4'd3, GR_Y_IMPULSE_INT = 4'd4, GR_Y_IMPULSE_FRAC = 4'd5,
                      GR_PRNG_SOMA = 4'd6, GR_PRNG_TRACE = 4'd7, GR_PRNG_SYNAPSE = 4'd8,
-                     GR_SLOT_NOW = 4'd9;
+                     GR_SLOT_NOW = 4'd9, GR_STEP = 4'd10;
 
     // ---- controller states ---------------------------------------------------------------------
     localparam [4:0] S_IDLE = 5'd0, S_N_FIRST = 5'd1, S_N_EX = 5'd2, S_T_FIRST = 5'd3, S_T_EX = 5'd4,
@@ -165,7 +167,8 @@ module neuron_core #(
     reg [PA:0]    n_proj;
     reg [T-1:0]   x_imp_int, y_imp_int;
     reg [TF-1:0]  x_imp_frac, y_imp_frac;
-    reg [31:0]    prng_soma, prng_trace, prng_syn;
+    reg [31:0]    prng_soma, prng_trace, prng_syn;  // serial: stream states; counter: keys
+    reg [63:0]    step_t;                           // the step number (counter form's draws)
 
     reg [63:0] cnt_active, cnt_idle, cnt_spikes, cnt_events, cnt_traces, cnt_plastic,
                cnt_wreads, cnt_wwrites, cnt_sreads, cnt_swrites;
@@ -285,7 +288,15 @@ module neuron_core #(
     // soma stream: one draw per neuron when the decay rounds stochastically
     wire [31:0] soma_draw;
     prng_next soma_prng (.state(prng_soma), .state_next(soma_draw));
-    wire [31:0] soma_word = (SOMA_RANDOM != 0) ? soma_draw : 32'd0;
+    // counter form (docs/arithmetic.md §5.1): draw = mix32(k_t ^ index), k_t the step's key
+    wire [31:0] step_hi_mix, key_soma_t, key_trace_t, key_syn_t;
+    prng_mix32 m_step_hi (.x(step_t[63:32]), .y(step_hi_mix));
+    prng_mix32 m_key_soma (.x(prng_soma ^ step_hi_mix ^ step_t[31:0]), .y(key_soma_t));
+    prng_mix32 m_key_trace (.x(prng_trace ^ step_hi_mix ^ step_t[31:0]), .y(key_trace_t));
+    prng_mix32 m_key_syn (.x(prng_syn ^ step_hi_mix ^ step_t[31:0]), .y(key_syn_t));
+    wire [31:0] soma_cdraw;
+    prng_mix32 m_soma (.x(key_soma_t ^ {{(32-NA){1'b0}}, idx_lo}), .y(soma_cdraw));
+    wire [31:0] soma_word = (SOMA_RANDOM == 0) ? 32'd0 : (PRNG_FORM != 0) ? soma_cdraw : soma_draw;
 
     // dendritic input: ext + sum over banks of apply_weight_exp, narrowed once
     wire [P*SUMW-1:0] a_terms;
@@ -336,19 +347,29 @@ module neuron_core #(
     wire [31:0] trace_mid = (TRACE_RANDOM != 0 && x_active) ? trace_draw_x : prng_trace;
     prng_next trace_prng_y (.state(trace_mid), .state_next(trace_draw_y));
     wire [31:0] trace_after = (TRACE_RANDOM != 0 && y_active) ? trace_draw_y : trace_mid;
+    wire [31:0] trace_cdraw_x, trace_cdraw_y;
+    prng_mix32 m_trace_x (.x(key_trace_t ^ {{(31-NA){1'b0}}, idx_lo, 1'b0}), .y(trace_cdraw_x));
+    prng_mix32 m_trace_y (.x(key_trace_t ^ {{(31-NA){1'b0}}, idx_lo, 1'b1}), .y(trace_cdraw_y));
+    wire [31:0] trace_word_x = (TRACE_RANDOM == 0) ? 32'd0 : (PRNG_FORM != 0) ? trace_cdraw_x : trace_draw_x;
+    wire [31:0] trace_word_y = (TRACE_RANDOM == 0) ? 32'd0 : (PRNG_FORM != 0) ? trace_cdraw_y : trace_draw_y;
     wire [T-1:0] x_next, y_next;
     trace_update #(.DECAY_BITS(D), .TRACE_BITS(T), .TRACE_FRAC_BITS(TF), .TRACE_ROUNDING(TRACE_ROUNDING)) x_upd (
         .state_x(x_q), .param_dx(dx_q), .param_impulse_int(x_imp_int), .param_impulse_frac(x_imp_frac),
-        .spike(spike_i), .rand_word((TRACE_RANDOM != 0) ? trace_draw_x : 32'd0), .x_next(x_next));
+        .spike(spike_i), .rand_word(trace_word_x), .x_next(x_next));
     trace_update #(.DECAY_BITS(D), .TRACE_BITS(T), .TRACE_FRAC_BITS(TF), .TRACE_ROUNDING(TRACE_ROUNDING)) y_upd (
         .state_x(y_q), .param_dx(dy_q), .param_impulse_int(y_imp_int), .param_impulse_frac(y_imp_frac),
-        .spike(spike_i), .rand_word((TRACE_RANDOM != 0) ? trace_draw_y : 32'd0), .x_next(y_next));
+        .spike(spike_i), .rand_word(trace_word_y), .x_next(y_next));
 
     // ---- datapath: plasticity and emission ------------------------------------------------------
     wire in_pre  = state == S_PR_E2;
     wire in_post = state == S_PW_E2;
     wire [31:0] syn_draw;
     prng_next syn_prng (.state(prng_syn), .state_next(syn_draw));
+    // the synapse's global address: cur in the pre walk, cur_s (from the column) in the post walk
+    wire [SA-1:0] syn_index = in_pre ? cur[SA-1:0] : cur_s;
+    wire [31:0] syn_cdraw;
+    prng_mix32 m_syn (.x(key_syn_t ^ {{(32-SA){1'b0}}, syn_index}), .y(syn_cdraw));
+    wire [31:0] syn_word = (WEIGHT_RANDOM == 0) ? 32'd0 : (PRNG_FORM != 0) ? syn_cdraw : syn_draw;
     wire signed [W1-1:0] w_next;
     weight_update #(.WEIGHT_BITS(WEIGHT_BITS), .TRACE_BITS(T), .LEARN_FRAC_BITS(LEARN_FRAC_BITS),
                     .LEARN_ACC_BITS(LEARN_ACC_BITS), .LR_MANT_BITS(LM), .LR_EXP_MAX(LR_EXP_MAX),
@@ -358,7 +379,7 @@ module neuron_core #(
         .proj_eta_plus_exp(pj_eta_plus_exp[pw]), .proj_eta_minus_exp(pj_eta_minus_exp[pw]),
         .pre_spike(in_pre), .post_spike(in_pre ? spiking[cur_i] : 1'b1),
         .x_pre(in_pre ? x_j : x_q), .y_post(in_pre ? y_q : y_i),
-        .rand_word((WEIGHT_RANDOM != 0) ? syn_draw : 32'd0), .w_next(w_next));
+        .rand_word(syn_word), .w_next(w_next));
     wire plastic_now = pj_plastic[pw];
     wire signed [W1-1:0] w_emit = plastic_now ? w_next : syn_w_q;
     wire signed [DACC-1:0] w_emit_ext;
@@ -494,6 +515,7 @@ module neuron_core #(
                     GR_PRNG_TRACE:     prng_trace <= load_data[31:0];
                     GR_PRNG_SYNAPSE:   prng_syn   <= load_data[31:0];
                     GR_SLOT_NOW:       slot_now   <= load_data[RA-1:0];
+                    GR_STEP:           step_t     <= load_data;
                     default: ;
                 endcase
             end
@@ -508,7 +530,7 @@ module neuron_core #(
                 // 1. neurons ascending
                 S_N_FIRST: state <= S_N_EX;
                 S_N_EX: begin
-                    if (SOMA_RANDOM != 0) prng_soma <= soma_draw;
+                    if (SOMA_RANDOM != 0 && PRNG_FORM == 0) prng_soma <= soma_draw;
                     if (lif_spike) begin
                         spiking[idx_lo] <= 1'b1;
                         spike_cnt <= spike_cnt + {{NA{1'b0}}, 1'b1};
@@ -528,7 +550,7 @@ module neuron_core #(
                 // 2. traces, x before y
                 S_T_FIRST: state <= S_T_EX;
                 S_T_EX: begin
-                    prng_trace <= trace_after;
+                    if (PRNG_FORM == 0) prng_trace <= trace_after;
                     cnt_traces <= cnt_traces + {63'd0, x_active} + {63'd0, y_active};
                     idx <= idx_inc;
                     if (idx_inc == n_neurons) begin
@@ -587,7 +609,7 @@ module neuron_core #(
                     end
                 end
                 S_PW_E2: begin
-                    if (WEIGHT_RANDOM != 0) prng_syn <= syn_draw;
+                    if (WEIGHT_RANDOM != 0 && PRNG_FORM == 0) prng_syn <= syn_draw;
                     cnt_plastic <= cnt_plastic + 64'd1;
                     cnt_wreads  <= cnt_wreads + 64'd1;
                     cnt_wwrites <= cnt_wwrites + 64'd1;
@@ -642,7 +664,7 @@ module neuron_core #(
                 S_PR_E2: begin
                     cnt_events <= cnt_events + 64'd1;
                     if (plastic_now) begin
-                        if (WEIGHT_RANDOM != 0) prng_syn <= syn_draw;
+                        if (WEIGHT_RANDOM != 0 && PRNG_FORM == 0) prng_syn <= syn_draw;
                         cnt_plastic <= cnt_plastic + 64'd1;
                         cnt_wreads  <= cnt_wreads + 64'd2;  // plasticity read + delivery read
                         cnt_wwrites <= cnt_wwrites + 64'd1;
@@ -655,6 +677,7 @@ module neuron_core #(
                 // 5. the clock of the delay ring
                 S_DONE: begin
                     slot_now <= slot_now + {{(RA-1){1'b0}}, 1'b1};
+                    step_t <= step_t + 64'd1;
                     state <= S_IDLE;
                 end
                 default: state <= S_IDLE;

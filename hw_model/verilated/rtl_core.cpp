@@ -5,6 +5,8 @@
 
 #include "Vneuron_core_loihi.h"
 #include "Vneuron_core_loihi___024root.h"
+#include "Vneuron_core_loihi_counter.h"
+#include "Vneuron_core_loihi_counter___024root.h"
 #include "Vneuron_core_narrow.h"
 #include "Vneuron_core_narrow___024root.h"
 #include "core/fixed/prng.hpp"
@@ -70,6 +72,7 @@ enum GlobalReg : uint32_t {
   gr_prng_trace = 7,
   gr_prng_synapse = 8,
   gr_slot_now = 9,
+  gr_step = 10,
 };
 
 uint64_t low_bits(int64_t value, int bits) {
@@ -83,7 +86,7 @@ struct VerilatedProfile {
 
 std::vector<VerilatedProfile> verilated_profiles() {
   std::vector<VerilatedProfile> out;
-  for (const char* name : {"loihi", "narrow"}) {
+  for (const char* name : {"loihi", "narrow", "loihi_counter"}) {
     const fixed::HardwareProfile* p = fixed::find_hardware_profile(name);
     if (p == nullptr) throw std::logic_error(fmt::format("RTL core profile '{}' is not a hardware profile", name));
     out.push_back({name, p->format});
@@ -320,6 +323,8 @@ RtlCore::RtlCore(const Network& net, const fixed::RegisterImage& image, const In
   profile_ = core_profile_for(fmt_);
   if (profile_ == "loihi") {
     model_ = std::make_unique<VerilatedCore<Vneuron_core_loihi>>();
+  } else if (profile_ == "loihi_counter") {
+    model_ = std::make_unique<VerilatedCore<Vneuron_core_loihi_counter>>();
   } else {
     model_ = std::make_unique<VerilatedCore<Vneuron_core_narrow>>();
   }
@@ -427,6 +432,7 @@ void RtlCore::load_network() {
   put(LoadSel::global, gr_prng_trace, fixed::prng_seed(net_.seed, fixed::PrngStream::trace));
   put(LoadSel::global, gr_prng_synapse, fixed::prng_seed(net_.seed, fixed::PrngStream::synapse));
   put(LoadSel::global, gr_slot_now, 0);
+  put(LoadSel::global, gr_step, 0);
 }
 
 // The step's external input per neuron, as FixedSimulator::step computes it (its step 1, before

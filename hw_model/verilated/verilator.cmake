@@ -92,7 +92,7 @@ set(HRSNN_RTL_CORE_NEURONS_LOG2 8 CACHE STRING "neuron_core: log2 of the neuron 
 set(HRSNN_RTL_CORE_SYNAPSES_LOG2 14 CACHE STRING "neuron_core: log2 of the synapse memory depth")
 set(HRSNN_RTL_CORE_PROJECTIONS 4 CACHE STRING "neuron_core: projection registers and dendrite banks")
 set(HRSNN_RTL_CORE_RING_LOG2 2 CACHE STRING "neuron_core: log2 of the delay ring slots (delays < 2^this)")
-set(HRSNN_RTL_CORE_PROFILES loihi narrow)  # rtl_core.cpp instantiates a driver for each
+set(HRSNN_RTL_CORE_PROFILES loihi narrow loihi_counter)  # rtl_core.cpp instantiates a driver for each
 set(HRSNN_RTL_CORE_SIZES
   MAX_NEURONS_LOG2=${HRSNN_RTL_CORE_NEURONS_LOG2}
   MAX_SYNAPSES_LOG2=${HRSNN_RTL_CORE_SYNAPSES_LOG2}

@@ -176,7 +176,7 @@ TEST_CASE("a hardware table selects a profile and overrides fields, with located
     return std::string();
   };
   CHECK_THAT(error_of("profile = \"truenorth\"\n"),
-             Catch::Contains("unknown hardware profile 'truenorth' (allowed: loihi, narrow)"));
+             Catch::Contains("unknown hardware profile 'truenorth' (allowed: loihi, narrow, loihi_counter)"));
   CHECK_THAT(error_of("u_bitz = 3\n"), Catch::Contains("hardware.u_bitz: unknown key"));
   CHECK_THAT(error_of("decay_rounding = \"up\"\n"), Catch::Contains("hardware.decay_rounding: expected one of"));
   CHECK_THAT(error_of("trace_bits = 99\n"), Catch::Contains("hardware.trace_bits: value 99 out of range"));

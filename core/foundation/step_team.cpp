@@ -1,0 +1,89 @@
+#include "core/foundation/step_team.hpp"
+
+#include <algorithm>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace hrsnn {
+
+namespace {
+inline void cpu_pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+// Waits until `word` no longer holds `old`: a short busy phase with the CPU's pause hint (the
+// other members are usually a few hundred nanoseconds away), a few yields, then a sleep on the
+// word (a futex), so that more members than cores (the tests run 7 threads on 2 cores) do not
+// burn the time slices the late members need. Whoever changes the word notifies it.
+template <typename T>
+void wait_while_equal(const std::atomic<T>& word, T old) {
+  for (int k = 0; word.load(std::memory_order_acquire) == old; ++k) {
+    if (k < 2048)
+      cpu_pause();
+    else if (k < 2048 + 16)
+      std::this_thread::yield();
+    else
+      word.wait(old, std::memory_order_acquire);
+  }
+}
+}  // namespace
+
+StepTeam::StepTeam(unsigned threads) : size_(std::max(1U, threads)) {
+  workers_.reserve(size_ - 1);
+  for (unsigned k = 1; k < size_; ++k) workers_.emplace_back([this, k] { worker(k); });
+}
+
+StepTeam::~StepTeam() {
+  stop_.store(true, std::memory_order_release);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  generation_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void StepTeam::run(const std::function<void(unsigned)>& body) {
+  if (size_ == 1) {
+    body(0);
+    return;
+  }
+  body_ = &body;
+  done_.store(0, std::memory_order_relaxed);
+  generation_.fetch_add(1, std::memory_order_release);
+  generation_.notify_all();
+  body(0);
+  for (unsigned done = done_.load(std::memory_order_acquire); done != size_ - 1;
+       done = done_.load(std::memory_order_acquire))
+    wait_while_equal(done_, done);
+  body_ = nullptr;
+}
+
+void StepTeam::barrier() {
+  if (size_ == 1) return;
+  const uint32_t sense = sense_.load(std::memory_order_relaxed);
+  if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == size_) {
+    arrived_.store(0, std::memory_order_relaxed);
+    sense_.store(sense ^ 1U, std::memory_order_release);
+    sense_.notify_all();
+  } else {
+    wait_while_equal(sense_, sense);
+  }
+}
+
+void StepTeam::worker(unsigned member) {
+  uint64_t seen = 0;
+  for (;;) {
+    // Spin a while for the next step (they come every few microseconds while a simulation
+    // runs), then sleep on the counter until run() or the destructor bumps it.
+    wait_while_equal(generation_, seen);
+    seen = generation_.load(std::memory_order_acquire);
+    if (stop_.load(std::memory_order_acquire)) return;
+    (*body_)(member);
+    done_.fetch_add(1, std::memory_order_acq_rel);
+    done_.notify_all();
+  }
+}
+
+}  // namespace hrsnn

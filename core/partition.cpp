@@ -1,0 +1,58 @@
+#include "core/partition.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace hrsnn {
+
+NeuronPartition partition_network(const Network& net, unsigned parts, uint32_t align) {
+  const uint32_t n = net.size();
+  parts = std::max(1U, parts);
+  align = std::max(1U, align);
+  NeuronPartition out;
+  out.bound.assign(parts + 1, n);
+  out.bound[0] = 0;
+  if (parts == 1) return out;
+
+  // Work per neuron: the update, plus one unit per incoming synapse (the share of the emission
+  // and of the post-spike walks it receives).
+  std::vector<double> cost(n, 1.0);
+  for (const Projection& pr : net.projections)
+    for (uint32_t post : pr.post) cost[post] += 1.0;
+  double total = 0.0;
+  for (double c : cost) total += c;
+  double running = 0.0;
+  unsigned k = 1;
+  for (uint32_t i = 0; i < n && k < parts; ++i) {
+    running += cost[i];
+    const uint32_t next = i + 1;
+    if (running >= total * k / parts && next % align == 0) {
+      out.bound[k++] = next;
+    }
+  }
+  for (; k < parts; ++k) out.bound[k] = n;  // members left with nothing (more members than work)
+  for (unsigned m = 1; m <= parts; ++m) out.bound[m] = std::max(out.bound[m], out.bound[m - 1]);
+
+  out.row_split.resize(net.projections.size());
+  for (size_t p = 0; p < net.projections.size(); ++p) {
+    const Projection& pr = net.projections[p];
+    std::vector<uint64_t>& split = out.row_split[p];
+    split.resize(static_cast<size_t>(pr.pre_size) * (parts + 1));
+    for (uint32_t j = 0; j < pr.pre_size; ++j) {
+      const auto first = pr.post.begin() + static_cast<std::ptrdiff_t>(pr.row_offset[j]);
+      const auto last = pr.post.begin() + static_cast<std::ptrdiff_t>(pr.row_offset[j + 1]);
+      if (!std::is_sorted(first, last))
+        throw std::invalid_argument(fmt::format(
+            "projection '{}': row {} is not stored with ascending post ids, which threads need", pr.name, j));
+      uint64_t* row = &split[static_cast<size_t>(j) * (parts + 1)];
+      for (unsigned m = 0; m < parts; ++m)
+        row[m] = static_cast<uint64_t>(std::lower_bound(first, last, out.bound[m]) - pr.post.begin());
+      row[parts] = pr.row_offset[j + 1];
+    }
+  }
+  return out;
+}
+
+}  // namespace hrsnn

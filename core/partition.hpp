@@ -1,0 +1,41 @@
+// The split of one network's work between the threads of one simulation (SimOptions::threads).
+//
+// Each member owns a contiguous range of neurons and does everything that writes them or their
+// incoming synapses: the input gather and neuron update of its neurons, their traces, the
+// post-spike columns of its spiking neurons, and, for every spike of the step (all members'
+// lists, in neuron order), the part of the spiking row whose postsynaptic neurons it owns. So a
+// post neuron receives its sums in exactly the serial order (spikes ascending, projections in
+// order, synapses in row order) and every result equals the one-thread run bit for bit. Rows are
+// stored with ascending post ids (core/network.cpp), so a member's part of a row is one
+// contiguous slice, found once here.
+//
+// The same ownership is the unit a later partition across machines would use (NEST-style: each
+// process owns a neuron range and receives every spike once per minimum delay).
+#pragma once
+
+#include "core/network.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace hrsnn {
+
+struct NeuronPartition {
+  std::vector<uint32_t> bound;  // parts + 1 entries: member k owns [bound[k], bound[k+1])
+  // Per projection, per row (pre-local j): the synapse index where member k's slice starts,
+  // (parts + 1) entries per row (the last is the row's end). Empty with one member.
+  std::vector<std::vector<uint64_t>> row_split;
+
+  unsigned parts() const { return static_cast<unsigned>(bound.size() - 1); }
+  uint64_t row_begin(size_t projection, uint32_t pre_local, unsigned member) const {
+    return row_split[projection][static_cast<size_t>(pre_local) * (parts() + 1) + member];
+  }
+};
+
+// Contiguous ranges balanced by an estimate of each neuron's work (one unit for the update plus
+// one per incoming synapse), each boundary a multiple of `align` (chip cores; 1 otherwise)
+// except the last. Throws std::invalid_argument if a row's post ids are not ascending and
+// parts > 1.
+NeuronPartition partition_network(const Network& net, unsigned parts, uint32_t align = 1);
+
+}  // namespace hrsnn
