@@ -1,5 +1,6 @@
 #include "study/quant_sweep.hpp"
 
+#include "core/foundation/distribute.hpp"
 #include "core/foundation/durable.hpp"
 #include "core/foundation/journal.hpp"
 #include "core/foundation/parallel.hpp"
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 namespace hrsnn::study {
@@ -94,44 +96,52 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
   if (!config.baseline_spec.empty() && !options.baseline)
     throw std::invalid_argument("run_quant_sweep: the sweep names a baseline spec; load it into options.baseline");
   const std::vector<QuantJob> jobs = make_quant_jobs(config, options.baseline.has_value());
-  std::filesystem::create_directories(options.out_dir);
-  const std::filesystem::path path = options.out_dir / "quant.jsonl";
-  if (std::filesystem::exists(path) && !options.resume)
-    throw std::runtime_error(
-        fmt::format("{} exists: pass --resume to continue that sweep, or choose another --out", path.string()));
-  Journal checkpoint = open_checkpoint(path, fingerprint(spec, config, options));
-
+  // Under MPI only rank 0 keeps the checkpoint, records and writes; the others run the points it
+  // hands them (core/foundation/distribute.hpp).
+  const bool root = is_root_rank();
+  std::optional<Journal> checkpoint;
   std::map<std::string, QuantRecord> done;
-  for (const nlohmann::json& j : checkpoint.records()) {
-    QuantRecord r = quant_record_from_json(j);
-    done[r.job] = std::move(r);
-  }
   QuantResult result;
   std::vector<size_t> pending;
-  for (size_t k = 0; k < jobs.size(); ++k)
-    if (done.count(jobs[k].key))
-      ++result.resumed;
-    else
-      pending.push_back(k);
-  if (options.max_jobs > 0 && pending.size() > options.max_jobs) pending.resize(options.max_jobs);
+  if (root) {
+    std::filesystem::create_directories(options.out_dir);
+    const std::filesystem::path path = options.out_dir / "quant.jsonl";
+    if (std::filesystem::exists(path) && !options.resume)
+      throw std::runtime_error(
+          fmt::format("{} exists: pass --resume to continue that sweep, or choose another --out", path.string()));
+    checkpoint.emplace(open_checkpoint(path, fingerprint(spec, config, options)));
+    for (const nlohmann::json& j : checkpoint->records()) {
+      QuantRecord r = quant_record_from_json(j);
+      done[r.job] = std::move(r);
+    }
+    for (size_t k = 0; k < jobs.size(); ++k)
+      if (done.count(jobs[k].key))
+        ++result.resumed;
+      else
+        pending.push_back(k);
+    if (options.max_jobs > 0 && pending.size() > options.max_jobs) pending.resize(options.max_jobs);
+  }
 
   QuantEvaluator evaluator(spec, config, options.baseline ? &*options.baseline : nullptr, options.tasks);
-  std::mutex mu;
   const unsigned threads = std::max(1u, options.threads ? options.threads : config.threads);
-  parallel_for(pending.size(), threads, [&](size_t i) {
-    const QuantJob& job = jobs[pending[i]];
-    QuantRecord r = evaluator.run(job);
-    // Keep exactly what a resumed run would read back.
-    const nlohmann::json j = to_json(r);
-    r = quant_record_from_json(j);
-    std::lock_guard<std::mutex> lock(mu);
-    checkpoint.append(j);
-    ++result.computed;
-    if (options.progress)
-      options.progress(fmt::format("[{}/{}] {}{} ({:.1f} s)", result.resumed + result.computed, jobs.size(), job.key,
-                                   r.error.empty() ? "" : "  ERROR: " + r.error, r.wall_time_s));
-    done[r.job] = std::move(r);
-  });
+  // A point's record travels as its checkpoint line, in one process as across ranks, and is read
+  // back from that text: exactly what a resumed run reads.
+  distribute_jobs(
+      pending, threads, [&](size_t k) { return to_json(evaluator.run(jobs[k])).dump(); },
+      [&](size_t k, std::string&& payload) {
+        const nlohmann::json j = nlohmann::json::parse(payload);
+        QuantRecord r = quant_record_from_json(j);
+        checkpoint->append(j);
+        ++result.computed;
+        if (options.progress)
+          options.progress(fmt::format("[{}/{}] {}{} ({:.1f} s)", result.resumed + result.computed, jobs.size(),
+                                       jobs[k].key, r.error.empty() ? "" : "  ERROR: " + r.error, r.wall_time_s));
+        done[r.job] = std::move(r);
+      });
+  if (!root) {
+    result.worker = true;
+    return result;
+  }
 
   result.complete = true;
   for (const QuantJob& job : jobs) {

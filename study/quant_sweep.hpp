@@ -49,6 +49,7 @@ struct QuantResult {
   uint64_t computed = 0;
   bool complete = false;   // every job has a record
   nlohmann::json summary;  // quant.json
+  bool worker = false;     // rank > 0 of an MPI launch: its points' records went to rank 0
 };
 
 // Runs every job not yet in DIR/quant.jsonl on options.threads threads, appending one line per

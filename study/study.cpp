@@ -1,5 +1,6 @@
 #include "study/study.hpp"
 
+#include "core/foundation/distribute.hpp"
 #include "core/foundation/parallel.hpp"
 #include "study/rate_calibration.hpp"
 #include "study/study_checkpoint.hpp"
@@ -56,12 +57,13 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = process_cpu_seconds();
   StudyResult result;
+  const bool root = is_root_rank();  // under MPI only rank 0 prints, keeps the checkpoint and records
   const auto say = [&](const std::string& s) {
-    if (options.progress) options.progress(s);
+    if (options.progress && root) options.progress(s);
   };
   // Opened first, so that a refused resume says so before any work.
   std::unique_ptr<StudyCheckpoint> checkpoint;
-  if (!options.checkpoint.empty())
+  if (!options.checkpoint.empty() && root)
     checkpoint = std::make_unique<StudyCheckpoint>(options.checkpoint, config_in, options.resume);
 
   const NetworkSpec hom = scale_network(load_spec(config_in.homogeneous_spec), config_in.size_scale);
@@ -166,13 +168,14 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
   // Longest first on the workers; results are stored by job index, so the output order (and
   // every number) is independent of the scheduling.
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return jobs[a].cost > jobs[b].cost; });
-  std::mutex mu;
   size_t finished = result.resumed_jobs;
   double total_cost = 0, finished_cost = 0;
   for (size_t k : order) total_cost += jobs[k].cost;
   const auto t_run = std::chrono::steady_clock::now();
-  parallel_for(order.size(), std::max(1U, config.threads), [&](size_t i) {
-    const Job& job = jobs[order[i]];
+  // Every job's records travel as their checkpoint text (records_payload), in one process as
+  // across the ranks of an MPI launch, so both read back exactly what a resume would.
+  const auto run_job = [&](size_t k) {
+    const Job& job = jobs[k];
     const auto tj = std::chrono::steady_clock::now();
     std::vector<Record> recs;
     try {
@@ -185,7 +188,13 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
       recs.push_back(r);
     }
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - tj).count();
-    const std::lock_guard<std::mutex> lock(mu);
+    return fmt::format("{:.6f}\n", took) + records_payload(recs);
+  };
+  const auto job_done = [&](size_t k, std::string&& payload) {
+    const Job& job = jobs[k];
+    const size_t cut = payload.find('\n');
+    const double took = std::stod(payload.substr(0, cut));
+    std::vector<Record> recs = records_from_payload(payload.substr(cut + 1));
     // Durable before it is counted; from here on the records are what a resume would read. A job
     // with a failed record is not kept: a resume runs it again (the failure may have been the
     // machine's, not the cell's).
@@ -204,8 +213,14 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
         if (!r.error.empty()) line += " seed " + std::to_string(r.seed) + " ERROR: " + r.error;
     line += fmt::format("  [elapsed {:.0f} s, ~{:.0f} s left]", elapsed, eta);
     say(line);
-    done[order[i]] = std::move(recs);
-  });
+    done[k] = std::move(recs);
+  };
+  distribute_jobs(order, std::max(1U, config.threads), run_job, job_done);
+  result.ranks = world_size();
+  if (!root) {
+    result.worker = true;  // rank > 0 of an MPI launch: its jobs' records went to rank 0
+    return result;
+  }
   for (auto& recs : done)
     for (auto& r : recs) result.records.push_back(std::move(r));
 

@@ -94,6 +94,16 @@ nlohmann::json study_fingerprint(const StudyConfig& config) {
   return nlohmann::json::parse(j.dump());
 }
 
+std::string records_payload(const std::vector<Record>& records) {
+  nlohmann::json line = {{"records", nlohmann::json::array()}};
+  for (const Record& r : records) line["records"].push_back(to_json(r));
+  return line.dump();
+}
+
+std::vector<Record> records_from_payload(const std::string& payload) {
+  return records_of(nlohmann::json::parse(payload));
+}
+
 StudyCheckpoint::StudyCheckpoint(const std::filesystem::path& path, const StudyConfig& config, bool resume)
     : journal_(open_journal(path, config, resume)) {
   for (const nlohmann::json& line : journal_.records())

@@ -23,6 +23,11 @@ namespace hrsnn::study {
 // configuration's source name), plus an FNV-1a digest of each spec file's text.
 nlohmann::json study_fingerprint(const StudyConfig& config);
 
+// A job's records as one text (its checkpoint line's "records" array), and back: what a process
+// of an MPI launch sends rank 0, read back exactly as a resume would read the checkpoint.
+std::string records_payload(const std::vector<Record>& records);
+std::vector<Record> records_from_payload(const std::string& payload);
+
 class StudyCheckpoint {
  public:
   // Opens or starts the checkpoint at `path`. An existing non-empty file is refused unless

@@ -59,6 +59,8 @@ struct StudyResult {
   // With a checkpoint (study/study.hpp: StudyRunOptions): jobs read back from it and jobs run by
   // this process (a job is one cell, or one baseline over all seeds).
   std::size_t resumed_jobs = 0, computed_jobs = 0;
+  int ranks = 1;        // processes of the MPI launch that ran it (1: none)
+  bool worker = false;  // true on ranks > 0 of an MPI launch: no records here, nothing to write
   // [rate_calibration]: per model and arithmetic, the input gain found and the rate it gave
   // (study/rate_calibration.hpp); an empty array when the rates are not matched.
   nlohmann::json rate_calibration = nlohmann::json::array();

@@ -1,5 +1,6 @@
 // hrsnn quantize --spec SPEC --sweep SWEEP.toml: a quantization / hardware-heterogeneity sweep
 // over the fixed-point core's register format (study/quant_sweep.hpp, docs/quantization.md).
+#include "core/foundation/distribute.hpp"
 #include "core/spec.hpp"
 #include "study/quant_sweep.hpp"
 #include "study/quant_tasks.hpp"
@@ -62,10 +63,13 @@ void run_quantize(const QuantizeArgs& a) {
   if (!config.baseline_spec.empty()) opt.baseline = load_spec(config.baseline_spec);
   if (!a.no_tasks) opt.tasks = study::make_study_task_evaluator(config.tasks);
   opt.progress = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
-  fmt::print(stderr, "{} points x {} seeds{}, writing {}\n", config.points.size(), config.seeds.size(),
-             opt.baseline ? " + baseline" : "", opt.out_dir.string());
+  if (is_root_rank())
+    fmt::print(stderr, "{} points x {} seeds{}, writing {}{}\n", config.points.size(), config.seeds.size(),
+               opt.baseline ? " + baseline" : "", opt.out_dir.string(),
+               world_size() > 1 ? fmt::format(" ({} MPI ranks)", world_size()) : "");
   const auto t0 = std::chrono::steady_clock::now();
   const study::QuantResult r = study::run_quant_sweep(spec, config, opt);
+  if (r.worker) return;  // rank > 0 of an MPI launch: rank 0 writes and prints
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   print_summary(r.summary);
   fmt::print("{} jobs ({} resumed, {} run) in {:.1f} s; wrote {}/quant.json, quant.csv, quant.jsonl\n",

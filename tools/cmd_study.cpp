@@ -1,5 +1,6 @@
 // hrsnn mc / task / study: memory capacity and tasks of one spec over seeds, and the paper's
 // whole study (four variants x float and fixed x seeds, ESN and linear baselines, claims).
+#include "core/foundation/distribute.hpp"
 #include "core/io.hpp"
 #include "core/spec.hpp"
 #include "study/study.hpp"
@@ -166,15 +167,17 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
 
 void run_study_command(const CommonArgs& common, const std::string& out_dir, bool resume) {
   const StudyConfig config = make_config(common);
-  fmt::print(stderr, "study: {} models x {} arithmetics x {} seeds on {} tasks, {} threads ({})\n",
-             config.models.size(), config.arithmetics.size(), config.seeds, config.tasks.size(), config.threads,
-             config.source);
+  if (is_root_rank())
+    fmt::print(stderr, "study: {} models x {} arithmetics x {} seeds on {} tasks, {} threads ({}){}\n",
+               config.models.size(), config.arithmetics.size(), config.seeds, config.tasks.size(), config.threads,
+               config.source, world_size() > 1 ? fmt::format(", {} MPI ranks", world_size()) : "");
   const std::filesystem::path out(out_dir);
   study::StudyRunOptions options;
   options.progress = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
   options.checkpoint = out / "study.checkpoint.jsonl";
   options.resume = resume;
   const study::StudyResult result = study::run_study(config, options);
+  if (result.worker) return;  // rank > 0 of an MPI launch: rank 0 writes the files
   study::write_study_files(result, out);
   fmt::print("{}\n{}", study::format_table(result), study::format_claims(result));
   size_t errors = 0;

@@ -1,4 +1,5 @@
 // hrsnn: one command-line program with a subcommand per capability (see README.md).
+#include "core/foundation/distribute.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 
@@ -15,6 +16,7 @@ std::vector<CommandSetup>& command_registry() {
 }  // namespace hrsnn::cli
 
 int main(int argc, char** argv) {
+  const hrsnn::MpiSession mpi(&argc, &argv);  // under mpirun: every rank runs the command
   CLI::App app{"hrsnn: heterogeneous recurrent spiking networks on float, fixed-point and RTL models"};
   app.require_subcommand(1);
   for (auto& setup : hrsnn::cli::command_registry()) setup(app);
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const std::exception& e) {
     fmt::print(stderr, "hrsnn: error: {}\n", e.what());
+    hrsnn::abort_world_on_error(1);
     return 1;
   }
   return 0;

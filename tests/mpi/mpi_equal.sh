@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `mpirun --oversubscribe -n 3 hrsnn study|quantize` against the one-process run: the files
+# must be equal except timing fields (same_except_timing.py). As root, Open MPI needs the two
+# ALLOW_RUN_AS_ROOT variables; under ASan, LeakSanitizer reports leaks inside Open MPI, so leak
+# detection is off for the ranks (-x passes the environment to them).
+# Usage: mpi_equal.sh HRSNN MPIEXEC SOURCE_DIR WORK_DIR
+set -euo pipefail
+hrsnn=$1 mpiexec=$2 src=$3 work=$4
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
+rm -rf "$work" && mkdir -p "$work"
+mpi=("$mpiexec" --oversubscribe -n 3 -x ASAN_OPTIONS -x UBSAN_OPTIONS -x OMPI_ALLOW_RUN_AS_ROOT
+     -x OMPI_ALLOW_RUN_AS_ROOT_CONFIRM)
+
+"$hrsnn" study --quick --threads 2 --out "$work/study1" > "$work/study1.log" 2>&1
+"${mpi[@]}" "$hrsnn" study --quick --threads 1 --out "$work/study3" > "$work/study3.log" 2>&1
+grep -q "3 MPI ranks" "$work/study3.log"
+python3 "$src/tests/mpi/same_except_timing.py" "$work/study1" "$work/study3"
+
+cat > "$work/sweep.toml" <<'TOML'
+[run]
+fidelity_steps = 300
+[[axis]]
+field = "trace_bits"
+values = [5, 6, 7]
+[[axis]]
+field = "weight_bits"
+values = [6, 8]
+TOML
+spec="$src/examples/hrsnn_small.toml"
+"$hrsnn" quantize "$spec" --config "$work/sweep.toml" --no-tasks --threads 2 --out "$work/quant1" \
+  > "$work/quant1.log" 2>&1
+"${mpi[@]}" "$hrsnn" quantize "$spec" --config "$work/sweep.toml" --no-tasks --threads 1 \
+  --out "$work/quant3" > "$work/quant3.log" 2>&1
+grep -q "3 MPI ranks" "$work/quant3.log"
+python3 "$src/tests/mpi/same_except_timing.py" "$work/quant1" "$work/quant3"
+echo "MPI runs equal the one-process runs"
