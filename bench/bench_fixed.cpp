@@ -39,10 +39,14 @@ const FixedCase& fixed_case(const std::string& key, const std::function<NetworkS
   return *slot;
 }
 
-void run_fixed_bench(benchmark::State& state, const FixedCase& c, uint64_t warmup) {
+// `threads`: SimOptions::threads; `counter`: the image with the counter PRNG form.
+void run_fixed_bench(benchmark::State& state, const FixedCase& c, uint64_t warmup, uint32_t threads, bool counter) {
   SimOptions options;
   options.record_spikes = false;
-  fixed::FixedSimulator sim(c.net, c.image, &c.signal, options);
+  options.threads = threads;
+  fixed::RegisterImage image = c.image;
+  if (counter) image.format.prng = fixed::PrngForm::counter;
+  fixed::FixedSimulator sim(c.net, image, &c.signal, options);
   sim.run(warmup);
   const uint64_t events0 = sim.counts().total.synaptic_events;
   const uint64_t steps0 = sim.time();
@@ -54,6 +58,8 @@ void run_fixed_bench(benchmark::State& state, const FixedCase& c, uint64_t warmu
   state.counters["events_per_step"] = events / steps;
   state.counters["bytes_per_synapse"] = sim.synapse_bytes();
   state.counters["bytes_per_neuron"] = sim.neuron_bytes();
+  state.counters["threads"] = threads;
+  state.counters["counter_prng"] = counter ? 1 : 0;
 }
 
 // The example networks on the fixed core (compare BM_ExampleNetwork in bench_float.cpp).
@@ -61,27 +67,33 @@ void BM_ExampleNetworkFixed(benchmark::State& state) {
   const std::string which = state.range(0) == 0 ? "mrsnn" : "hrsnn";
   const FixedCase& c = fixed_case(
       "example/" + which, [&] { return load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/" + which + ".toml"); });
-  state.SetLabel(which);
-  run_fixed_bench(state, c, 500);
+  state.SetLabel(which + (state.range(2) ? " counter" : " serial"));
+  run_fixed_bench(state, c, 500, static_cast<uint32_t>(state.range(1)), state.range(2) != 0);
 }
-// Steps 500-10,500, the window of BM_ExampleNetwork.
-BENCHMARK(BM_ExampleNetworkFixed)->Arg(0)->Arg(1)->Iterations(10000)->Unit(benchmark::kMicrosecond);
+// Steps 500-10,500, the window of BM_ExampleNetwork. Arguments: example (0 MRSNN, 1 HRSNN),
+// threads, PRNG form (0 serial, 1 counter).
+BENCHMARK(BM_ExampleNetworkFixed)
+    ->ArgsProduct({{0, 1}, {1, 2}, {0, 1}})
+    ->Iterations(10000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 // 10,000 neurons x 10^7 static synapses, bias-driven (the network of BM_PropagationStatic).
 void BM_PropagationStaticFixed(benchmark::State& state) {
   const FixedCase& c =
       fixed_case("static10k", [] { return parse_spec(bench::driven_spec(10000, 0.1, false, 0.06), "bench"); });
-  run_fixed_bench(state, c, 200);
+  run_fixed_bench(state, c, 200, static_cast<uint32_t>(state.range(0)), state.range(1) != 0);
 }
-BENCHMARK(BM_PropagationStaticFixed)->Unit(benchmark::kMillisecond);
+// Arguments: threads, PRNG form (0 serial, 1 counter).
+BENCHMARK(BM_PropagationStaticFixed)->Args({1, 0})->Args({2, 0})->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // The same network with STDP on every synapse (the network of BM_PropagationStdp): 10^7 plastic
 // weights, far beyond the caches, so the post-spike walk's random weight accesses miss.
 void BM_PropagationStdpFixed(benchmark::State& state) {
   const FixedCase& c =
       fixed_case("stdp10k", [] { return parse_spec(bench::driven_spec(10000, 0.1, true, 0.06), "bench"); });
-  run_fixed_bench(state, c, 200);
+  run_fixed_bench(state, c, 200, static_cast<uint32_t>(state.range(0)), state.range(1) != 0);
 }
-BENCHMARK(BM_PropagationStdpFixed)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PropagationStdpFixed)->ArgsProduct({{1, 2}, {0, 1}})->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -44,9 +44,10 @@ const Case& driven(uint32_t n, double p, bool stdp) {
 }
 
 template <typename Real>
-void run_network_bench(benchmark::State& state, const Case& c, uint64_t warmup) {
+void run_network_bench(benchmark::State& state, const Case& c, uint64_t warmup, uint32_t threads) {
   SimOptions options;
   options.record_spikes = false;
+  options.threads = threads;
   FloatSimulator<Real> sim(c.net, &c.signal, options);
   sim.run(warmup);
   const uint64_t events0 = sim.counts().total.synaptic_events;
@@ -60,6 +61,7 @@ void run_network_bench(benchmark::State& state, const Case& c, uint64_t warmup) 
   state.counters["bytes_per_synapse"] = sim.synapse_bytes();
   state.counters["bytes_per_neuron"] = sim.neuron_bytes();
   state.counters["synapses"] = static_cast<double>(c.net.synapse_count());
+  state.counters["threads"] = threads;
 }
 
 template <typename Real>
@@ -76,21 +78,22 @@ void BM_NeuronUpdate(benchmark::State& state) {
 BENCHMARK_TEMPLATE(BM_NeuronUpdate, float)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_NeuronUpdate, double)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
-// 10,000 neurons x 10^7 synapses, static: the one-core propagation target (3e8 events/s, <= 8 B/synapse).
+// 10,000 neurons x 10^7 synapses, static: the one-core propagation target (3e8 events/s, <= 8
+// B/synapse). The argument is the thread count (SimOptions::threads).
 template <typename Real>
 void BM_PropagationStatic(benchmark::State& state) {
-  run_network_bench<Real>(state, driven(10000, 0.1, false), 200);
+  run_network_bench<Real>(state, driven(10000, 0.1, false), 200, static_cast<uint32_t>(state.range(0)));
 }
-BENCHMARK_TEMPLATE(BM_PropagationStatic, float)->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_PropagationStatic, double)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_PropagationStatic, float)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_PropagationStatic, double)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // Same network with STDP on every synapse.
 template <typename Real>
 void BM_PropagationStdp(benchmark::State& state) {
-  run_network_bench<Real>(state, driven(10000, 0.1, true), 200);
+  run_network_bench<Real>(state, driven(10000, 0.1, true), 200, static_cast<uint32_t>(state.range(0)));
 }
-BENCHMARK_TEMPLATE(BM_PropagationStdp, float)->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_PropagationStdp, double)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_PropagationStdp, float)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_PropagationStdp, double)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // The example networks (1000 LIF, p = 0.1, STDP on E->E, dt = 1 ms) with their own input:
 // the figure compared with Brian2 (tools/bench_brian2.py builds the same network).
@@ -100,13 +103,22 @@ void BM_ExampleNetwork(benchmark::State& state) {
   const Case& c = cached("example/" + which,
                          [&] { return load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/" + which + ".toml"); });
   state.SetLabel(which);
-  run_network_bench<Real>(state, c, 500);
+  run_network_bench<Real>(state, c, 500, static_cast<uint32_t>(state.range(1)));
 }
 // A fixed window (steps 500-10,500) so that every arithmetic simulates the same stretch of the
 // run: the rate of a plastic network changes as it learns, so windows of different lengths would
 // not compare (BM_ExampleNetworkFixed uses the same window).
-BENCHMARK_TEMPLATE(BM_ExampleNetwork, double)->Arg(0)->Arg(1)->Iterations(10000)->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_ExampleNetwork, float)->Arg(0)->Arg(1)->Iterations(10000)->Unit(benchmark::kMicrosecond);
+// Arguments: example (0 MRSNN, 1 HRSNN), threads.
+BENCHMARK_TEMPLATE(BM_ExampleNetwork, double)
+    ->ArgsProduct({{0, 1}, {1, 2}})
+    ->Iterations(10000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_ExampleNetwork, float)
+    ->ArgsProduct({{0, 1}, {1}})
+    ->Iterations(10000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -78,7 +78,8 @@ FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* sign
   members_.resize(parts);
   traced_bound_.assign(parts + 1, traced_.size());
   for (unsigned k = 0; k < parts; ++k) {
-    members_[k].per_population.assign(net.populations.size(), {});
+    // Padded past the last population: the arrays of two members never share a cache line.
+    members_[k].per_population.assign(net.populations.size() + 1, {});
     members_[k].spiked.reserve(part_.bound[k + 1] - part_.bound[k]);
     traced_bound_[k] =
         static_cast<size_t>(std::lower_bound(traced_.begin(), traced_.end(), part_.bound[k]) - traced_.begin());
@@ -332,7 +333,7 @@ void FloatSimulator<Real>::step() {
   }
   for (const Member& m : members_) {
     step_counts += m.counts;
-    for (size_t p = 0; p < m.per_population.size(); ++p) counts_.per_population[p] += m.per_population[p];
+    for (size_t p = 0; p < counts_.per_population.size(); ++p) counts_.per_population[p] += m.per_population[p];
   }
   // 6. monitors and counters.
   recorder_.record(

@@ -160,7 +160,8 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
   members_.resize(parts);
   traced_bound_.assign(parts + 1, traced_.size());
   for (unsigned k = 0; k < parts; ++k) {
-    members_[k].per_population.assign(net.populations.size(), {});
+    // Padded past the last population: the arrays of two members never share a cache line.
+    members_[k].per_population.assign(net.populations.size() + 1, {});
     members_[k].spiked.reserve(n_);
     traced_bound_[k] =
         static_cast<size_t>(std::lower_bound(traced_.begin(), traced_.end(), part_.bound[k]) - traced_.begin());
@@ -526,7 +527,7 @@ void FixedSimulator::step() {
   }
   for (const Member& m : members_) {
     step_counts += m.counts;
-    for (size_t p = 0; p < m.per_population.size(); ++p) counts_.per_population[p] += m.per_population[p];
+    for (size_t p = 0; p < counts_.per_population.size(); ++p) counts_.per_population[p] += m.per_population[p];
   }
   // 6. monitors and counters.
   recorder_.record(

@@ -133,8 +133,10 @@ class FixedSimulator {
     std::vector<int32_t> dendrite;  // ring: slots x post_size, fmt.dendrite_acc_bits wrap
   };
 
-  // What one member of the step's team counts and finds (merged after the step).
-  struct Member {
+  // What one member of the step's team counts and finds (merged after the step). Each on its
+  // own cache lines: members write their counters for every spike and trace, and two members'
+  // counters on one line would bounce it between the cores.
+  struct alignas(64) Member {
     EventCounts counts;
     std::vector<EventCounts> per_population;
     std::vector<uint32_t> spiked;  // spikes it found this step, ascending

@@ -1,6 +1,7 @@
 #include "core/foundation/step_team.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -15,19 +16,24 @@ inline void cpu_pause() {
 #endif
 }
 
-// Waits until `word` no longer holds `old`: a short busy phase with the CPU's pause hint (the
-// other members are usually a few hundred nanoseconds away), a few yields, then a sleep on the
-// word (a futex), so that more members than cores (the tests run 7 threads on 2 cores) do not
-// burn the time slices the late members need. Whoever changes the word notifies it.
+// Waits until `word` no longer holds `old`. The other members are usually microseconds away,
+// and a sleeping thread takes tens of microseconds to wake (more in a VM), so it spins, with the
+// CPU's pause hint and a yield every 64 rounds (so that more members than cores, as in the tests'
+// 7 threads on 2 cores, still let the late ones run), for up to kSpinBudget; only then it sleeps
+// on the word (a futex). Whoever changes the word notifies it.
+constexpr auto kSpinBudget = std::chrono::microseconds(500);
+
 template <typename T>
 void wait_while_equal(const std::atomic<T>& word, T old) {
-  for (int k = 0; word.load(std::memory_order_acquire) == old; ++k) {
-    if (k < 2048)
+  const auto start = std::chrono::steady_clock::now();
+  for (unsigned k = 1; word.load(std::memory_order_acquire) == old; ++k) {
+    if (k % 64 != 0) {
       cpu_pause();
-    else if (k < 2048 + 16)
+    } else if (std::chrono::steady_clock::now() - start < kSpinBudget) {
       std::this_thread::yield();
-    else
+    } else {
       word.wait(old, std::memory_order_acquire);
+    }
   }
 }
 }  // namespace
