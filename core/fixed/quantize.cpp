@@ -241,8 +241,18 @@ void quantize_neurons(const Network& net, const HardwareSpec& hw, RegisterImage&
     LifParams& p = img.lif[i];
     p.du = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(du[i] * unity) - fmt.du_offset, 0, decay_max));
     p.dv = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(dv[i] * unity) - fmt.dv_offset, 0, decay_max));
-    p.vth = static_cast<uint32_t>(std::clamp<int64_t>(
-        round_to_int(net.v_thresh[i] * s_v / std::ldexp(1.0, fmt.vth_shift)), 1, pow2(fmt.vth_bits) - 1));
+    // One voltage scale serves every neuron: a threshold that rounds to 0 threshold units under
+    // the scale the largest one sets would be clamped to 1 unit, far above its value, and its
+    // neurons (and weights, on the same scale) would fall silent where float64 fires.
+    const double vth_units = net.v_thresh[i] * s_v / std::ldexp(1.0, fmt.vth_shift);
+    if (!(vth_units >= 0.5))
+      throw std::invalid_argument(fmt::format(
+          "population '{}' (neuron {}): v_thresh = {} is {:.3g} threshold units under the voltage scale {} that "
+          "the largest threshold ({}) sets, and rounds to 0: thresholds more than 2^{} apart cannot share the "
+          "fixed core's voltage scale",
+          net.populations[net.population_of[i]].name, i, net.v_thresh[i], vth_units, s_v,
+          *std::max_element(net.v_thresh.begin(), net.v_thresh.end()), fmt.vth_bits));
+    p.vth = static_cast<uint32_t>(std::clamp<int64_t>(round_to_int(vth_units), 1, pow2(fmt.vth_bits) - 1));
     const double b = net.bias[i] * s_v;
     bool placed = false;
     for (int64_t e = 0; e <= bias_exp_max && !placed; ++e) {
@@ -385,9 +395,21 @@ void quantize_input(const Network& net, const HardwareFormat& fmt, RegisterImage
   img.input_weight_exp = e;
   const double unit = std::ldexp(1.0, fmt.act_shift + e) / s_v;
   img.input_w.resize(net.input.weight.size());
-  for (size_t k = 0; k < net.input.weight.size(); ++k)
+  int64_t largest = 0;
+  for (size_t k = 0; k < net.input.weight.size(); ++k) {
     img.input_w[k] = static_cast<int32_t>(std::clamp<int64_t>(round_to_int(net.input.weight[k] / unit),
                                                               -static_cast<int64_t>(mmax), static_cast<int64_t>(mmax)));
+    largest = std::max<int64_t>(largest, std::abs(int64_t{img.input_w[k]}));
+  }
+  // With a negative exponent the port's sum is shifted right by -e (floor): when even the largest
+  // weight at full drive is below 2^-e, no input ever reaches the neurons. That happens when the
+  // voltage scale (set by the largest threshold) is far below the input weights' needs.
+  if (e < 0 && wmax > 0.0 && largest < (int64_t{1} << -e))
+    throw std::invalid_argument(
+        fmt::format("input: the largest weight {} is {} mantissa units at weight_exp {}, below the 2^{} that the input "
+                    "port's shift drops: no input would reach the neurons at the voltage scale {} (set by the largest "
+                    "threshold, {}); bring the thresholds closer to the input weights",
+                    wmax, largest, e, -e, s_v, *std::max_element(net.v_thresh.begin(), net.v_thresh.end())));
 }
 
 // Step 6. The quantization error of every field: physical vs dequantized values.
