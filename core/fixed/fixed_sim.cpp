@@ -90,6 +90,7 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
       team_(part_.parts()) {
   if (image.lif.size() != n_ || image.projections.size() != net.projections.size())
     throw std::invalid_argument("register image does not match the network (quantize it from this network)");
+  check_input_port(net, image, signal);
   ring_slots_ = net.max_delay + 1;
   lif_.assign(n_, LifState{});
   x_factor_.assign(n_, 0);

@@ -482,6 +482,27 @@ RegisterImage quantize(const Network& net, const HardwareSpec& hw) {
   return img;
 }
 
+void check_input_port(const Network& net, const RegisterImage& img, const InputSignal* signal) {
+  if (signal == nullptr || net.input.encoder != EncoderKind::Current || signal->values.empty()) return;
+  double drive = 0.0;
+  for (double v : signal->values) drive = std::max(drive, std::abs(v));
+  const uint32_t n = net.size();
+  double mantissas = 0.0;  // the largest sum of |input weight mantissas| into one neuron
+  for (uint32_t i = 0; i < n; ++i) {
+    double sum = 0.0;
+    for (uint64_t e = net.input.offset[i]; e < net.input.offset[i + 1]; ++e) sum += std::abs(double{img.input_w[e]});
+    mantissas = std::max(mantissas, sum);
+  }
+  // The port's value is after the exponent's shift.
+  const double worst = std::ldexp(mantissas * drive, img.input_weight_exp);
+  const double limit = std::ldexp(1.0, 31) - 1.0;
+  if (!(worst <= limit))
+    throw std::invalid_argument(fmt::format(
+        "input: the signal reaches {} and the input weights' mantissas sum to up to {} per neuron at weight_exp {}: "
+        "{} leaves the fixed core's 32-bit input port; lower the signal (signal_low/signal_high) or the weights",
+        drive, mantissas, img.input_weight_exp, worst));
+}
+
 Network dequantize(const Network& net, const RegisterImage& img) {
   const HardwareFormat& fmt = img.format;
   Network q = net;

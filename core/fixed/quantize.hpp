@@ -7,6 +7,7 @@
 
 #include "core/fixed/datapath.hpp"
 #include "core/foundation/register_format.hpp"
+#include "core/input.hpp"
 #include "core/network.hpp"
 #include "core/spec.hpp"
 
@@ -58,6 +59,12 @@ RegisterImage quantize(const Network& net, const HardwareSpec& hardware);
 
 // The physical network the integer core simulates: every value recomputed from the registers.
 Network dequantize(const Network& net, const RegisterImage& image);
+
+// The input port's sum per neuron (the drive times the weight mantissas, before the exponent) is
+// a 32-bit signed value (the RTL's external-input word). Throws std::invalid_argument when a
+// current-encoder signal is large enough to leave it (e.g. signal_high = 1e308), instead of
+// letting the conversion wrap or be undefined. Spiking encoders drive 0 or +-1 and always fit.
+void check_input_port(const Network& net, const RegisterImage& image, const InputSignal* signal);
 
 // 1-D K-means (Lloyd, initialised at quantiles) or quantile midpoints: the K shared values
 // that replace `values` (returned per element). Deterministic.

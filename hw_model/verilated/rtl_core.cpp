@@ -316,6 +316,7 @@ std::vector<std::string> core_fit_problems(const Network& net, const fixed::Regi
 
 RtlCore::RtlCore(const Network& net, const fixed::RegisterImage& image, const InputSignal* signal)
     : net_(net), img_(image), fmt_(image.format), encoder_(net.input, signal, net.seed) {
+  fixed::check_input_port(net, image, signal);
   const std::vector<std::string> problems = core_fit_problems(net, image);
   if (!problems.empty())
     throw std::invalid_argument(

@@ -7,6 +7,7 @@
 #include "core/fixed/quantize.hpp"
 #include "core/foundation/journal.hpp"
 #include "core/foundation/random.hpp"
+#include "core/input.hpp"
 #include "core/network.hpp"
 #include "core/run.hpp"
 #include "core/spec.hpp"
@@ -228,7 +229,9 @@ TEST_CASE("the checked-in reproducers of tests/data/fuzz/spec are refused with t
     try {
       const NetworkSpec spec = parse_spec(text, f.string());
       const Network net = build_network(spec);
-      (void)fixed::quantize(net, spec.hardware);
+      const fixed::RegisterImage image = fixed::quantize(net, spec.hardware);
+      const InputSignal signal = make_spec_signal(spec, spec.simulation.steps);
+      fixed::check_input_port(net, image, &signal);  // what the fixed core checks when it starts
     } catch (const std::exception& e) {
       error = e.what();
     }
