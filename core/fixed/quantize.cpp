@@ -490,7 +490,8 @@ void check_input_port(const Network& net, const RegisterImage& img, const InputS
   double mantissas = 0.0;  // the largest sum of |input weight mantissas| into one neuron
   for (uint32_t i = 0; i < n; ++i) {
     double sum = 0.0;
-    for (uint64_t e = net.input.offset[i]; e < net.input.offset[i + 1]; ++e) sum += std::abs(double{img.input_w[e]});
+    for (uint64_t e = net.input.offset[i]; e < net.input.offset[i + 1]; ++e)
+      sum += std::abs(static_cast<double>(img.input_w[e]));
     mantissas = std::max(mantissas, sum);
   }
   // The port's value is after the exponent's shift.
