@@ -75,12 +75,9 @@ FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* sign
   }
   spiked_.reserve(n);
   const unsigned parts = part_.parts();
-  members_.resize(parts);
+  members_ = make_step_members(parts, net.populations.size(), n_);
   traced_bound_.assign(parts + 1, traced_.size());
   for (unsigned k = 0; k < parts; ++k) {
-    // Padded past the last population: the arrays of two members never share a cache line.
-    members_[k].per_population.assign(net.populations.size() + 1, {});
-    members_[k].spiked.reserve(part_.bound[k + 1] - part_.bound[k]);
     traced_bound_[k] =
         static_cast<size_t>(std::lower_bound(traced_.begin(), traced_.end(), part_.bound[k]) - traced_.begin());
   }
@@ -318,23 +315,11 @@ void FloatSimulator<Real>::step() {
   const uint64_t t = t_;
   Real* a = &ring_[static_cast<size_t>(t % ring_slots_) * n_];
   const bool drive = encoder_.drive(t, drive_);
-  for (Member& m : members_) {
-    m.counts = EventCounts{};
-    std::fill(m.per_population.begin(), m.per_population.end(), EventCounts{});
-  }
+  reset_step_members(members_);
   team_.run([&](unsigned k) { step_member(k, a, drive); });
 
   EventCounts step_counts;
-  if (members_.size() == 1) {
-    spiked_.swap(members_[0].spiked);
-  } else {
-    spiked_.clear();
-    for (const Member& m : members_) spiked_.insert(spiked_.end(), m.spiked.begin(), m.spiked.end());
-  }
-  for (const Member& m : members_) {
-    step_counts += m.counts;
-    for (size_t p = 0; p < counts_.per_population.size(); ++p) counts_.per_population[p] += m.per_population[p];
-  }
+  merge_step_members(members_, spiked_, step_counts, counts_.per_population);
   // 6. monitors and counters.
   recorder_.record(
       t, spiked_, [this](uint32_t id) { return u_[id]; }, [this](uint32_t id) { return v_[id]; }, step_counts, counts_);

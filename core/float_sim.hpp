@@ -66,14 +66,7 @@ class FloatSimulator {
   double neuron_bytes() const;
 
  private:
-  // What one member of the step's team counts and finds (merged after the step). Each on its
-  // own cache lines: members write their counters for every spike and trace, and two members'
-  // counters on one line would bounce it between the cores.
-  struct alignas(64) Member {
-    EventCounts counts;
-    std::vector<EventCounts> per_population;
-    std::vector<uint32_t> spiked;  // its neurons that spiked this step, ascending
-  };
+  using Member = StepMember;  // core/partition.hpp
 
   // The phases of step(), in its order, each for member k's neurons (core/partition.hpp).
   void step_member(unsigned k, Real* a, bool drive);

@@ -55,4 +55,34 @@ NeuronPartition partition_network(const Network& net, unsigned parts, uint32_t a
   return out;
 }
 
+std::vector<StepMember> make_step_members(unsigned parts, size_t populations, uint32_t neurons) {
+  std::vector<StepMember> members(std::max(1U, parts));
+  for (StepMember& m : members) {
+    m.per_population.assign(populations + 1, {});
+    m.spiked.reserve(neurons);
+  }
+  return members;
+}
+
+void reset_step_members(std::vector<StepMember>& members) {
+  for (StepMember& m : members) {
+    m.counts = EventCounts{};
+    std::fill(m.per_population.begin(), m.per_population.end(), EventCounts{});
+  }
+}
+
+void merge_step_members(std::vector<StepMember>& members, std::vector<uint32_t>& spiked, EventCounts& step,
+                        std::vector<EventCounts>& per_population) {
+  if (members.size() == 1) {
+    spiked.swap(members[0].spiked);
+  } else {
+    spiked.clear();
+    for (const StepMember& m : members) spiked.insert(spiked.end(), m.spiked.begin(), m.spiked.end());
+  }
+  for (const StepMember& m : members) {
+    step += m.counts;
+    for (size_t p = 0; p < per_population.size(); ++p) per_population[p] += m.per_population[p];
+  }
+}
+
 }  // namespace hrsnn

@@ -13,6 +13,7 @@
 // process owns a neuron range and receives every spike once per minimum delay).
 #pragma once
 
+#include "core/counters.hpp"
 #include "core/network.hpp"
 
 #include <cstdint>
@@ -31,6 +32,24 @@ struct NeuronPartition {
     return row_split[projection][static_cast<size_t>(pre_local) * (parts() + 1) + member];
   }
 };
+
+// What one member of a step's team counts and finds, merged after the step. Each on its own
+// cache lines: members write their counters for every spike and trace, and two members' counters
+// on one line would bounce it between the cores.
+struct alignas(64) StepMember {
+  EventCounts counts;
+  std::vector<EventCounts> per_population;  // one spare entry: two members' arrays never share a line
+  std::vector<uint32_t> spiked;             // spikes it found this step, ascending
+};
+
+// `parts` members for a network of `populations` populations, each ready for a step.
+std::vector<StepMember> make_step_members(unsigned parts, size_t populations, uint32_t neurons);
+// Clears the members' counters before a step.
+void reset_step_members(std::vector<StepMember>& members);
+// After a step: the spikes of every member in neuron order into `spiked` (swapped, not copied,
+// with one member), their counts into `step` and the run's per-population counts.
+void merge_step_members(std::vector<StepMember>& members, std::vector<uint32_t>& spiked, EventCounts& step,
+                        std::vector<EventCounts>& per_population);
 
 // Contiguous ranges balanced by an estimate of each neuron's work (one unit for the update plus
 // one per incoming synapse), each boundary a multiple of `align` (chip cores; 1 otherwise)

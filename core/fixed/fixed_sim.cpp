@@ -158,12 +158,9 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
     if (id >= n_) throw std::out_of_range("probe neuron id out of range");
   spiked_.reserve(n_);
   const unsigned parts = part_.parts();
-  members_.resize(parts);
+  members_ = make_step_members(parts, net.populations.size(), n_);
   traced_bound_.assign(parts + 1, traced_.size());
   for (unsigned k = 0; k < parts; ++k) {
-    // Padded past the last population: the arrays of two members never share a cache line.
-    members_[k].per_population.assign(net.populations.size() + 1, {});
-    members_[k].spiked.reserve(n_);
     traced_bound_[k] =
         static_cast<size_t>(std::lower_bound(traced_.begin(), traced_.end(), part_.bound[k]) - traced_.begin());
   }
@@ -513,23 +510,11 @@ void FixedSimulator::step_member(unsigned k, bool drive) {
 void FixedSimulator::step() {
   const uint64_t t = t_;
   const bool drive = encoder_.drive(t, drive_);
-  for (Member& m : members_) {
-    m.counts = EventCounts{};
-    std::fill(m.per_population.begin(), m.per_population.end(), EventCounts{});
-  }
+  reset_step_members(members_);
   team_.run([&](unsigned k) { step_member(k, drive); });
 
   EventCounts step_counts;
-  if (members_.size() == 1) {
-    spiked_.swap(members_[0].spiked);
-  } else {
-    spiked_.clear();
-    for (const Member& m : members_) spiked_.insert(spiked_.end(), m.spiked.begin(), m.spiked.end());
-  }
-  for (const Member& m : members_) {
-    step_counts += m.counts;
-    for (size_t p = 0; p < counts_.per_population.size(); ++p) counts_.per_population[p] += m.per_population[p];
-  }
+  merge_step_members(members_, spiked_, step_counts, counts_.per_population);
   // 6. monitors and counters.
   recorder_.record(
       t, spiked_, [this](uint32_t id) { return lif_[id].u; }, [this](uint32_t id) { return lif_[id].v; }, step_counts,

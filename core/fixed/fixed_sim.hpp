@@ -133,14 +133,7 @@ class FixedSimulator {
     std::vector<int32_t> dendrite;  // ring: slots x post_size, fmt.dendrite_acc_bits wrap
   };
 
-  // What one member of the step's team counts and finds (merged after the step). Each on its
-  // own cache lines: members write their counters for every spike and trace, and two members'
-  // counters on one line would bounce it between the cores.
-  struct alignas(64) Member {
-    EventCounts counts;
-    std::vector<EventCounts> per_population;
-    std::vector<uint32_t> spiked;  // spikes it found this step, ascending
-  };
+  using Member = StepMember;  // core/partition.hpp
   int32_t unpack_weight(const Proj& p, uint32_t word) const;
   void step_member(unsigned k, bool drive);
   // Step 1 for neurons [lo, hi).
