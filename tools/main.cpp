@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 namespace hrsnn::cli {
 std::vector<CommandSetup>& command_registry() {
@@ -17,6 +18,20 @@ std::vector<CommandSetup>& command_registry() {
 
 int main(int argc, char** argv) {
   const hrsnn::MpiSession mpi(&argc, &argv);  // under mpirun: every rank runs the command
+  // Only the sweeps share their work between ranks; any other command would run once per rank,
+  // every copy writing the same files.
+  if (hrsnn::world_size() > 1) {
+    const std::string command = argc > 1 ? argv[1] : "";
+    if (command != "study" && command != "quantize") {
+      if (hrsnn::is_root_rank())
+        fmt::print(stderr,
+                   "hrsnn: error: under mpirun ({} ranks) only `study` and `quantize` run (got '{}'); "
+                   "run other commands as one process\n",
+                   hrsnn::world_size(), command);
+      hrsnn::abort_world_on_error(2);
+      return 2;
+    }
+  }
   CLI::App app{"hrsnn: heterogeneous recurrent spiking networks on float, fixed-point and RTL models"};
   app.require_subcommand(1);
   for (auto& setup : hrsnn::cli::command_registry()) setup(app);
