@@ -3,14 +3,12 @@
 #include "core/foundation/distribute.hpp"
 #include "core/foundation/durable.hpp"
 #include "core/foundation/journal.hpp"
-#include "core/foundation/parallel.hpp"
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 
