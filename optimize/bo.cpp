@@ -3,6 +3,7 @@
 // (optimize/checkpoint.hpp) before the loop goes on.
 #include "optimize/bo.hpp"
 
+#include "core/foundation/distribute.hpp"
 #include "core/foundation/parallel.hpp"
 #include "optimize/checkpoint.hpp"
 
@@ -349,21 +350,38 @@ class Run {
   // order evaluations finish, so that a kill loses only those still running. After a failure
   // to record one, the others still running are not recorded either.
   void evaluate(const std::vector<std::pair<uint64_t, std::vector<double>>>& pending, uint64_t round) {
-    std::mutex mutex;
+    std::vector<std::string> tasks;
+    tasks.reserve(pending.size());
+    for (const auto& [index, x] : pending) tasks.push_back(task_text(index, round, x));
     bool failed = false;
-    parallel_for(pending.size(), threads_, [&](std::size_t i) {
-      Record record = evaluate_one(pending[i].first, round, pending[i].second);
-      const std::lock_guard<std::mutex> lock(mutex);
-      if (failed) return;
-      try {
-        finish(std::move(record));
-      } catch (...) {
-        failed = true;
-        throw;
-      }
-    });
+    // Under MPI the tasks run on every rank (serve() on the others); results come back here.
+    run_tasks(
+        tasks, threads_, [this](const std::string& task) { return run_task(task); },
+        [&](std::size_t, std::string&& payload) {
+          if (failed) return;
+          try {
+            finish(record_from_json(json::parse(payload)));
+          } catch (...) {
+            failed = true;
+            throw;
+          }
+        });
   }
 
+  static std::string task_text(uint64_t index, uint64_t round, const std::vector<double>& x) {
+    return dump_line(json{{"index", index}, {"round", round}, {"x", x}});
+  }
+
+ public:
+  // One evaluation from its task text; the record as checkpoint text.
+  std::string run_task(const std::string& task) const {
+    const json t = json::parse(task);
+    const Record record = evaluate_one(t.at("index").get<uint64_t>(), t.at("round").get<uint64_t>(),
+                                       t.at("x").get<std::vector<double>>());
+    return dump_line(record_to_json(record));
+  }
+
+ private:
   Result assemble() const {
     Result result;
     result.dims = dims_;
@@ -411,7 +429,23 @@ std::string to_string(ConstraintHandling handling) {
 
 Result minimize(const Objective& objective, std::size_t dims, const Options& options) {
   if (!objective) throw std::invalid_argument("minimize: no objective");
-  Result result = Run(objective, dims, options).run();
+  Run run(objective, dims, options);
+  if (world_size() > 1 && !is_root_rank()) {
+    // Every other rank of an MPI launch evaluates the points rank 0 sends until it is done.
+    serve_tasks([&run](const std::string& task) { return run.run_task(task); });
+    Result result;
+    result.dims = dims;
+    result.worker = true;
+    return result;
+  }
+  Result result;
+  try {
+    result = run.run();
+  } catch (...) {
+    abort_world_on_error(1);  // the other ranks wait in serve_tasks
+    throw;
+  }
+  end_tasks();
   return result;
 }
 

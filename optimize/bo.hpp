@@ -139,9 +139,13 @@ struct Result {
   double wall_seconds = 0.0;            // this call only
   std::size_t resumed_evaluations = 0;  // read from the checkpoint
   std::size_t dims = 0;
+  bool worker = false;  // an MPI rank other than 0: it evaluated points for rank 0 and has no results
 };
 
-// Minimizes objective over the unit cube [0, 1]^dims. Throws std::invalid_argument for bad
+// Minimizes objective over the unit cube [0, 1]^dims. Under an MPI launch of several ranks,
+// every rank calls it with the same arguments: rank 0 plans the rounds, checkpoints and returns
+// the result; the others evaluate the points it sends (each round's batch spread over the ranks
+// and rank 0's threads) and return a Result with `worker` set. Throws std::invalid_argument for bad
 // options and std::runtime_error for an unreadable or mismatched checkpoint.
 Result minimize(const Objective& objective, std::size_t dims, const Options& options);
 

@@ -3,6 +3,7 @@
 // (optimize/network_objective.hpp), checkpointed after every evaluation and resumable. Writes the
 // history (CSV, JSON), the convergence curve, the best spec as a ready-to-run TOML and a summary.
 #include "core/foundation/config.hpp"
+#include "core/foundation/distribute.hpp"
 #include "core/io.hpp"
 #include "core/spec.hpp"
 #include "optimize/bo.hpp"
@@ -187,7 +188,7 @@ ObjectiveSetup objective_setup(const OptimizeArgs& a) {
 // The FSDD recordings, loaded once when the task needs them (null otherwise).
 std::unique_ptr<study::FsddData> load_task_data(const OptimizeArgs& a, const opt::NetworkObjectiveConfig& oc) {
   if (oc.kind != opt::ObjectiveKind::task || oc.task != study::TaskKind::fsdd) return nullptr;
-  if (!a.quiet) fmt::print(stderr, "optimize: loading FSDD from {}\n", oc.study.fsdd.data_dir);
+  if (!a.quiet && is_root_rank()) fmt::print(stderr, "optimize: loading FSDD from {}\n", oc.study.fsdd.data_dir);
   return std::make_unique<study::FsddData>(study::load_fsdd_data(oc.study.fsdd));
 }
 
@@ -355,8 +356,9 @@ void print_report(const OptimizeArgs& a, const opt::SearchSpace& space, const op
              opt::to_string(o.strategy), a.spec, a.space, space.size(), a.objective,
              oc.kind == opt::ObjectiveKind::task ? fmt::format(" ({} error + {} S)", a.task, a.lambda) : "",
              to_string(oc.arith), oc.seeds);
-  fmt::print("  evaluations {} ({} resumed), failed {}, infeasible {}\n", result.history.size(),
-             result.resumed_evaluations, t.failed, t.infeasible);
+  fmt::print("  evaluations {} ({} resumed), failed {}, infeasible {}{}\n", result.history.size(),
+             result.resumed_evaluations, t.failed, t.infeasible,
+             world_size() > 1 ? fmt::format(", spread over {} MPI ranks", world_size()) : "");
   if (result.best) {
     const opt::Record& best = result.history[*result.best];
     fmt::print("  best {} = {:.6g} at evaluation {} (S {}, MC {}, chance-corrected {})\n", a.objective, best.value,
@@ -394,9 +396,11 @@ void run_optimize(const OptimizeArgs& a) {
 
   const fs::path out(a.out);
   const nlohmann::ordered_json settings = objective_settings(a, setup.config);
-  const fs::path checkpoint = prepare_output(a, out, settings);
+  // Under mpirun only rank 0 touches the output directory; the other ranks evaluate its points.
+  const fs::path checkpoint = is_root_rank() ? prepare_output(a, out, settings) : fs::path{};
   const opt::Options o = optimizer_options(a, in, setup, checkpoint);
   const opt::Result result = opt::minimize(objective, in.space.size(), o);
+  if (result.worker) return;
 
   const Tally t = tally(result);
   const nlohmann::ordered_json summary = write_outputs(a, in, setup, measure, settings, o, result, t, out);

@@ -22,10 +22,10 @@ int main(int argc, char** argv) {
   // every copy writing the same files.
   if (hrsnn::world_size() > 1) {
     const std::string command = argc > 1 ? argv[1] : "";
-    if (command != "study" && command != "quantize") {
+    if (command != "study" && command != "quantize" && command != "optimize") {
       if (hrsnn::is_root_rank())
         fmt::print(stderr,
-                   "hrsnn: error: under mpirun ({} ranks) only `study` and `quantize` run (got '{}'); "
+                   "hrsnn: error: under mpirun ({} ranks) only `study`, `quantize` and `optimize` run (got '{}'); "
                    "run other commands as one process\n",
                    hrsnn::world_size(), command);
       hrsnn::abort_world_on_error(2);

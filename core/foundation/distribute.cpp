@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #ifdef HRSNN_HAVE_MPI
@@ -83,39 +84,70 @@ int world_size() { return g_size; }
 #ifdef HRSNN_HAVE_MPI
 namespace {
 // Messages: a worker sends kTagReport = {int64 index or -1, status byte, payload}; rank 0
-// answers kTagJob = {int64 index, or -1: no more work}.
+// answers kTagJob = {int64 index, task text}, or an index kRoundOver (no more work in this
+// call) or kServiceOver (serve_tasks ends).
 constexpr int kTagReport = 71;
 constexpr int kTagJob = 72;
 constexpr char kOk = 'R';
 constexpr char kFailed = 'E';
+constexpr int64_t kRoundOver = -1;
+constexpr int64_t kServiceOver = -2;
+
+std::string index_message(int64_t index, std::string_view text) {
+  std::string m(sizeof(int64_t), '\0');
+  std::memcpy(m.data(), &index, sizeof(int64_t));
+  m += text;
+  return m;
+}
 
 std::string report_message(int64_t index, char status, const std::string& payload) {
-  std::string m(sizeof(int64_t) + 1, '\0');
-  std::memcpy(m.data(), &index, sizeof(int64_t));
-  m[sizeof(int64_t)] = status;
+  std::string m = index_message(index, {});
+  m += status;
   m += payload;
   return m;
 }
 
-void send_job(int rank, int64_t index) { MPI_Send(&index, 1, MPI_INT64_T, rank, kTagJob, MPI_COMM_WORLD); }
+int64_t message_index(const std::string& m) {
+  int64_t index = -1;
+  std::memcpy(&index, m.data(), sizeof(int64_t));
+  return index;
+}
 
-void worker_loop(const std::function<std::string(std::size_t)>& run) {
+// Receives one message with `tag` from `source` (any size).
+std::string receive(int source, int tag, MPI_Status* out_status = nullptr) {
+  MPI_Status status;
+  MPI_Probe(source, tag, MPI_COMM_WORLD, &status);
+  int count = 0;
+  MPI_Get_count(&status, MPI_BYTE, &count);
+  std::string buffer(static_cast<std::size_t>(count), '\0');
+  MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  if (out_status) *out_status = status;
+  return buffer;
+}
+
+void send(const std::string& m, int rank, int tag) {
+  MPI_Send(m.data(), static_cast<int>(m.size()), MPI_BYTE, rank, tag, MPI_COMM_WORLD);
+}
+
+// Serves rank 0 until it says the round or the service is over; returns that index.
+int64_t worker_loop(const std::function<std::string(std::size_t, const std::string&)>& run) {
   std::string message = report_message(-1, kOk, {});
   for (;;) {
-    MPI_Send(message.data(), static_cast<int>(message.size()), MPI_BYTE, 0, kTagReport, MPI_COMM_WORLD);
-    int64_t index = -1;
-    MPI_Recv(&index, 1, MPI_INT64_T, 0, kTagJob, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    if (index < 0) return;
+    send(message, 0, kTagReport);
+    const std::string job = receive(0, kTagJob);
+    const int64_t index = message_index(job);
+    if (index < 0) return index;
     try {
-      message = report_message(index, kOk, run(static_cast<std::size_t>(index)));
+      message = report_message(index, kOk, run(static_cast<std::size_t>(index), job.substr(sizeof(int64_t))));
     } catch (const std::exception& e) {
       message = report_message(index, kFailed, e.what());
     }
   }
 }
 
+// `order` lists job indices; task(index) is the text a worker gets with it.
 void root_loop(const std::vector<std::size_t>& order, unsigned threads,
-               const std::function<std::string(std::size_t)>& run,
+               const std::function<std::string(std::size_t)>& task, const std::function<std::string(std::size_t)>& run,
                const std::function<void(std::size_t, std::string&&)>& done) {
   std::mutex mu;  // guards next, failure and the calls of done
   std::size_t next = 0;
@@ -149,33 +181,39 @@ void root_loop(const std::vector<std::size_t>& order, unsigned threads,
         }
       }
     });
-  // This thread serves the other ranks until each has been told to stop.
+  // This thread serves the other ranks until each has been told the round is over. A rank told
+  // so is not listened to again in this call: its next message (the ready report with which it
+  // asks for work) belongs to the next call.
+  std::vector<char> over(static_cast<std::size_t>(g_size), 0);
   int stopped = 0;
-  std::string buffer;
   while (stopped < g_size - 1) {
-    int flag = 0;
-    MPI_Status status;
-    MPI_Iprobe(MPI_ANY_SOURCE, kTagReport, MPI_COMM_WORLD, &flag, &status);
-    if (!flag) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      continue;
+    bool heard = false;
+    for (int rank = 1; rank < g_size; ++rank) {
+      if (over[static_cast<std::size_t>(rank)]) continue;
+      int flag = 0;
+      MPI_Iprobe(rank, kTagReport, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+      if (!flag) continue;
+      heard = true;
+      const std::string buffer = receive(rank, kTagReport);
+      const int64_t index = message_index(buffer);
+      if (index >= 0)
+        finish(static_cast<std::size_t>(index), buffer.substr(sizeof(int64_t) + 1), buffer[sizeof(int64_t)] == kOk,
+               rank);
+      const int64_t job = take();
+      send(index_message(job < 0 ? kRoundOver : job, job < 0 ? std::string{} : task(static_cast<std::size_t>(job))),
+           rank, kTagJob);
+      if (job < 0) {
+        over[static_cast<std::size_t>(rank)] = 1;
+        ++stopped;
+      }
     }
-    int count = 0;
-    MPI_Get_count(&status, MPI_BYTE, &count);
-    buffer.resize(static_cast<std::size_t>(count));
-    MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, kTagReport, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    int64_t index = -1;
-    std::memcpy(&index, buffer.data(), sizeof(int64_t));
-    if (index >= 0)
-      finish(static_cast<std::size_t>(index), buffer.substr(sizeof(int64_t) + 1), buffer[sizeof(int64_t)] == kOk,
-             status.MPI_SOURCE);
-    const int64_t job = take();
-    send_job(status.MPI_SOURCE, job);
-    if (job < 0) ++stopped;
+    if (!heard) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   for (auto& t : local) t.join();
   if (failure) throw std::runtime_error(*failure);
 }
+
+bool distributed() { return g_initialized && g_size > 1; }
 }  // namespace
 #endif
 
@@ -183,15 +221,55 @@ void distribute_jobs(const std::vector<std::size_t>& order, unsigned threads,
                      const std::function<std::string(std::size_t)>& run,
                      const std::function<void(std::size_t, std::string&&)>& done) {
 #ifdef HRSNN_HAVE_MPI
-  if (g_initialized && g_size > 1) {
+  if (distributed()) {
     if (g_rank == 0)
-      root_loop(order, threads, run, done);
+      root_loop(
+          order, threads, [](std::size_t) { return std::string{}; }, run, done);
     else
-      worker_loop(run);
+      worker_loop([&](std::size_t index, const std::string&) { return run(index); });
     return;
   }
 #endif
   distribute_locally(order, threads, run, done);
+}
+
+void serve_tasks(const TaskFunction& run) {
+#ifdef HRSNN_HAVE_MPI
+  if (distributed() && g_rank != 0) {
+    while (worker_loop([&](std::size_t, const std::string& task) { return run(task); }) != kServiceOver) {}
+    return;
+  }
+#endif
+  (void)run;
+}
+
+void run_tasks(const std::vector<std::string>& tasks, unsigned threads, const TaskFunction& run,
+               const std::function<void(std::size_t, std::string&&)>& done) {
+  std::vector<std::size_t> order(tasks.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  const auto run_index = [&](std::size_t k) { return run(tasks[k]); };
+#ifdef HRSNN_HAVE_MPI
+  if (distributed()) {
+    if (g_rank != 0) throw std::logic_error("run_tasks: called on a rank other than 0 (call serve_tasks there)");
+    root_loop(
+        order, threads, [&](std::size_t k) { return tasks[k]; }, run_index, done);
+    return;
+  }
+#endif
+  distribute_locally(order, threads, run_index, done);
+}
+
+void end_tasks() {
+#ifdef HRSNN_HAVE_MPI
+  if (distributed() && g_rank == 0) {
+    for (int w = 1; w < g_size; ++w) {
+      MPI_Status status;
+      const std::string ready = receive(MPI_ANY_SOURCE, kTagReport, &status);
+      if (message_index(ready) >= 0) throw std::logic_error("end_tasks: a worker reported a result outside a round");
+      send(index_message(kServiceOver, {}), status.MPI_SOURCE, kTagJob);
+    }
+  }
+#endif
 }
 
 }  // namespace hrsnn

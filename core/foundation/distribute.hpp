@@ -45,4 +45,18 @@ void distribute_jobs(const std::vector<std::size_t>& order, unsigned threads,
                      const std::function<std::string(std::size_t)>& run,
                      const std::function<void(std::size_t, std::string&&)>& done);
 
+// Work known only on rank 0 as it goes (the rounds of a Bayesian optimization, each planned from
+// the results of the rounds before): every other rank calls serve_tasks(run) once and stays in
+// it, running whatever task text rank 0 sends, until rank 0 calls end_tasks(). Rank 0 calls
+// run_tasks() once per batch: each task runs on some rank (rank 0's own `threads` threads
+// included) and its result goes to done(k, result) on rank 0, in completion order, k indexing
+// `tasks`. An exception in run on any rank is rethrown by run_tasks, as in distribute_jobs; run
+// should turn the errors it expects into results. With one process, run_tasks is parallel_for
+// and serve_tasks and end_tasks do nothing.
+using TaskFunction = std::function<std::string(const std::string& task)>;
+void serve_tasks(const TaskFunction& run);
+void run_tasks(const std::vector<std::string>& tasks, unsigned threads, const TaskFunction& run,
+               const std::function<void(std::size_t, std::string&&)>& done);
+void end_tasks();
+
 }  // namespace hrsnn

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `mpirun --oversubscribe -n 3 hrsnn study|quantize` against the one-process run: the files
+# `mpirun --oversubscribe -n 3 hrsnn study|quantize|optimize` against the one-process run: the files
 # must be equal except timing fields (same_except_timing.py). As root, Open MPI needs the two
 # ALLOW_RUN_AS_ROOT variables; under ASan, LeakSanitizer reports leaks inside Open MPI, so leak
 # detection is off for the ranks (-x passes the environment to them).
@@ -34,4 +34,92 @@ spec="$src/examples/hrsnn_small.toml"
   --out "$work/quant3" > "$work/quant3.log" 2>&1
 grep -q "3 MPI ranks" "$work/quant3.log"
 python3 "$src/tests/mpi/same_except_timing.py" "$work/quant1" "$work/quant3"
+# optimize --batch 3: each round's points spread over the ranks; rank 0 records them in index order.
+cat > "$work/tiny.toml" <<'TOML'
+[simulation]
+dt_ms = 1.0
+steps = 200
+seed = 1
+
+[[populations]]
+name = "E"
+size = 32
+kind = "excitatory"
+tau_mem_ms = { dist = "gamma", mean = 10.0, cv = 0.5, min = 1.0, max = 100.0 }
+tau_syn_ms = 3.0
+t_ref_steps = 1
+
+[[populations]]
+name = "I"
+size = 8
+kind = "inhibitory"
+tau_mem_ms = 8.0
+tau_syn_ms = 3.0
+
+[[projections]]
+name = "EE"
+pre = "E"
+post = "E"
+p = 0.3
+weight = { dist = "uniform", low = 0.0, high = 0.1 }
+[projections.stdp]
+eta_plus = { dist = "lognormal", mean = 1.0e-3, cv = 0.5 }
+eta_minus = { dist = "lognormal", mean = 1.2e-3, cv = 0.5 }
+w_min = 0.0
+w_max = 0.1
+
+[[projections]]
+name = "EI"
+pre = "E"
+post = "I"
+p = 0.3
+weight = { dist = "uniform", low = 0.0, high = 0.1 }
+
+[[projections]]
+name = "IE"
+pre = "I"
+post = "E"
+p = 0.3
+weight = { dist = "uniform", low = 0.0, high = 0.3 }
+
+[input]
+encoder = "current"
+channels = 1
+fraction = 1.0
+weight = { dist = "uniform", low = 0.2, high = 0.6 }
+steps_per_sample = 2
+signal = "uniform"
+TOML
+cat > "$work/space.toml" <<'TOML'
+[[dimension]]
+name = "tau_E"
+path = "populations.E.tau_mem_ms.mean"
+low = 3.0
+high = 30.0
+scale = "log"
+
+[[dimension]]
+name = "input"
+path = "input.weight.high"
+low = 0.3
+high = 1.5
+
+[[dimension]]
+name = "w_EE"
+path = "projections.EE.weight.high"
+low = 0.05
+high = 0.15
+TOML
+opt=(optimize "$work/tiny.toml" --space "$work/space.toml" --budget 9 --batch 3 --initial 3 --seeds 1
+     --samples 150 --max-delay 5 --washout 20 --quiet)
+"$hrsnn" "${opt[@]}" --threads 2 --out "$work/opt1" > "$work/opt1.log" 2>&1
+"${mpi[@]}" "$hrsnn" "${opt[@]}" --threads 1 --out "$work/opt3" > "$work/opt3.log" 2>&1
+grep -q "spread over 3 MPI ranks" "$work/opt3.log"
+python3 "$src/tests/mpi/same_except_timing.py" "$work/opt1" "$work/opt3"
+# Killed after 5 evaluations and resumed under mpirun: the same history.
+"${mpi[@]}" "$hrsnn" "${opt[@]}" --threads 1 --out "$work/opt3r" --abort-after 5 > "$work/opt3r.log" 2>&1 || true
+"${mpi[@]}" "$hrsnn" "${opt[@]}" --threads 1 --out "$work/opt3r" --resume >> "$work/opt3r.log" 2>&1
+grep -q "(5 resumed)" "$work/opt3r.log"
+python3 -c "import sys; sys.path.insert(0, sys.argv[1]); from same_except_timing import csv_rows; from pathlib import Path; \
+sys.exit(csv_rows(Path(sys.argv[2])) != csv_rows(Path(sys.argv[3])))" "$src/tests/mpi" "$work/opt1/history.csv" "$work/opt3r/history.csv"
 echo "MPI runs equal the one-process runs"

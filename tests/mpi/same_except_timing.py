@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Compares two result directories of hrsnn study / quantize, ignoring what may differ between a
-one-process run and an MPI run: timing fields (keys ending in _time_s or _seconds, and "threads"),
-CSV rows of *_time_s metrics, and the order of checkpoint lines (completion order). Exits 1 and
+"""Compares two result directories of hrsnn study / quantize / optimize, ignoring what may differ between a
+one-process run and an MPI run: timing fields (keys ending in _time_s or _seconds, "timings", and "threads"),
+CSV rows of *_time_s metrics and CSV columns named *_seconds, and the order of checkpoint lines (completion order). Exits 1 and
 names the first difference otherwise."""
 import json
 import sys
 from pathlib import Path
 
-IGNORED = {"threads", "jobs"}
+IGNORED = {"threads", "jobs", "timings"}
 
 
 def strip(value):
@@ -41,6 +41,16 @@ def first_difference(a, b, path=""):
     return None if a == b else f"{path}: {a!r} vs {b!r}"
 
 
+def csv_rows(path):
+    """Rows without *_time_s metrics, and without columns whose header ends in _seconds."""
+    lines = [r for r in path.read_text().splitlines() if "_time_s" not in r]
+    if not lines:
+        return lines
+    header = lines[0].split(",")
+    keep = [i for i, h in enumerate(header) if not h.endswith("_seconds")]
+    return [[cells[i] for i in keep if i < len(cells)] for cells in (r.split(",") for r in lines)]
+
+
 def compare(one, other):
     problems = []
     for name in sorted(p.name for p in Path(one).iterdir()):
@@ -55,8 +65,7 @@ def compare(one, other):
             lb = sorted(json.dumps(strip(json.loads(x)), sort_keys=True) for x in b.read_text().splitlines())
             d = None if la == lb else "checkpoint lines differ"
         elif name.endswith(".csv"):
-            keep = lambda t: [r for r in t.splitlines() if "_time_s" not in r]
-            d = None if keep(a.read_text()) == keep(b.read_text()) else "rows differ"
+            d = None if csv_rows(a) == csv_rows(b) else "rows differ"
         else:
             continue
         if d:
