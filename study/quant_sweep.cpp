@@ -100,11 +100,16 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
   std::optional<Journal> checkpoint;
   std::map<std::string, QuantRecord> done;
   QuantResult result;
+  result.jobs = jobs.size();
   std::vector<size_t> pending;
+  const bool merging = !options.merge.empty();
+  if ((options.shard.active() || merging) && world_size() > 1)
+    throw std::invalid_argument("--shard and --merge run as one process each, not under mpirun");
+  if (options.shard.active() && merging) throw std::invalid_argument("--shard and --merge do not go together");
   if (root) {
     std::filesystem::create_directories(options.out_dir);
     const std::filesystem::path path = options.out_dir / "quant.jsonl";
-    if (std::filesystem::exists(path) && !options.resume)
+    if (std::filesystem::exists(path) && !options.resume && !merging)
       throw std::runtime_error(
           fmt::format("{} exists: pass --resume to continue that sweep, or choose another --out", path.string()));
     checkpoint.emplace(open_checkpoint(path, fingerprint(spec, config, options)));
@@ -112,11 +117,38 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
       QuantRecord r = quant_record_from_json(j);
       done[r.job] = std::move(r);
     }
-    for (size_t k = 0; k < jobs.size(); ++k)
+    for (const std::filesystem::path& shard_file : options.merge) {
+      if (!std::filesystem::is_regular_file(shard_file))
+        throw std::invalid_argument(
+            fmt::format("--merge: {} does not exist (give each shard's --out directory)", shard_file.string()));
+      std::error_code same_error;
+      if (std::filesystem::equivalent(shard_file, path, same_error)) continue;
+      // Refused when the shard belongs to another sweep (open_checkpoint compares the headers).
+      const Journal shard = open_checkpoint(shard_file, fingerprint(spec, config, options));
+      for (const nlohmann::json& j : shard.records()) {
+        QuantRecord r = quant_record_from_json(j);
+        // Only this sweep's points (a checkpoint's header does not list the axes).
+        if (done.count(r.job) ||
+            !std::any_of(jobs.begin(), jobs.end(), [&](const QuantJob& q) { return q.key == r.job; }))
+          continue;
+        checkpoint->append(j);
+        ++result.merged;
+        done[r.job] = std::move(r);
+      }
+    }
+    for (size_t k = 0; k < jobs.size(); ++k) {
+      if (!options.shard.owns(k)) continue;
+      ++result.shard_jobs;
       if (done.count(jobs[k].key))
         ++result.resumed;
       else
         pending.push_back(k);
+    }
+    if (merging && !pending.empty())
+      throw std::runtime_error(fmt::format(
+          "--merge: {} of {} points are in none of the checkpoints given (first: '{}'); run their shard again and "
+          "merge, or run with --resume to compute them here ({} now holds the {} merged)",
+          pending.size(), jobs.size(), jobs[pending.front()].key, path.string(), result.merged));
     if (options.max_jobs > 0 && pending.size() > options.max_jobs) pending.resize(options.max_jobs);
   }
 
@@ -132,12 +164,16 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
         checkpoint->append(j);
         ++result.computed;
         if (options.progress)
-          options.progress(fmt::format("[{}/{}] {}{} ({:.1f} s)", result.resumed + result.computed, jobs.size(),
+          options.progress(fmt::format("[{}/{}] {}{} ({:.1f} s)", result.resumed + result.computed, result.shard_jobs,
                                        jobs[k].key, r.error.empty() ? "" : "  ERROR: " + r.error, r.wall_time_s));
         done[r.job] = std::move(r);
       });
   if (!root) {
     result.worker = true;
+    return result;
+  }
+  if (options.shard.active()) {
+    result.partial = true;
     return result;
   }
 

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "core/fixed/quantize.hpp"
+#include "core/foundation/distribute.hpp"
 #include "core/network.hpp"
 #include "core/run.hpp"
 #include "core/spec.hpp"
@@ -41,15 +42,25 @@ struct QuantRunOptions {
   std::function<void(const std::string&)> progress;  // one line per finished job
   std::optional<NetworkSpec> baseline;               // the baseline (MRSNN) spec, already loaded
   uint64_t max_jobs = 0;  // stop after this many new jobs (0: all); tests use it to interrupt
+  // Job arrays without MPI: only the points of this shard (core/foundation/distribute.hpp), kept
+  // in this run's checkpoint; the result is then `partial` and nothing else is written.
+  Shard shard;
+  // Finished shards' checkpoints (each shard's DIR/quant.jsonl): their records are copied into
+  // this run's checkpoint first, and every point must then be there. Implies resume.
+  std::vector<std::filesystem::path> merge;
 };
 
 struct QuantResult {
   std::vector<QuantRecord> records;  // job order
   uint64_t resumed = 0;              // records read from the checkpoint
   uint64_t computed = 0;
-  bool complete = false;   // every job has a record
-  nlohmann::json summary;  // quant.json
-  bool worker = false;     // rank > 0 of an MPI launch: its points' records went to rank 0
+  bool complete = false;    // every job has a record
+  nlohmann::json summary;   // quant.json
+  bool worker = false;      // rank > 0 of an MPI launch: its points' records went to rank 0
+  bool partial = false;     // a --shard run: its points are in its checkpoint only
+  uint64_t shard_jobs = 0;  // points of this shard (all points without --shard)
+  uint64_t merged = 0;      // records copied from the --merge checkpoints
+  uint64_t jobs = 0;        // jobs of the whole sweep
 };
 
 // Runs every job not yet in DIR/quant.jsonl on options.threads threads, appending one line per

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <vector>
 
 #include <sys/resource.h>
@@ -62,9 +63,29 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
     if (options.progress && root) options.progress(s);
   };
   // Opened first, so that a refused resume says so before any work.
+  const bool merging = !options.merge.empty();
+  if ((options.shard.active() || merging) && world_size() > 1)
+    throw std::invalid_argument("--shard and --merge run as one process each, not under mpirun");
+  if (options.shard.active() && merging) throw std::invalid_argument("--shard and --merge do not go together");
+  if ((options.shard.active() || merging) && options.checkpoint.empty())
+    throw std::invalid_argument("--shard and --merge need a checkpoint");
   std::unique_ptr<StudyCheckpoint> checkpoint;
   if (!options.checkpoint.empty() && root)
-    checkpoint = std::make_unique<StudyCheckpoint>(options.checkpoint, config_in, options.resume);
+    checkpoint = std::make_unique<StudyCheckpoint>(options.checkpoint, config_in, options.resume || merging);
+  for (const std::filesystem::path& shard_file : options.merge) {
+    if (!std::filesystem::is_regular_file(shard_file))
+      throw std::invalid_argument(
+          fmt::format("--merge: {} does not exist (give each shard's --out directory)", shard_file.string()));
+    std::error_code same_error;
+    if (std::filesystem::equivalent(shard_file, options.checkpoint, same_error)) continue;
+    // The shard's own checkpoint, opened to read: refused when it belongs to another study.
+    const StudyCheckpoint shard(shard_file, config_in, true);
+    for (const auto& [label, recs] : shard.entries())
+      if (!checkpoint->find(label)) {
+        checkpoint->append(label, recs);
+        ++result.merged_jobs;
+      }
+  }
 
   const NetworkSpec hom = scale_network(load_spec(config_in.homogeneous_spec), config_in.size_scale);
   const NetworkSpec het = scale_network(load_spec(config_in.heterogeneous_spec), config_in.size_scale);
@@ -149,25 +170,42 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
       jobs.push_back({fmt::format("{} linear (all seeds)", to_string(task)), 1.0,
                       [&, task] { return run_linear_task(task, config, fsdd.get()); }});
   }
+  // Longest first on the workers; results are stored by job index, so the output order (and
+  // every number) is independent of the scheduling. A shard owns fixed positions of this ranking.
+  std::vector<size_t> ranked(jobs.size());
+  std::iota(ranked.begin(), ranked.end(), size_t{0});
+  std::stable_sort(ranked.begin(), ranked.end(), [&](size_t a, size_t b) { return jobs[a].cost > jobs[b].cost; });
+  std::vector<char> mine(jobs.size(), 1);
+  for (size_t p = 0; p < ranked.size(); ++p) mine[ranked[p]] = options.shard.owns(p) ? 1 : 0;
+  result.jobs = jobs.size();
+  result.shard_jobs = static_cast<size_t>(std::count(mine.begin(), mine.end(), 1));
   // Jobs the checkpoint holds are read back, not run; the ETA counts only the jobs run here.
   std::vector<std::vector<Record>> done(jobs.size());
   std::vector<size_t> order;
-  for (size_t k = 0; k < jobs.size(); ++k) {
+  std::vector<std::string> missing;
+  for (size_t k : ranked) {
+    if (!mine[k]) continue;
     if (const std::vector<Record>* had = checkpoint ? checkpoint->find(jobs[k].label) : nullptr) {
       done[k] = *had;
       ++result.resumed_jobs;
     } else {
       order.push_back(k);
+      missing.push_back(jobs[k].label);
     }
   }
+  if (merging && !missing.empty() && root)
+    throw std::runtime_error(fmt::format(
+        "--merge: {} of {} cells are in none of the checkpoints given (first: '{}'); run their shard again and "
+        "merge, or run with --resume to compute them here ({} now holds the {} merged)",
+        missing.size(), jobs.size(), missing.front(), options.checkpoint.string(), result.resumed_jobs));
   if (checkpoint && checkpoint->recovered_torn_line())
     say(fmt::format("{}: cut off a torn last line (a job interrupted while being written; it is run again)",
                     checkpoint->path().string()));
+  if (options.shard.active())
+    say(fmt::format("shard {}: {} of {} cells", options.shard.text(), result.shard_jobs, jobs.size()));
   if (result.resumed_jobs > 0)
-    say(fmt::format("resumed {} of {} cells from {}", result.resumed_jobs, jobs.size(), checkpoint->path().string()));
-  // Longest first on the workers; results are stored by job index, so the output order (and
-  // every number) is independent of the scheduling.
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return jobs[a].cost > jobs[b].cost; });
+    say(fmt::format("{} {} of {} cells from {}", merging ? "merged" : "resumed", result.resumed_jobs, result.shard_jobs,
+                    checkpoint->path().string()));
   size_t finished = result.resumed_jobs;
   double total_cost = 0, finished_cost = 0;
   for (size_t k : order) total_cost += jobs[k].cost;
@@ -205,7 +243,7 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
     finished_cost += job.cost;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_run).count();
     const double eta = finished_cost > 0 ? elapsed * (total_cost - finished_cost) / finished_cost : 0.0;
-    std::string line = fmt::format("[{}/{}] {} ({:.1f} s):", finished, jobs.size(), job.label, took);
+    std::string line = fmt::format("[{}/{}] {} ({:.1f} s):", finished, result.shard_jobs, job.label, took);
     if (recs.size() == 1)
       line += short_metrics(recs.front());
     else
@@ -219,6 +257,11 @@ StudyResult run_study(const StudyConfig& config_in, const StudyRunOptions& optio
   result.ranks = world_size();
   if (!root) {
     result.worker = true;  // rank > 0 of an MPI launch: its jobs' records went to rank 0
+    return result;
+  }
+  if (options.shard.active()) {
+    result.partial = true;  // the shard's cells are in its checkpoint
+    result.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
   }
   for (auto& recs : done)

@@ -15,6 +15,7 @@
 //   study/study_checkpoint.hpp  the per-job checkpoint a long study resumes from.
 #pragma once
 
+#include "core/foundation/distribute.hpp"
 #include "study/claims.hpp"
 #include "study/study_config.hpp"
 #include "study/study_output.hpp"
@@ -41,6 +42,13 @@ struct StudyRunOptions {
   // uninterrupted run's (records, table, claims; the timings apart).
   std::filesystem::path checkpoint;
   bool resume = false;
+  // Job arrays without MPI: run only this shard's cells (core/foundation/distribute.hpp: Shard),
+  // leaving them in the checkpoint; the result is `partial`.
+  Shard shard;
+  // Checkpoints of finished shards (DIR/study.checkpoint.jsonl of each shard's --out), copied
+  // into this run's checkpoint before anything runs; every cell must then be there. Implies
+  // resume of this run's own checkpoint.
+  std::vector<std::filesystem::path> merge;
 };
 StudyResult run_study(const StudyConfig& config, const StudyRunOptions& options);
 

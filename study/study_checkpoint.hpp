@@ -41,6 +41,8 @@ class StudyCheckpoint {
   std::vector<Record> append(const std::string& job, const std::vector<Record>& records);
 
   std::size_t jobs() const { return done_.size(); }
+  // Every finished job read back or appended, by label.
+  const std::map<std::string, std::vector<Record>>& entries() const { return done_; }
   bool recovered_torn_line() const { return journal_.recovered_torn_line(); }
   const std::filesystem::path& path() const { return journal_.path(); }
 

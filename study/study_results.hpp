@@ -61,6 +61,11 @@ struct StudyResult {
   std::size_t resumed_jobs = 0, computed_jobs = 0;
   int ranks = 1;        // processes of the MPI launch that ran it (1: none)
   bool worker = false;  // true on ranks > 0 of an MPI launch: no records here, nothing to write
+  // A --shard run: its cells are in its checkpoint only (merged later with --merge); no records.
+  bool partial = false;
+  std::size_t shard_jobs = 0;   // cells of this shard (of `jobs` in all)
+  std::size_t merged_jobs = 0;  // cells copied from the --merge checkpoints
+  std::size_t jobs = 0;         // cells of the whole study
   // [rate_calibration]: per model and arithmetic, the input gain found and the rate it gave
   // (study/rate_calibration.hpp); an empty array when the rates are not matched.
   nlohmann::json rate_calibration = nlohmann::json::array();

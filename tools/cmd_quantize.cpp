@@ -21,6 +21,8 @@ struct QuantizeArgs {
   std::string sweep;
   std::string out;
   bool resume = false;
+  std::string shard;
+  std::vector<std::string> merge;
   unsigned jobs = 0;
   bool no_tasks = false;
 };
@@ -60,6 +62,10 @@ void run_quantize(const QuantizeArgs& a) {
   opt.out_dir = a.out.empty() ? std::filesystem::path("out") / "quant" : std::filesystem::path(a.out);
   opt.resume = a.resume;
   opt.threads = a.jobs;
+  if (!a.shard.empty()) opt.shard = parse_shard(a.shard);
+  for (const std::string& m : a.merge)  // each shard's --out directory, or its quant.jsonl
+    opt.merge.push_back(std::filesystem::is_directory(m) ? std::filesystem::path(m) / "quant.jsonl"
+                                                         : std::filesystem::path(m));
   if (!config.baseline_spec.empty()) opt.baseline = load_spec(config.baseline_spec);
   if (!a.no_tasks) opt.tasks = study::make_study_task_evaluator(config.tasks);
   opt.progress = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
@@ -71,6 +77,15 @@ void run_quantize(const QuantizeArgs& a) {
   const study::QuantResult r = study::run_quant_sweep(spec, config, opt);
   if (r.worker) return;  // rank > 0 of an MPI launch: rank 0 writes and prints
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (r.partial) {
+    fmt::print("shard {}: {} of the sweep's {} jobs are in {}/quant.jsonl ({} run now, {} resumed; {:.1f} s)\n",
+               opt.shard.text(), r.shard_jobs, r.jobs, opt.out_dir.string(), r.computed, r.resumed, wall);
+    fmt::print("when every shard is done: hrsnn quantize <the same options> --out DIR --merge SHARD_DIR...\n");
+    return;
+  }
+  if (r.merged > 0)
+    fmt::print("{} jobs merged from {} shard checkpoint(s) into {}/quant.jsonl\n", r.merged, opt.merge.size(),
+               opt.out_dir.string());
   print_summary(r.summary);
   fmt::print("{} jobs ({} resumed, {} run) in {:.1f} s; wrote {}/quant.json, quant.csv, quant.jsonl\n",
              r.records.size(), r.resumed, r.computed, wall, opt.out_dir.string());
@@ -88,6 +103,14 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--threads", args->jobs, "Points evaluated in parallel (default: the sweep's run.threads)")
       ->check(CLI::Range(1, 256));
   add_alias(sub, "--jobs", "--threads", args->jobs)->check(CLI::Range(1, 256));
+  sub->add_option(
+      "--shard", args->shard,
+      "K/N: run only shard K of N (1 <= K <= N) of the points into DIR/quant.jsonl (job arrays without MPI)");
+  sub->add_option(
+         "--merge", args->merge,
+         "SHARD_DIR...: copy the shards' quant.jsonl into DIR's, then write the sweep (every point must be there)")
+      ->excludes("--shard")
+      ->check(CLI::ExistingPath);
   sub->add_flag("--no-tasks", args->no_tasks,
                 "Fidelity, activity, energy and footprint only (no MC, prediction, FSDD)");
   sub->callback([args] {

@@ -165,7 +165,18 @@ void run_task_command(const std::string& spec_path, const std::string& task_name
   if (failed) throw std::runtime_error("some seeds failed (see above)");
 }
 
-void run_study_command(const CommonArgs& common, const std::string& out_dir, bool resume) {
+// --merge takes each shard's --out directory (or its checkpoint file).
+std::vector<std::filesystem::path> shard_checkpoints(const std::vector<std::string>& merge) {
+  std::vector<std::filesystem::path> files;
+  for (const std::string& m : merge) {
+    const std::filesystem::path p(m);
+    files.push_back(std::filesystem::is_directory(p) ? p / "study.checkpoint.jsonl" : p);
+  }
+  return files;
+}
+
+void run_study_command(const CommonArgs& common, const std::string& out_dir, bool resume, const std::string& shard,
+                       const std::vector<std::string>& merge) {
   const StudyConfig config = make_config(common);
   if (is_root_rank())
     fmt::print(stderr, "study: {} models x {} arithmetics x {} seeds on {} tasks, {} threads ({}){}\n",
@@ -176,15 +187,27 @@ void run_study_command(const CommonArgs& common, const std::string& out_dir, boo
   options.progress = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
   options.checkpoint = out / "study.checkpoint.jsonl";
   options.resume = resume;
+  if (!shard.empty()) options.shard = parse_shard(shard);
+  options.merge = shard_checkpoints(merge);
   const study::StudyResult result = study::run_study(config, options);
   if (result.worker) return;  // rank > 0 of an MPI launch: rank 0 writes the files
+  if (result.partial) {
+    fmt::print("shard {}: {} of the study's {} cells are in {} ({} run now, {} resumed; {:.1f} s)\n",
+               options.shard.text(), result.shard_jobs, result.jobs, options.checkpoint.string(), result.computed_jobs,
+               result.resumed_jobs, result.wall_time_s);
+    fmt::print("when every shard is done: hrsnn study <the same options> --out DIR --merge SHARD_DIR...\n");
+    return;
+  }
   study::write_study_files(result, out);
   fmt::print("{}\n{}", study::format_table(result), study::format_claims(result));
   size_t errors = 0;
   for (const Record& r : result.records) errors += r.error.empty() ? 0U : 1U;
   fmt::print("wall time {:.1f} s (cpu {:.1f} s on {} threads); wrote {} and {}\n", result.wall_time_s,
              result.cpu_time_s, config.threads, (out / "study.json").string(), (out / "study.csv").string());
-  if (result.resumed_jobs > 0)
+  if (result.merged_jobs > 0)
+    fmt::print("{} cells merged from {} shard checkpoint(s) into {}\n", result.merged_jobs, options.merge.size(),
+               options.checkpoint.string());
+  if (result.resumed_jobs > 0 && options.merge.empty())
     fmt::print("{} cells resumed from {}, {} run now (the wall time is this run's)\n", result.resumed_jobs,
                options.checkpoint.string(), result.computed_jobs);
   if (errors) fmt::print("{} cells failed (their errors are in study.json)\n", errors);
@@ -247,6 +270,8 @@ const RegisterCommand reg_study{[](CLI::App& app) {
   struct Args {
     std::string out = "out/study";
     bool resume = false;
+    std::string shard;
+    std::vector<std::string> merge;
     CommonArgs common;
   };
   auto a = std::make_shared<Args>();
@@ -254,8 +279,16 @@ const RegisterCommand reg_study{[](CLI::App& app) {
       "study", "The paper's study: MRSNN, het. neurons, het. STDP, HRSNN (float and fixed), ESN, linear; claims");
   sub->add_option("--out", a->out, "Output directory for study.json, study.csv and study.checkpoint.jsonl");
   sub->add_flag("--resume", a->resume, "Continue the checkpoint DIR/study.checkpoint.jsonl, skipping finished cells");
+  sub->add_option(
+      "--shard", a->shard,
+      "K/N: run only shard K of N (1 <= K <= N) of the cells into DIR's checkpoint (job arrays without MPI)");
+  sub->add_option(
+         "--merge", a->merge,
+         "SHARD_DIR...: copy the shards' checkpoints into DIR's, then write the study (every cell must be there)")
+      ->excludes("--shard")
+      ->check(CLI::ExistingPath);
   add_common(sub, a->common);
-  sub->callback([a] { run_study_command(a->common, a->out, a->resume); });
+  sub->callback([a] { run_study_command(a->common, a->out, a->resume, a->shard, a->merge); });
 }};
 
 }  // namespace

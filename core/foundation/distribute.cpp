@@ -233,6 +233,29 @@ void distribute_jobs(const std::vector<std::size_t>& order, unsigned threads,
   distribute_locally(order, threads, run, done);
 }
 
+Shard parse_shard(const std::string& text, const std::string& option) {
+  const auto bad = [&] {
+    return std::invalid_argument(option + " '" + text +
+                                 "': expected K/N with whole numbers 1 <= K <= N <= 100000 (shard K of N)");
+  };
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 >= text.size()) throw bad();
+  const auto whole = [&](std::string_view digits) {
+    if (digits.empty() || digits.size() > 6) throw bad();
+    unsigned v = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') throw bad();
+      v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    return v;
+  };
+  Shard s;
+  s.index = whole(std::string_view(text).substr(0, slash));
+  s.count = whole(std::string_view(text).substr(slash + 1));
+  if (s.index < 1 || s.count < 1 || s.index > s.count || s.count > 100000) throw bad();
+  return s;
+}
+
 void serve_tasks(const TaskFunction& run) {
 #ifdef HRSNN_HAVE_MPI
   if (distributed() && g_rank != 0) {

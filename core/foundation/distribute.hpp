@@ -53,6 +53,20 @@ void distribute_jobs(const std::vector<std::size_t>& order, unsigned threads,
 // `tasks`. An exception in run on any rank is rethrown by run_tasks, as in distribute_jobs; run
 // should turn the errors it expects into results. With one process, run_tasks is parallel_for
 // and serve_tasks and end_tasks do nothing.
+// Job arrays without MPI (`--shard K/N`): shard K of N (1 <= K <= N) runs the jobs at positions
+// K - 1, K - 1 + N, K - 1 + 2N, ... of the full job list in its fixed order (the study's is
+// longest-first, so the shards get similar work), whatever a resume finds already done. Each
+// shard keeps its own checkpoint; `--merge DIR...` reads the shards' checkpoints back.
+struct Shard {
+  unsigned index = 1;  // K
+  unsigned count = 1;  // N; 1: no sharding
+  bool active() const { return count > 1; }
+  bool owns(std::size_t position) const { return position % count == index - 1; }
+  std::string text() const { return std::to_string(index) + "/" + std::to_string(count); }
+};
+// Parses "K/N" (1 <= K <= N <= 100000); throws std::invalid_argument naming `option` and the rule.
+Shard parse_shard(const std::string& text, const std::string& option = "--shard");
+
 using TaskFunction = std::function<std::string(const std::string& task)>;
 void serve_tasks(const TaskFunction& run);
 void run_tasks(const std::vector<std::string>& tasks, unsigned threads, const TaskFunction& run,
