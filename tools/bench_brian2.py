@@ -2,8 +2,9 @@
 """Brian2 side-by-side benchmark: the same network in Brian2 2.5 C++ standalone and in hrsnn.
 
 For each example spec, hrsnn instantiates the network and exports it (hrsnn-network/1,
-see docs/cli.md); this script rebuilds exactly that network in Brian2 (cpp_standalone, no OpenMP,
-a fresh build directory), implementing hrsnn's discrete-time system (docs/model.md) as difference
+see docs/cli.md); this script rebuilds exactly that network in Brian2 (cpp_standalone, a fresh
+build directory; without OpenMP at one thread, with OpenMP at the same thread count as hrsnn's
+--threads otherwise), implementing hrsnn's discrete-time system (docs/model.md) as difference
 equations, runs it, and reports Brian2's synaptic events/s beside hrsnn's:
 
     events/s = delivered synaptic events (sum over spikes of the neuron's fan-out) / run time
@@ -136,7 +137,7 @@ def read_timing(directory):
     return {"wall_s": wall, "cpu_s": cpu, "brian2_reported_s": brian_reported}
 
 
-def brian2_worker(net_path, directory, steps, repeats, monitor, make_jobs, out_path):
+def brian2_worker(net_path, directory, steps, repeats, monitor, make_jobs, out_path, threads=1):
     import numpy as np
     import brian2 as b2
     from brian2 import ms
@@ -147,7 +148,8 @@ def brian2_worker(net_path, directory, steps, repeats, monitor, make_jobs, out_p
         raise SystemExit(f"{net_path}: format {net.get('format')!r}, expected 'hrsnn-network/1'")
 
     b2.set_device("cpp_standalone", directory=directory, build_on_run=True)
-    b2.prefs.devices.cpp_standalone.openmp_threads = 0  # single-threaded, as the anchors
+    # One thread: no OpenMP at all, as the published single-threaded anchors; otherwise OpenMP.
+    b2.prefs.devices.cpp_standalone.openmp_threads = threads if threads > 1 else 0
     b2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{make_jobs}"]
     dt = net["dt_ms"] * ms
     b2.defaultclock.dt = dt
@@ -276,6 +278,7 @@ def brian2_worker(net_path, directory, steps, repeats, monitor, make_jobs, out_p
         "spikes": int(nspikes.sum()),
         "synaptic_events": int((nspikes * fanout).sum()),
         "monitor": monitor,
+        "openmp_threads": threads if threads > 1 else 0,
     }
     for p in pops:
         sl = slice(p["first"], p["first"] + p["size"])
@@ -291,11 +294,12 @@ def brian2_worker(net_path, directory, steps, repeats, monitor, make_jobs, out_p
 # ---------------------------------------------------------------------------------------------
 # Driver: hrsnn export and timing, the Brian2 worker, comparison, table and JSON.
 
-def run_hrsnn(hrsnn, spec, steps, arith, out_dir, export=None, attempts=5):
+def run_hrsnn(hrsnn, spec, steps, arith, out_dir, export=None, attempts=5, threads=1):
     """One hrsnn run; returns its summary.json. While the binary is missing or being relinked
     (not executable, exec fails, or killed by a signal) it waits and retries; a run that exits
     with an error fails at once."""
-    cmd = [hrsnn, "run", spec, "--steps", str(steps), "--arith", arith, "--out", out_dir, "--quiet"]
+    cmd = [hrsnn, "run", spec, "--steps", str(steps), "--arith", arith, "--out", out_dir, "--quiet",
+           "--threads", str(threads)]
     if export:
         cmd += ["--export-network", export]
     for attempt in range(attempts):
@@ -339,11 +343,11 @@ def compare_rasters(hrsnn_csv, brian_raster, steps):
     return {"identical": True, "first_differing_step": None}
 
 
-def brian2_run(args, net_path, directory, monitor, repeats):
+def brian2_run(args, net_path, directory, monitor, repeats, threads=1):
     out_path = os.path.join(os.path.dirname(directory), os.path.basename(directory) + "-result.json")
     cmd = [args.python, os.path.abspath(__file__), "--worker", net_path, "--worker-dir", directory,
            "--worker-out", out_path, "--steps", str(args.steps), "--repeats", str(repeats),
-           "--make-jobs", str(args.make_jobs)]
+           "--make-jobs", str(args.make_jobs), "--worker-threads", str(threads)]
     if monitor:
         cmd.append("--worker-monitor")
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -379,41 +383,57 @@ def bench_spec(args, spec, work):
         "synapses": ref["synapses"],
     }
 
-    # hrsnn timing (its own wall time of the simulation loop), best of --repeats per arithmetic.
+    # hrsnn timing (its own wall time of the simulation loop), best of --repeats per arithmetic and
+    # thread count; then Brian2 at each thread count (its compiled binary, repeated).
     entry["hrsnn_timing"] = {}
     for arith in args.hrsnn_arith:
-        walls = []
-        for r in range(args.repeats):
-            s = ref if (arith == "float64" and r == 0) else run_hrsnn(
-                args.hrsnn, spec, args.steps, arith, os.path.join(work, f"{name}-hrsnn-{arith}"))
-            walls.append(s["wall_time_s"])
-            events = s["counts"]["synaptic_events"]
-        entry["hrsnn_timing"][arith] = {"wall_s": spread(walls),
-                                        "synaptic_events": events,
-                                        "events_per_s_best": events / min(walls)}
+        entry["hrsnn_timing"][arith] = {}
+        for threads in args.threads:
+            walls = []
+            for r in range(args.repeats):
+                s = ref if (arith == "float64" and threads == 1 and r == 0) else run_hrsnn(
+                    args.hrsnn, spec, args.steps, arith, os.path.join(work, f"{name}-hrsnn-{arith}-{threads}t"),
+                    threads=threads)
+                walls.append(s["wall_time_s"])
+                events = s["counts"]["synaptic_events"]
+            entry["hrsnn_timing"][arith][str(threads)] = {"wall_s": spread(walls), "synaptic_events": events,
+                                                          "events_per_s_best": events / min(walls)}
 
-    # Brian2: build, run, repeat the compiled binary.
-    bdir = tempfile.mkdtemp(prefix=f"{name}-brian2-", dir=work)
-    b = brian2_run(args, net_path, bdir, monitor=False, repeats=args.repeats)
+    entry["brian2_by_threads"] = {}
+    for threads in args.threads:
+        bdir = tempfile.mkdtemp(prefix=f"{name}-brian2-{threads}t-", dir=work)
+        b = brian2_run(args, net_path, bdir, monitor=False, repeats=args.repeats, threads=threads)
+        ev = b["synaptic_events"]
+        wall = spread([r["wall_s"] for r in b["runs"]])
+        cpu = spread([r["cpu_s"] for r in b["runs"]])
+        entry["brian2_by_threads"][str(threads)] = {
+            "version": b["brian2_version"], "directory": b["directory"], "compile_s": b["compile_s"],
+            "openmp_threads": b["openmp_threads"],
+            "spikes": b["spikes"], "synaptic_events": ev, "populations": b["populations"],
+            "run_wall_s": wall, "run_cpu_s": cpu,
+            "run_brian2_reported_s": spread([r["brian2_reported_s"] for r in b["runs"]]),
+            "events_per_s_wall_best": ev / wall["min"], "events_per_s_wall_median": ev / wall["median"],
+            "events_per_s_cpu_best": ev / cpu["min"],
+        }
     load1 = os.getloadavg()
-    ev = b["synaptic_events"]
-    wall = spread([r["wall_s"] for r in b["runs"]])
-    cpu = spread([r["cpu_s"] for r in b["runs"]])
-    entry["brian2"] = {
-        "version": b["brian2_version"], "directory": b["directory"], "compile_s": b["compile_s"],
-        "spikes": b["spikes"], "synaptic_events": ev, "populations": b["populations"],
-        "run_wall_s": wall, "run_cpu_s": cpu,
-        "run_brian2_reported_s": spread([r["brian2_reported_s"] for r in b["runs"]]),
-        "events_per_s_wall_best": ev / wall["min"], "events_per_s_wall_median": ev / wall["median"],
-        "events_per_s_cpu_best": ev / cpu["min"],
-    }
+    entry["brian2"] = entry["brian2_by_threads"][str(args.threads[0])]
     entry["loadavg_1_5_15"] = {"before": load0, "after": load1}
     entry["spike_ratio_brian2_over_hrsnn"] = {
         p["name"]: (bp["spikes"] / p["spikes"] if p["spikes"] else None)
-        for p, bp in zip(entry["hrsnn_reference"]["populations"], b["populations"])}
-    entry["speedup_hrsnn_over_brian2_wall"] = {
-        arith: t["events_per_s_best"] / entry["brian2"]["events_per_s_wall_best"]
-        for arith, t in entry["hrsnn_timing"].items()}
+        for p, bp in zip(entry["hrsnn_reference"]["populations"], entry["brian2"]["populations"])}
+    # Ratios measured in this one run: hrsnn at T threads over Brian2 single-threaded, over Brian2
+    # at the same T (OpenMP), and hrsnn's own speed-up from 1 to T threads.
+    b1 = entry["brian2_by_threads"].get("1")
+    entry["ratios"] = {}
+    for arith, by_t in entry["hrsnn_timing"].items():
+        entry["ratios"][arith] = {}
+        for t, timing in by_t.items():
+            ev_s = timing["events_per_s_best"]
+            entry["ratios"][arith][t] = {
+                "over_brian2_1_thread": ev_s / b1["events_per_s_wall_best"] if b1 else None,
+                "over_brian2_same_threads": ev_s / entry["brian2_by_threads"][t]["events_per_s_wall_best"],
+                "speedup_over_1_thread": ev_s / by_t["1"]["events_per_s_best"] if "1" in by_t else None,
+            }
 
     if args.check_raster:
         cdir = tempfile.mkdtemp(prefix=f"{name}-brian2-raster-", dir=work)
@@ -431,17 +451,17 @@ def print_table(results):
             ratio = f"{r:6.3f}" if r is not None else f"{'-':>6}"
             print(f"{e['name']:8} {p['name']:>4} {p['spikes']:13d} {bp['spikes']:14d} {ratio}")
     print()
-    print(f"{'network':8} {'syn events':>11} {'Brian2 run wall s':>18} {'Brian2 ev/s':>11} "
-          f"{'(CPU-time ev/s)':>15} {'hrsnn arith':>11} {'hrsnn ev/s':>10} {'hrsnn/Brian2':>12}")
+    print(f"{'network':8} {'threads':>7} {'Brian2 ev/s':>11} {'hrsnn arith':>11} {'hrsnn ev/s':>10} "
+          f"{'x Brian2 1t':>11} {'x Brian2 same t':>15} {'hrsnn T/1t':>10}")
+    fmt_x = lambda v: f"{v:.2f}x" if v is not None else "-"
     for e in results:
-        b = e["brian2"]
-        first = True
-        for arith, t in e["hrsnn_timing"].items():
-            head = (f"{e['name']:8} {b['synaptic_events']:11.4g} {b['run_wall_s']['min']:18.3f} "
-                    f"{b['events_per_s_wall_best']:11.3g} {b['events_per_s_cpu_best']:15.3g}") if first else " " * 68
-            print(f"{head} {arith:>11} {t['events_per_s_best']:10.3g} "
-                  f"{e['speedup_hrsnn_over_brian2_wall'][arith]:11.1f}x")
-            first = False
+        for arith, by_t in e["hrsnn_timing"].items():
+            for t, timing in by_t.items():
+                b = e["brian2_by_threads"][t]
+                r = e["ratios"][arith][t]
+                print(f"{e['name']:8} {t:>7} {b['events_per_s_wall_best']:11.3g} {arith:>11} "
+                      f"{timing['events_per_s_best']:10.3g} {fmt_x(r['over_brian2_1_thread']):>11} "
+                      f"{fmt_x(r['over_brian2_same_threads']):>15} {fmt_x(r['speedup_over_1_thread']):>10}")
     for e in results:
         lb, la = e["loadavg_1_5_15"]["before"], e["loadavg_1_5_15"]["after"]
         line = (f"{e['name']}: load average {lb[0]:.2f} -> {la[0]:.2f} (1 min); Brian2 compile "
@@ -451,8 +471,8 @@ def print_table(results):
             line += ("; rasters identical" if rc["identical"]
                      else f"; rasters first differ at step {rc['first_differing_step']}")
         print(line)
-    print("ev/s = synaptic events / run time (best of repeats; wall time of the run itself, "
-          "CPU-time figure in brackets)")
+    print("ev/s = synaptic events / run time (best of repeats; wall time of the run itself); Brian2 at "
+          "1 thread without OpenMP, at T > 1 threads with OpenMP T")
 
 
 def main():
@@ -465,6 +485,8 @@ def main():
     ap.add_argument("--hrsnn-arith", default="float64,float32",
                     help="hrsnn arithmetics to time, comma-separated (default float64,float32)")
     ap.add_argument("--python", default=BRIAN2_PYTHON, help="interpreter with Brian2 (default /usr/bin/python3)")
+    ap.add_argument("--threads", default="1,2",
+                    help="thread counts, comma-separated: hrsnn --threads T and Brian2 OpenMP T (default 1,2)")
     ap.add_argument("--make-jobs", type=int, default=1, help="parallel compile jobs for Brian2's build (default 1)")
     ap.add_argument("--check-raster", action="store_true",
                     help="also run Brian2 with a SpikeMonitor (untimed) and find the first step where the rasters differ")
@@ -477,16 +499,23 @@ def main():
     ap.add_argument("--worker-dir", help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", help=argparse.SUPPRESS)
     ap.add_argument("--worker-monitor", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--worker-threads", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.worker:
         brian2_worker(args.worker, args.worker_dir, args.steps, args.repeats, args.worker_monitor,
-                      args.make_jobs, args.worker_out)
+                      args.make_jobs, args.worker_out, args.worker_threads)
         return
     if args.steps <= 0 or args.repeats <= 0:
         ap.error("--steps and --repeats must be positive")
     args.hrsnn = os.path.abspath(args.hrsnn)
     args.hrsnn_arith = [a for a in args.hrsnn_arith.split(",") if a]
+    try:
+        args.threads = [int(t) for t in args.threads.split(",") if t]
+    except ValueError:
+        ap.error("--threads: comma-separated whole numbers, e.g. 1,2")
+    if not args.threads or min(args.threads) < 1:
+        ap.error("--threads: thread counts must be >= 1")
     work = os.path.abspath(args.workdir) if args.workdir else tempfile.mkdtemp(prefix="hrsnn-brian2-", dir="/tmp")
     os.makedirs(work, exist_ok=True)
 
@@ -501,7 +530,7 @@ def main():
         else:
             print(f"work directory kept: {work}", file=sys.stderr)
     print_table(results)
-    doc = {"format": "hrsnn-brian2-bench/1", "steps": args.steps, "repeats": args.repeats,
+    doc = {"format": "hrsnn-brian2-bench/2", "threads": args.threads, "steps": args.steps, "repeats": args.repeats,
            "workdir": work, "nproc": os.cpu_count(), "results": results}
     if args.json:
         tmp = args.json + ".tmp"
