@@ -53,3 +53,37 @@ def test_threads_run_simulations_concurrently():
     for t in threads:
         t.join()
     assert results == {a: hrsnn.run(spec, arith=a, steps=150).raster_hash for a in ("float64", "fixed")}
+
+
+def test_ctrl_c_ends_a_run():
+    # A thread that can only run once hrsnn.run has released the GIL (as above) sends the main
+    # thread a SIGINT (_thread.interrupt_main). The run checks for signals every 256 steps, so it
+    # raises KeyboardInterrupt from inside the extension's call, long before its 10^6 steps end.
+    import _thread
+    import traceback
+
+    spec = hrsnn.load_spec(EXAMPLES / "mrsnn_small.toml")
+    go = threading.Event()
+
+    def interrupter():
+        go.wait()
+        _thread.interrupt_main()
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1000.0)
+    try:
+        t = threading.Thread(target=interrupter)
+        t.start()
+        go.set()
+        try:
+            hrsnn.run(spec, steps=1_000_000, record_spikes=False)
+            raised = None
+        except KeyboardInterrupt as e:
+            raised = e
+        t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert raised is not None
+    # Raised by the extension's call itself, not after it returned.
+    last = traceback.extract_tb(raised.__traceback__)[-1]
+    assert "_hrsnn.run(" in last.line
