@@ -239,6 +239,10 @@ PYBIND11_MODULE(_hrsnn, m) {
       [](const std::optional<std::string>& models_file) { return models_of(models_file).model_names(); },
       py::arg("models_file") = py::none());
 
-  // NIR (DESIGN.md section 11; the nir/ library): from_nir / to_nir are bound here when that
-  // library is linked; the package's hrsnn.from_nir / hrsnn.to_nir call them when present.
+  // NIR (DESIGN.md section 11; the nir/ library, target hrsnn_nir): python/CMakeLists.txt
+  // links it and defines HRSNN_HAVE_NIR when it is built. Bind from_nir / to_nir inside this
+  // block; the package's hrsnn.from_nir / hrsnn.to_nir call them when present and raise
+  // NotImplementedError otherwise.
+#ifdef HRSNN_HAVE_NIR
+#endif
 }
