@@ -128,6 +128,16 @@ class RunResult:
         )
 
 
+def _check_steps(steps: Optional[int]) -> Optional[int]:
+    # The CLI's range for --steps.
+    if steps is None:
+        return None
+    steps = int(steps)
+    if not 1 <= steps <= 10**12:
+        raise ValueError(f"steps must be in [1, 1e12], got {steps}")
+    return steps
+
+
 def _probe_list(probe: Union[None, int, Iterable[int]]) -> List[int]:
     if probe is None:
         return []
@@ -159,7 +169,7 @@ def run(
     """
     s = load_spec(spec)
     ids = _probe_list(probe)
-    out = _hrsnn.run(s, arith, steps, seed, ids, int(probe_every), int(threads), bool(record_spikes))
+    out = _hrsnn.run(s, arith, _check_steps(steps), seed, ids, int(probe_every), int(threads), bool(record_spikes))
     summary = json.loads(out["summary"])
     n_probes = len(out["probe_ids"])
     probe_steps = _array(out["probe_steps"], np.uint64)
@@ -222,7 +232,7 @@ def energy(
             text = _hrsnn.energy_of_run_dir(run_dir, names, mfile)
     else:
         s = load_spec(target)
-        text = _hrsnn.energy_of_spec(s, arith or "float64", steps, seed, int(threads), names, mfile)
+        text = _hrsnn.energy_of_spec(s, arith or "float64", _check_steps(steps), seed, int(threads), names, mfile)
     return json.loads(text)
 
 

@@ -107,5 +107,7 @@ def test_bad_arguments_raise_value_error():
         hrsnn.run(spec, arith="double64", steps=10)
     with pytest.raises(ValueError, match="neuron 1000 out of range"):
         hrsnn.run(spec, steps=10, probe=[1000])
+    with pytest.raises(ValueError, match=r"steps must be in \[1, 1e12\]"):
+        hrsnn.run(spec, steps=0)
     with pytest.raises(ValueError, match="threads"):
         hrsnn.run(spec, steps=10, threads=0)
