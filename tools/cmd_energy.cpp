@@ -53,10 +53,7 @@ energy::RunFacts run_spec_facts(const EnergyOptions& o) {
   fmt::print("ran {} ({}, {} steps, seed {}): {} spikes, {} synaptic events, {} plastic updates, wall {:.3f} s\n\n",
              spec.source, to_string(r.arith), r.steps, net.seed, r.counts.total.spikes, r.counts.total.synaptic_events,
              r.counts.total.plastic_updates, r.wall_time_s);
-  energy::RunFacts f;
-  f.counts = r.counts.total;
-  f.workload = energy::Workload{net.size(), net.synapse_count(), r.steps, net.dt_ms, r.input_samples};
-  return f;
+  return energy::run_facts(net, r);
 }
 
 void run_energy(const EnergyOptions& o) {

@@ -36,6 +36,13 @@ uint64_t* count_field(EventCounts& c, std::string_view name) {
 
 }  // namespace
 
+RunFacts run_facts(const Network& net, const RunResult& result) {
+  RunFacts f;
+  f.counts = result.counts.total;
+  f.workload = Workload{net.size(), net.synapse_count(), result.steps, net.dt_ms, result.input_samples};
+  return f;
+}
+
 RunFacts run_facts_from_summary(const nlohmann::json& summary, std::string_view source_name) {
   const std::string file(source_name);
   if (!summary.is_object()) throw ConfigError(file, 0, "<file>", "a run summary must be a JSON object");
