@@ -1,0 +1,93 @@
+// read_npy_2d: the input array of `hrsnn run MODEL.nir --input FILE.npy` (NumPy format 1.0-3.0).
+#include "nir/nir.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <regex>
+
+namespace hrsnn::nir {
+namespace {
+
+[[noreturn]] void bad(const std::string& path, const std::string& msg) {
+  throw NirError(fmt::format("{}: {}", path, msg));
+}
+
+template <typename T>
+double load(const char* p) {
+  T x;
+  std::memcpy(&x, p, sizeof x);
+  return static_cast<double>(x);
+}
+
+}  // namespace
+
+NpyArray read_npy_2d(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) bad(path, "cannot open the input array");
+  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (data.size() < 10 || data.compare(0, 6, "\x93NUMPY") != 0) bad(path, "not a NumPy .npy file");
+  const auto major = static_cast<unsigned char>(data[6]);
+  size_t header_len = 0, offset = 0;
+  if (major == 1) {
+    header_len = static_cast<unsigned char>(data[8]) | (static_cast<size_t>(static_cast<unsigned char>(data[9])) << 8);
+    offset = 10;
+  } else if (major == 2 || major == 3) {
+    if (data.size() < 12) bad(path, "truncated .npy header");
+    header_len = 0;
+    for (int k = 3; k >= 0; --k)
+      header_len = (header_len << 8) | static_cast<unsigned char>(data[8 + static_cast<size_t>(k)]);
+    offset = 12;
+  } else {
+    bad(path, fmt::format(".npy format version {} is not supported", major));
+  }
+  if (data.size() < offset + header_len) bad(path, "truncated .npy header");
+  const std::string header = data.substr(offset, header_len);
+  std::smatch m;
+  if (!std::regex_search(header, m, std::regex(R"('descr'\s*:\s*'([<>|=])([a-z])(\d+)')")))
+    bad(path, "the .npy header has no dtype (descr)");
+  const char order = m[1].str()[0];
+  const char kind = m[2].str()[0];
+  const int width = std::stoi(m[3].str());
+  if (order == '>' && width > 1) bad(path, "big-endian .npy arrays are not supported");
+  if (std::regex_search(header, std::regex(R"('fortran_order'\s*:\s*True)")))
+    bad(path, "a Fortran-order .npy array is not supported (save it C-ordered)");
+  if (!std::regex_search(header, m, std::regex(R"('shape'\s*:\s*\(\s*(\d+)\s*,\s*(\d+)\s*\))")))
+    bad(path, "the input array must be 2-D (steps x input columns)");
+  NpyArray a;
+  a.rows = std::stoull(m[1].str());
+  a.cols = std::stoull(m[2].str());
+  if (a.cols != 0 && a.rows > (uint64_t{1} << 32) / a.cols) bad(path, "the input array is too large");
+  const uint64_t count = a.rows * a.cols;
+  const size_t body = offset + header_len;
+  const auto w = static_cast<size_t>(width);
+  if (data.size() - body < count * w) bad(path, "the .npy file is shorter than its shape says");
+  a.values.resize(count);
+  const char* p = data.data() + body;
+  for (uint64_t k = 0; k < count; ++k, p += w) {
+    double x = 0;
+    if (kind == 'f' && w == 8)
+      x = load<double>(p);
+    else if (kind == 'f' && w == 4)
+      x = load<float>(p);
+    else if (kind == 'i' && w == 8)
+      x = load<int64_t>(p);
+    else if (kind == 'i' && w == 4)
+      x = load<int32_t>(p);
+    else if (kind == 'i' && w == 1)
+      x = load<int8_t>(p);
+    else if ((kind == 'u' || kind == 'b') && w == 1)
+      x = load<uint8_t>(p);
+    else
+      bad(path,
+          fmt::format("dtype {}{} is not supported (float64, float32, int64, int32, int8, uint8, bool)", kind, w));
+    if (!std::isfinite(x)) bad(path, fmt::format("element {} is not finite", k));
+    a.values[k] = x;
+  }
+  return a;
+}
+
+}  // namespace hrsnn::nir
