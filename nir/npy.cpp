@@ -79,11 +79,16 @@ NpyArray read_npy_2d(const std::string& path) {
       x = load<int32_t>(p);
     else if (kind == 'i' && w == 1)
       x = load<int8_t>(p);
+    else if (kind == 'u' && w == 8)
+      x = load<uint64_t>(p);
+    else if (kind == 'u' && w == 4)
+      x = load<uint32_t>(p);
     else if ((kind == 'u' || kind == 'b') && w == 1)
       x = load<uint8_t>(p);
     else
       bad(path,
-          fmt::format("dtype {}{} is not supported (float64, float32, int64, int32, int8, uint8, bool)", kind, w));
+          fmt::format("dtype {}{} is not supported (float64, float32, int64, int32, int8, uint64, uint32, uint8, bool)",
+                      kind, w));
     if (!std::isfinite(x)) bad(path, fmt::format("element {} is not finite", k));
     a.values[k] = x;
   }
