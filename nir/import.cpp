@@ -582,6 +582,11 @@ InputSignal make_nir_signal(const Imported& imp, const std::vector<double>& colu
   if (!columns.empty() && columns.size() != steps_given * imp.input_columns)
     throw NirError(fmt::format("input: {} values are not {} steps x {} input columns", columns.size(), steps_given,
                                imp.input_columns));
+  // The signal holds every step's channels (the bias channel too): refuse what would not fit
+  // rather than fail in the allocation.
+  if (steps > (uint64_t{1} << 28) / s.channels)
+    throw NirError(fmt::format("input: {} steps x {} channels is more than 2^28 input values; run fewer steps", steps,
+                               s.channels));
   s.values.assign(steps * s.channels, 0.0);
   for (uint64_t t = 0; t < steps; ++t) {
     if (!columns.empty() && t < steps_given)
