@@ -597,4 +597,25 @@ InputSignal make_nir_signal(const Imported& imp, const std::vector<double>& colu
   return s;
 }
 
+NirRun prepare_nir_run(const std::string& model, const ImportOptions& options, const std::string& input_npy,
+                       std::optional<uint64_t> steps) {
+  NirRun run;
+  run.imp = import_nir(model, options);
+  NpyArray input;
+  if (!input_npy.empty()) {
+    input = read_npy_2d(input_npy);
+    if (input.cols != run.imp.input_columns) {
+      std::string ports;
+      for (const auto& p : run.imp.inputs) ports += fmt::format("{}{} x {}", ports.empty() ? "" : ", ", p.name, p.size);
+      throw NirError(fmt::format("{}: {} columns, but {} has {} input columns ({})", input_npy, input.cols, model,
+                                 run.imp.input_columns, ports.empty() ? "no Input node" : ports));
+    }
+  }
+  if (!steps && input_npy.empty())
+    throw NirError("a NIR model runs for --steps N steps (or as many as the rows of --input)");
+  run.steps = steps.value_or(input.rows);
+  run.signal = make_nir_signal(run.imp, input.values, input.rows, run.steps);
+  return run;
+}
+
 }  // namespace hrsnn::nir

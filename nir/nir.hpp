@@ -84,6 +84,18 @@ struct NpyArray {
 };
 NpyArray read_npy_2d(const std::string& path);
 
+// What `hrsnn run` and `hrsnn energy` simulate for a NIR model: the imported network, its input
+// signal from `input_npy` (empty: zeros) and the number of steps (`steps`, default the input's
+// rows). Throws NirError when the input's columns do not match the Input nodes or neither the
+// steps nor an input is given.
+struct NirRun {
+  Imported imp;
+  InputSignal signal;
+  uint64_t steps = 0;
+};
+NirRun prepare_nir_run(const std::string& model, const ImportOptions& options, const std::string& input_npy,
+                       std::optional<uint64_t> steps);
+
 struct ExportOptions {
   // Weight snapshot: simulate the network (float64) for this many steps on `signal`, then export
   // the weights as static ones; what has no NIR form is omitted and listed instead of refused.

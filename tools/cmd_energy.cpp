@@ -49,24 +49,15 @@ energy::RunFacts run_nir_facts(const EnergyOptions& o) {
   io.dt_ms = *o.dt_ms;
   io.time_unit = nir::parse_time_unit(o.nir_time_unit);
   io.seed = o.seed.value_or(1);
-  const nir::Imported imp = nir::import_nir(o.target, io);
-  nir::NpyArray input;
-  if (!o.input_npy.empty()) {
-    input = nir::read_npy_2d(o.input_npy);
-    if (input.cols != imp.input_columns)
-      throw std::invalid_argument(fmt::format("{}: {} columns, but {} has {} input columns", o.input_npy, input.cols,
-                                              o.target, imp.input_columns));
-  }
-  if (!o.steps && o.input_npy.empty())
-    throw std::invalid_argument("a NIR model runs for --steps N steps (or as many as the rows of --input)");
-  const uint64_t steps = o.steps.value_or(input.rows);
+  const nir::NirRun run = nir::prepare_nir_run(o.target, io, o.input_npy, o.steps);
+  const nir::Imported& imp = run.imp;
   RunOptions opt;
   opt.arith = parse_arith(o.arith.value_or("float64"));
   opt.sim.record_spikes = false;
   if (!o.quiet) opt.progress = [](uint64_t d, uint64_t t) { print_progress("run", d, t); };
   opt.progress_every = 500;
   opt.hardware = HardwareSpec{};
-  const RunResult r = run_network(imp.net, nir::make_nir_signal(imp, input.values, input.rows, steps), steps, opt);
+  const RunResult r = run_network(imp.net, run.signal, run.steps, opt);
   fmt::print(
       "ran {} (NIR, dt = {} ms, {}, {} steps): {} neurons, {} synapses, {} spikes, {} synaptic events, wall "
       "{:.3f} s\n\n",

@@ -72,22 +72,9 @@ void run_nir_command(const RunArgs& args) {
   io.time_unit = nir::parse_time_unit(args.nir_time_unit);
   io.convention = nir::parse_convention(args.nir_convention);
   io.seed = args.seed.value_or(1);
-  const nir::Imported imp = nir::import_nir(args.spec, io);
-  nir::NpyArray input;
-  if (!args.input_npy.empty()) {
-    input = nir::read_npy_2d(args.input_npy);
-    if (input.cols != imp.input_columns)
-      throw std::invalid_argument(fmt::format("{}: {} columns, but {} has {} input columns ({})", args.input_npy,
-                                              input.cols, args.spec, imp.input_columns, [&] {
-                                                std::string s;
-                                                for (const auto& p : imp.inputs)
-                                                  s += fmt::format("{}{} x {}", s.empty() ? "" : ", ", p.name, p.size);
-                                                return s.empty() ? std::string("no Input node") : s;
-                                              }()));
-  }
-  if (!args.steps && args.input_npy.empty())
-    throw std::invalid_argument("a NIR model runs for --steps N steps (or as many as the rows of --input)");
-  const uint64_t steps = args.steps.value_or(input.rows);
+  const nir::NirRun run = nir::prepare_nir_run(args.spec, io, args.input_npy, args.steps);
+  const nir::Imported& imp = run.imp;
+  const uint64_t steps = run.steps;
   RunOptions opt;
   opt.arith = parse_arith(args.arith);
   opt.steps = steps;
@@ -101,8 +88,7 @@ void run_nir_command(const RunArgs& args) {
     if (id >= imp.net.size())
       throw std::invalid_argument(
           fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, imp.net.size()));
-  const InputSignal signal = nir::make_nir_signal(imp, input.values, input.rows, steps);
-  const RunResult result = run_network(imp.net, signal, steps, opt);
+  const RunResult result = run_network(imp.net, run.signal, steps, opt);
   NetworkSpec spec;
   spec.source = args.spec;
   nlohmann::json summary = run_summary(spec, imp.net, result);
