@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 namespace hrsnn::nir::h5 {
 namespace {
@@ -57,6 +58,8 @@ void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 Handle open_file(const std::string& path) {
   quiet_errors();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw Error(path, "/", "no such file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw Error(path, "/", "not an HDF5 file (a NIR file is HDF5)");
   Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!f.valid()) throw Error(path, "/", "cannot open the HDF5 file");
