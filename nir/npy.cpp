@@ -7,7 +7,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <regex>
 
 namespace hrsnn::nir {
 namespace {
@@ -46,20 +45,49 @@ NpyArray read_npy_2d(const std::string& path) {
   }
   if (data.size() < offset + header_len) bad(path, "truncated .npy header");
   const std::string header = data.substr(offset, header_len);
-  std::smatch m;
-  if (!std::regex_search(header, m, std::regex(R"('descr'\s*:\s*'([<>|=])([a-z])(\d+)')")))
-    bad(path, "the .npy header has no dtype (descr)");
-  const char order = m[1].str()[0];
-  const char kind = m[2].str()[0];
-  const int width = std::stoi(m[3].str());
+  // The header is a Python dict literal: {'descr': '<f8', 'fortran_order': False, 'shape': (R, C), }
+  auto value_of = [&](const std::string& key) -> std::string {
+    const size_t k = header.find("'" + key + "'");
+    if (k == std::string::npos) bad(path, "the .npy header has no '" + key + "'");
+    size_t v = header.find(':', k);
+    if (v == std::string::npos) bad(path, "malformed .npy header");
+    ++v;
+    while (v < header.size() && header[v] == ' ') ++v;
+    const char open = v < header.size() ? header[v] : '\0';
+    const char close = open == '\'' ? '\'' : open == '(' ? ')' : ',';
+    const size_t start = (open == '\'' || open == '(') ? v + 1 : v;
+    const size_t end = header.find(close, start);
+    if (end == std::string::npos) bad(path, "malformed .npy header");
+    return header.substr(start, end - start);
+  };
+  const std::string descr = value_of("descr");
+  if (descr.size() < 3 || descr.find_first_not_of("0123456789", 2) != std::string::npos)
+    bad(path, "unsupported .npy dtype '" + descr + "'");
+  const char order = descr[0];
+  const char kind = descr[1];
+  const int width = std::stoi(descr.substr(2));
   if (order == '>' && width > 1) bad(path, "big-endian .npy arrays are not supported");
-  if (std::regex_search(header, std::regex(R"('fortran_order'\s*:\s*True)")))
+  if (value_of("fortran_order").find("True") != std::string::npos)
     bad(path, "a Fortran-order .npy array is not supported (save it C-ordered)");
-  if (!std::regex_search(header, m, std::regex(R"('shape'\s*:\s*\(\s*(\d+)\s*,\s*(\d+)\s*\))")))
-    bad(path, "the input array must be 2-D (steps x input columns)");
+  const std::string shape = value_of("shape");
+  uint64_t dims[2] = {0, 0};
+  int ndims = 0;
+  for (size_t k = 0; k < shape.size();) {
+    if (shape[k] == ' ' || shape[k] == ',') {
+      ++k;
+      continue;
+    }
+    const size_t e = shape.find_first_not_of("0123456789", k);
+    if (e == k || ndims == 2) bad(path, "the input array must be 2-D (steps x input columns)");
+    const std::string digits = shape.substr(k, e == std::string::npos ? std::string::npos : e - k);
+    if (digits.size() > 12) bad(path, "the input array is too large");
+    dims[ndims++] = std::stoull(digits);
+    k = e == std::string::npos ? shape.size() : e;
+  }
+  if (ndims != 2) bad(path, "the input array must be 2-D (steps x input columns)");
   NpyArray a;
-  a.rows = std::stoull(m[1].str());
-  a.cols = std::stoull(m[2].str());
+  a.rows = dims[0];
+  a.cols = dims[1];
   if (a.cols != 0 && a.rows > (uint64_t{1} << 32) / a.cols) bad(path, "the input array is too large");
   const uint64_t count = a.rows * a.cols;
   const size_t body = offset + header_len;
