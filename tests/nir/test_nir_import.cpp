@@ -1,12 +1,15 @@
 // NIR import (nir/nir.hpp): files written by an independent h5py writer (tests/data/nir/
 // make_nir_files.py) against the raster of its independent NumPy simulation, the mapping's
 // values, and the refusals of malformed files.
+#include "core/io.hpp"
 #include "nir/nir.hpp"
 #include "tests/nir/nir_test_util.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -165,4 +168,45 @@ TEST_CASE("NIR import: a Delay that is not a whole number of steps is refused") 
   // delay_recurrent's Delay is 3 ms: at D = 2 ms it is 1.5 steps.
   CHECK_THAT(import_error("delay_recurrent.nir", 2.0),
              Catch::Contains("node 'lag' (Delay) delay[0]") && Catch::Contains("whole number of steps"));
+}
+
+TEST_CASE("NIR input arrays: .npy read back as written, and malformed ones refused") {
+  hrsnn::test::ScratchDir dir("nir_npy");
+  write_npy_f64_2d(dir / "a.npy", {1.5, -2.0, 0.0, 3.25, 7.0, 1e-3}, 3, 2);
+  const nir::NpyArray a = nir::read_npy_2d(dir / "a.npy");
+  CHECK(a.rows == 3);
+  CHECK(a.cols == 2);
+  CHECK(a.values == std::vector<double>{1.5, -2.0, 0.0, 3.25, 7.0, 1e-3});
+  write_npy_u64_2d(dir / "b.npy", {4, 5}, 1, 2);
+  CHECK(nir::read_npy_2d(dir / "b.npy").values == std::vector<double>{4.0, 5.0});
+
+  auto write_raw = [&](const std::string& name, const std::string& header) {
+    std::string h = header;
+    while ((10 + h.size() + 1) % 64 != 0) h += ' ';
+    h += '\n';
+    std::ofstream o(dir / name, std::ios::binary);
+    o << "\x93NUMPY" << '\x01' << '\x00' << static_cast<char>(h.size() & 0xff) << static_cast<char>(h.size() >> 8) << h
+      << std::string(64, '\0');
+  };
+  auto error_of = [&](const std::string& name) {
+    try {
+      nir::read_npy_2d(dir / name);
+    } catch (const nir::NirError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  write_raw("c.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2, 2), }");
+  CHECK_THAT(error_of("c.npy"), Catch::Contains("must be 2-D"));
+  write_raw("d.npy", "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2), }");
+  CHECK_THAT(error_of("d.npy"), Catch::Contains("Fortran-order"));
+  write_raw("e.npy", "{'descr': '<c16', 'fortran_order': False, 'shape': (1, 1), }");
+  CHECK_THAT(error_of("e.npy"), Catch::Contains("dtype c16 is not supported"));
+  write_raw("f.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (100, 100), }");
+  CHECK_THAT(error_of("f.npy"), Catch::Contains("shorter than its shape"));
+  {
+    std::ofstream o(dir / "g.npy");
+    o << "not numpy";
+  }
+  CHECK_THAT(error_of("g.npy"), Catch::Contains("not a NumPy .npy file"));
 }
