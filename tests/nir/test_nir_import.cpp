@@ -210,3 +210,14 @@ TEST_CASE("NIR input arrays: .npy read back as written, and malformed ones refus
   }
   CHECK_THAT(error_of("g.npy"), Catch::Contains("not a NumPy .npy file"));
 }
+
+TEST_CASE("NIR import: corrupt files that crash libhdf5 itself are refused, not a crash of hrsnn") {
+  // Byte-flipped copies of cuba_recurrent.nir (make_nir_files.py): libhdf5 1.10 segfaults in
+  // H5Dread on them; the reading child process takes the crash.
+  for (const char* f : {"corrupt_28.nir", "corrupt_96.nir"}) {
+    INFO(f);
+    const std::string e = import_error(f);
+    CHECK_THAT(e, Catch::Contains(f));
+    CHECK(e != "(no error)");
+  }
+}

@@ -23,6 +23,7 @@ It rewrites every file of this directory it owns; the outputs are deterministic.
 """
 
 import os
+import random
 import sys
 
 import h5py
@@ -316,6 +317,18 @@ def main():
     r3 = save_case("delay_recurrent", nodes, edges, 1.0, inputs, steps)
     for stem, (nodes, edges, kw) in malformed(np.random.default_rng(2)).items():
         write_nir(stem + ".nir", nodes, edges, **kw)
+    # Byte-flipped copies of cuba_recurrent.nir that made libhdf5 1.10 itself crash (reading a
+    # variable-length string's global heap, or a dataset's layout): hrsnn must refuse them, not crash.
+    data = open("cuba_recurrent.nir", "rb").read()
+    flips = random.Random(5)
+    for k in range(97):
+        b = bytearray(data)
+        for _ in range(flips.randint(1, 8)):
+            i = flips.randrange(len(b))
+            b[i] = flips.randrange(256)
+        if k in (28, 96):
+            with open(f"corrupt_{k}.nir", "wb") as f:
+                f.write(bytes(b))
     with open("not_hdf5.nir", "w") as f:
         f.write("this is not an HDF5 file\n")
     for name, r in (("cuba_recurrent", r1), ("old_lif_no_reset", r2), ("delay_recurrent", r3)):
