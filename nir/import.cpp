@@ -5,12 +5,15 @@
 #include <fmt/core.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -596,8 +599,22 @@ void read_in_child_first(const std::string& path, const ImportOptions& options) 
     }
     ::_exit(code);
   }
+  // A reader still busy after kReadTimeout is stopped: libhdf5 can loop on a corrupt file.
+  constexpr auto kReadTimeout = std::chrono::seconds(300);
+  const auto deadline = std::chrono::steady_clock::now() + kReadTimeout;
   int status = 0;
-  if (::waitpid(pid, &status, 0) != pid) return;
+  for (;;) {
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0) return;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      throw NirError(fmt::format("{}: libhdf5 was still reading this file after {} s; it is corrupt or far too large",
+                                 path, kReadTimeout.count()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   const bool normal = WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3);
   if (!normal)
     throw NirError(
