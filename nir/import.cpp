@@ -2,6 +2,7 @@
 #include "nir/h5.hpp"
 #include "nir/nir.hpp"
 
+#include <fcntl.h>
 #include <fmt/core.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -589,6 +590,10 @@ void read_in_child_first(const std::string& path, const ImportOptions& options) 
   const pid_t pid = ::fork();
   if (pid < 0) return;  // no child: read directly
   if (pid == 0) {
+    // The child's stderr is silenced: a crash (and a sanitizer's report of it) is the parent's
+    // error message, and the child has nothing else to say.
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    if (null_fd >= 0) ::dup2(null_fd, 2);
     int code = 0;
     try {
       Importer(path, options).run();
