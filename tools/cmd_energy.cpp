@@ -1,13 +1,15 @@
 // `hrsnn energy RUN_DIR|SPEC`: joules of a run under published per-event energy models
 // (docs/energy.md; the models are data, data/energy/models.toml; docs/energy.md). A run
 // directory is read from its summary.json; a spec (.toml) is run first, on the backend of
-// --arith, and its counters are costed directly, so both paths price the same numbers.
+// --arith, and its counters are costed directly, so both paths price the same numbers. A NIR
+// model (.nir, docs/nir.md) is imported at --dt-ms and run the same way.
 #include "core/foundation/durable.hpp"
 #include "core/run.hpp"
 #include "hw_model/energy/estimate.hpp"
 #include "hw_model/energy/models.hpp"
 #include "hw_model/energy/report.hpp"
 #include "hw_model/energy/run_summary.hpp"
+#include "nir/nir.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 
@@ -32,7 +34,40 @@ struct EnergyOptions {
   std::optional<std::string> arith;  // default float64
   std::optional<uint64_t> steps, seed;
   bool quiet = false;
+  // NIR model only.
+  std::optional<double> dt_ms;
+  std::string nir_time_unit = "ms";
+  std::string input_npy;
 };
+
+bool is_nir(const std::filesystem::path& p) { return !std::filesystem::is_directory(p) && p.extension() == ".nir"; }
+
+// Imports the NIR model and runs it as `hrsnn run MODEL.nir` would.
+energy::RunFacts run_nir_facts(const EnergyOptions& o) {
+  if (!o.dt_ms) throw std::invalid_argument(o.target + ": a NIR model needs the step: --dt-ms D (docs/nir.md)");
+  nir::ImportOptions io;
+  io.dt_ms = *o.dt_ms;
+  io.time_unit = nir::parse_time_unit(o.nir_time_unit);
+  io.seed = o.seed.value_or(1);
+  const nir::NirRun run = nir::prepare_nir_run(o.target, io, o.input_npy, o.steps);
+  const nir::Imported& imp = run.imp;
+  RunOptions opt;
+  opt.arith = parse_arith(o.arith.value_or("float64"));
+  opt.sim.record_spikes = false;
+  if (!o.quiet) opt.progress = [](uint64_t d, uint64_t t) { print_progress("run", d, t); };
+  opt.progress_every = 500;
+  opt.hardware = HardwareSpec{};
+  const RunResult r = run_network(imp.net, run.signal, run.steps, opt);
+  fmt::print(
+      "ran {} (NIR, dt = {} ms, {}, {} steps): {} neurons, {} synapses, {} spikes, {} synaptic events, wall "
+      "{:.3f} s\n\n",
+      o.target, *o.dt_ms, to_string(r.arith), r.steps, imp.net.size(), imp.net.synapse_count(), r.counts.total.spikes,
+      r.counts.total.synaptic_events, r.wall_time_s);
+  energy::RunFacts f;
+  f.counts = r.counts.total;
+  f.workload = energy::Workload{imp.net.size(), imp.net.synapse_count(), r.steps, imp.net.dt_ms, r.input_samples};
+  return f;
+}
 
 bool is_spec(const std::filesystem::path& p) { return !std::filesystem::is_directory(p) && p.extension() == ".toml"; }
 
@@ -60,7 +95,11 @@ void run_energy(const EnergyOptions& o) {
   const energy::ModelLibrary lib =
       energy::load_models(o.models_file.empty() ? energy::default_models_file() : std::filesystem::path(o.models_file));
   energy::RunFacts facts;
-  if (is_spec(o.target)) {
+  if ((o.dt_ms || !o.input_npy.empty() || o.nir_time_unit != "ms") && !is_nir(o.target))
+    throw std::invalid_argument("--dt-ms, --input and --nir-time-unit apply to a NIR model (.nir)");
+  if (is_nir(o.target)) {
+    facts = run_nir_facts(o);
+  } else if (is_spec(o.target)) {
     facts = run_spec_facts(o);
   } else {
     if (o.arith || o.steps || o.seed)
@@ -77,8 +116,10 @@ const RegisterCommand kRegisterEnergy{[](CLI::App& app) {
   auto opts = std::make_shared<EnergyOptions>();
   CLI::App* sub = app.add_subcommand(
       "energy", "Energy of a run (joules per inference and per simulated second) under published chip models");
-  sub->add_option("RUN_DIR|SPEC", opts->target,
-                  "a run directory holding summary.json (written by `hrsnn run`), or a network spec (.toml) to run")
+  sub->add_option(
+         "RUN_DIR|SPEC", opts->target,
+         "a run directory holding summary.json (written by `hrsnn run`), a network spec (.toml) or a NIR model "
+         "(.nir) to run")
       ->required();
   sub->add_option("--model", opts->models,
                   "energy model to report (repeatable or comma-separated; default: every model of the file)")
@@ -95,6 +136,12 @@ const RegisterCommand kRegisterEnergy{[](CLI::App& app) {
       ->check(CLI::PositiveNumber);
   sub->add_option("--seed", opts->seed, "SPEC only: seed (overrides simulation.seed)");
   sub->add_flag("--quiet", opts->quiet, "SPEC only: no progress on stderr");
+  sub->add_option("--dt-ms", opts->dt_ms, "NIR model: the step D in ms (required for a .nir model)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--nir-time-unit", opts->nir_time_unit, "NIR model: unit of the file's time constants (default ms)")
+      ->check(CLI::IsMember({"ms", "s"}));
+  sub->add_option("--input", opts->input_npy, "NIR model: input array (.npy, steps x input columns; default zeros)")
+      ->check(CLI::ExistingFile);
   sub->callback([opts, out_dir] {
     if (!out_dir->empty()) opts->json_out = (std::filesystem::path(*out_dir) / "energy.json").string();
     run_energy(*opts);

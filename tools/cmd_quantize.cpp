@@ -12,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 
 namespace hrsnn::cli {
 namespace {
@@ -115,6 +116,12 @@ const RegisterCommand reg{[](CLI::App& app) {
                 "Fidelity, activity, energy and footprint only (no MC, prediction, FSDD)");
   sub->callback([args] {
     require_spec(args->spec);
+    if (std::filesystem::path(args->spec).extension() == ".nir")
+      throw std::invalid_argument(
+          fmt::format("{}: quantize is not supported for NIR models yet (the sweep re-samples a TOML spec per seed); "
+                      "run the model on the fixed core with `hrsnn run {} --dt-ms D --arith fixed` and compare with "
+                      "--arith float64 (docs/nir.md)",
+                      args->spec, args->spec));
     if (args->sweep.empty()) throw CLI::RequiredError("--config (the sweep file, a TOML file)");
     run_quantize(*args);
   });

@@ -1,10 +1,12 @@
-// hrsnn run SPEC.toml: simulate a spec on one backend; write summary.json, the spikes and the
-// probes; optionally export the instantiated network.
+// hrsnn run SPEC.toml|MODEL.nir: simulate a spec (or a NIR model, docs/nir.md) on one backend;
+// write summary.json, the spikes and the probes; optionally export the instantiated network (as
+// hrsnn-network/1 JSON or as a NIR file).
 #include "core/export.hpp"
 #include "core/fixed/quantize.hpp"
 #include "core/io.hpp"
 #include "core/resources.hpp"
 #include "core/run.hpp"
+#include "nir/nir.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 
@@ -27,7 +29,16 @@ struct RunArgs {
   std::string export_network;
   bool quiet = false;
   bool dequantized = false;
+  // NIR: import options (MODEL.nir) and export (SPEC --export-nir FILE).
+  std::optional<double> dt_ms;
+  std::string nir_time_unit = "ms";
+  std::string nir_convention = "hrsnn";
+  std::string input_npy;
+  std::string export_nir;
+  std::optional<uint64_t> snapshot_after;
 };
+
+bool is_nir(const std::string& path) { return std::filesystem::path(path).extension() == ".nir"; }
 
 void print_table(const nlohmann::json& s) {
   fmt::print("{} ({}, {} steps, dt = {} ms, seed {})\n", s["spec"].get<std::string>(), s["arith"].get<std::string>(),
@@ -45,7 +56,64 @@ void print_table(const nlohmann::json& s) {
              s["bytes_per_synapse"].get<double>(), s["raster_hash"].get<std::string>());
 }
 
+// Writes summary.json, spikes and probes of a finished run; prints the table.
+void write_outputs(const RunArgs& args, const nlohmann::json& summary, const RunResult& result);
+
+void run_nir_command(const RunArgs& args) {
+  if (!args.dt_ms)
+    throw std::invalid_argument(args.spec +
+                                ": a NIR model needs the step: --dt-ms D (NIR parameters are continuous-time; "
+                                "docs/nir.md)");
+  if (!args.export_network.empty() || !args.export_nir.empty() || args.dequantized || args.snapshot_after)
+    throw std::invalid_argument(
+        "--export-network, --export-nir, --snapshot-after and --dequantized apply to a spec (.toml), not a NIR model");
+  nir::ImportOptions io;
+  io.dt_ms = *args.dt_ms;
+  io.time_unit = nir::parse_time_unit(args.nir_time_unit);
+  io.convention = nir::parse_convention(args.nir_convention);
+  io.seed = args.seed.value_or(1);
+  const nir::NirRun run = nir::prepare_nir_run(args.spec, io, args.input_npy, args.steps);
+  const nir::Imported& imp = run.imp;
+  const uint64_t steps = run.steps;
+  RunOptions opt;
+  opt.arith = parse_arith(args.arith);
+  opt.steps = steps;
+  opt.sim.probes = args.probes;
+  opt.sim.probe_every = args.probe_every;
+  opt.sim.threads = args.threads;
+  if (!args.quiet) opt.progress = [](uint64_t d, uint64_t t) { print_progress("run", d, t); };
+  opt.progress_every = 500;
+  opt.hardware = HardwareSpec{};
+  for (uint32_t id : args.probes)
+    if (id >= imp.net.size())
+      throw std::invalid_argument(
+          fmt::format("--probe: neuron {} out of range (network has {} neurons)", id, imp.net.size()));
+  const RunResult result = run_network(imp.net, run.signal, steps, opt);
+  NetworkSpec spec;
+  spec.source = args.spec;
+  nlohmann::json summary = run_summary(spec, imp.net, result);
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const auto& p : imp.inputs) inputs.push_back({{"name", p.name}, {"first_column", p.first}, {"size", p.size}});
+  nlohmann::json outputs = nlohmann::json::array();
+  for (size_t k = 0; k < imp.outputs.size(); ++k)
+    outputs.push_back({{"name", imp.outputs[k]}, {"from", imp.output_of[k]}});
+  summary["nir"] = {{"version", imp.version},
+                    {"time_unit", args.nir_time_unit},
+                    {"convention", args.nir_convention},
+                    {"inputs", inputs},
+                    {"outputs", outputs},
+                    {"bias_channel", imp.bias_channel},
+                    {"input_file", args.input_npy},
+                    {"notes", imp.notes}};
+  write_outputs(args, summary, result);
+}
+
 void run_command(const RunArgs& args) {
+  if (is_nir(args.spec)) return run_nir_command(args);
+  if (args.dt_ms || !args.input_npy.empty() || args.nir_time_unit != "ms" || args.nir_convention != "hrsnn")
+    throw std::invalid_argument("--dt-ms, --input, --nir-time-unit and --nir-convention apply to a NIR model (.nir)");
+  if (args.snapshot_after && args.export_nir.empty())
+    throw std::invalid_argument("--snapshot-after goes with --export-nir FILE");
   const NetworkSpec spec0 = load_spec(args.spec);
   RunOptions opt;
   opt.arith = parse_arith(args.arith);
@@ -73,9 +141,22 @@ void run_command(const RunArgs& args) {
     write_text_atomic(args.export_network, export_network(net, &signal, spec.simulation.steps).dump());
     if (!args.quiet) fmt::print(stderr, "network exported to {}\n", args.export_network);
   }
+  if (!args.export_nir.empty()) {
+    if (opt.arith == Arith::Fixed || args.dequantized)
+      throw std::invalid_argument(
+          "--export-nir: the fixed-point register image has no NIR form; export from a float run (the physical "
+          "network, --arith float64 without --dequantized)");
+    nir::ExportOptions eo;
+    eo.snapshot_after_steps = args.snapshot_after;
+    const nir::ExportReport rep = nir::export_nir(net, &signal, args.export_nir, eo);
+    for (const auto& o : rep.omitted) fmt::print(stderr, "export-nir: omitted: {}\n", o);
+    if (!args.quiet) fmt::print(stderr, "network exported to {} (NIR)\n", args.export_nir);
+  }
   const RunResult result = run_network(net, signal, spec.simulation.steps, opt);
-  const nlohmann::json summary = run_summary(spec, net, result);
+  write_outputs(args, run_summary(spec, net, result), result);
+}
 
+void write_outputs(const RunArgs& args, const nlohmann::json& summary, const RunResult& result) {
   const std::filesystem::path out = args.out.empty()
                                         ? std::filesystem::path("out") / std::filesystem::path(args.spec).stem()
                                         : std::filesystem::path(args.out);
@@ -113,7 +194,9 @@ void run_command(const RunArgs& args) {
 const RegisterCommand reg{[](CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* sub = app.add_subcommand("run", "Simulate a network spec; write summary.json, spikes and probes");
-  sub->add_option("spec", args->spec, "Network spec (TOML)")->required()->check(CLI::ExistingFile);
+  sub->add_option("spec", args->spec, "Network spec (TOML) or NIR model (.nir, docs/nir.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
   sub->add_option("--steps", args->steps, "Number of steps (overrides simulation.steps)");
   sub->add_option("--seed", args->seed, "Seed (overrides simulation.seed)");
   sub->add_option("--arith", args->arith, "Arithmetic: float64 (float), float32, fixed")
@@ -129,6 +212,20 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_flag("--quiet", args->quiet, "No progress on stderr");
   sub->add_flag("--dequantized", args->dequantized,
                 "Float backends: simulate the network as the fixed core represents it (quantize, then dequantize)");
+  sub->add_option("--dt-ms", args->dt_ms, "NIR model: the step D in ms (required for a .nir model)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--nir-time-unit", args->nir_time_unit, "NIR model: unit of the file's time constants (default ms)")
+      ->check(CLI::IsMember({"ms", "s"}));
+  sub->add_option(
+         "--nir-convention", args->nir_convention,
+         "NIR model: discretization (hrsnn: forward Euler in hrsnn's step order; paper: refused, see docs/nir.md)")
+      ->check(CLI::IsMember({"hrsnn", "paper"}));
+  sub->add_option("--input", args->input_npy,
+                  "NIR model: input array (.npy, steps x input columns of currents or spikes; default zeros)")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--export-nir", args->export_nir, "Write the instantiated network as a NIR file (docs/nir.md)");
+  sub->add_option("--snapshot-after", args->snapshot_after,
+                  "With --export-nir: export the weights after N steps, omitting (and listing) what has no NIR form");
   sub->callback([args] { run_command(*args); });
 }};
 

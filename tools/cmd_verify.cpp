@@ -137,6 +137,11 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_flag("--quiet", args->quiet, "No progress on stderr");
   sub->callback([args, out_dir] {
     require_spec(args->spec);
+    if (std::filesystem::path(args->spec).extension() == ".nir")
+      throw std::invalid_argument(
+          fmt::format("{}: verify is not supported for NIR models yet; run the model on the fixed core with `hrsnn run "
+                      "{} --dt-ms D --arith fixed` (docs/nir.md)",
+                      args->spec, args->spec));
     if (!out_dir->empty()) args->probe_out = (std::filesystem::path(*out_dir) / "probes.csv").string();
     verify_command(*args);
   });

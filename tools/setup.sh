@@ -12,6 +12,7 @@ packages=(
   python3 python3-matplotlib python3-numpy
   libopenmpi-dev openmpi-bin
   pybind11-dev python3-dev python3-pytest
+  libhdf5-dev python3-h5py
 )
 # Optional extras for the report's screenshot check and the Brian2 comparison benchmark.
 if [[ "${HRSNN_SETUP_EXTRAS:-0}" == "1" ]]; then
