@@ -11,6 +11,7 @@ packages=(
   verilator yosys clang-format
   python3 python3-matplotlib python3-numpy
   libopenmpi-dev openmpi-bin
+  libmetis-dev
 )
 # Optional extras for the report's screenshot check and the Brian2 comparison benchmark.
 if [[ "${HRSNN_SETUP_EXTRAS:-0}" == "1" ]]; then
