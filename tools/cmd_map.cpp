@@ -100,12 +100,26 @@ void run_map(const MapArgs& a) {
 
   Activity act;
   double run_s = 0.0;
+  std::string run_note;
   if (!a.no_run) {
     const auto tr = std::chrono::steady_clock::now();
     opt.sim.record_spikes = true;
     if (!a.quiet && a.format == "text") opt.progress = [](uint64_t d, uint64_t t) { print_progress("run", d, t); };
     opt.progress_every = 500;
-    const RunResult r = run_network(net, make_spec_signal(spec, spec.simulation.steps), spec.simulation.steps, opt);
+    const InputSignal signal = make_spec_signal(spec, spec.simulation.steps);
+    RunResult r;
+    try {
+      r = run_network(net, signal, spec.simulation.steps, opt);
+    } catch (const std::invalid_argument& e) {
+      // The narrowed weights cannot represent this network (quantize refuses them): count the
+      // spikes with the spec's own [hardware] format; the accounting keeps --weight-bits.
+      if (!a.weight_bits || opt.arith != Arith::Fixed) throw;
+      run_note = fmt::format("the fixed core cannot run at {} weight bits ({}); spikes counted with the spec's "
+                             "[hardware] format",
+                             *a.weight_bits, e.what());
+      opt.hardware = spec.hardware;
+      r = run_network(net, signal, spec.simulation.steps, opt);
+    }
     act.steps = r.steps;
     act.spikes.assign(net.size(), 0.0);
     for (uint32_t n : r.raster.neuron) act.spikes[n] += 1.0;
@@ -143,6 +157,7 @@ void run_map(const MapArgs& a) {
     mr = map_network(chip, g, fields, mo);
   }
   const double map_s = seconds_since(tm);
+  if (!run_note.empty()) mr.notes.push_back(run_note);
   const FitReport& fit = mr.fit;
   const uint32_t used = mr.placement.cores_used();
   const uint32_t ids = mr.placement.core_ids();
@@ -246,7 +261,10 @@ void run_map(const MapArgs& a) {
   if (fits_one_chip) {
     fmt::print("  FITS on one chip\n");
   } else if (fit.per_core_fits()) {
-    fmt::print("  every core fits, but {} cores need {} chips (the mesh extended along x)\n", ids, chips);
+    fmt::print("  every core fits, but {} cores need {} chips (the mesh extended along x){}\n", ids, chips,
+               chips > static_cast<uint32_t>(chip.max_chips.value)
+                   ? fmt::format("; the chip file allows at most {} (mesh.max_chips)", chip.max_chips.value)
+                   : "");
   } else {
     fmt::print("  DOES NOT FIT:\n");
     for (const auto& e : fit.excess)

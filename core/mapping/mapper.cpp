@@ -140,6 +140,7 @@ uint64_t round_up_bits(uint64_t bits, uint64_t word) { return (bits + word - 1) 
 
 // Target-index width of a core holding `neurons` neurons (local indices 0..neurons-1).
 uint32_t index_bits_for(const SynapseEncoding& enc, uint64_t neurons) {
+  if (enc.index_bits_allowed.empty()) return 0;  // crossbars address by position
   const int need = neurons <= 1 ? 0 : static_cast<int>(std::bit_width(neurons - 1));
   const int w = round_up_to(enc.index_bits_allowed, need);
   return static_cast<uint32_t>(w == 0 ? enc.index_bits_allowed.back() : w);
@@ -592,21 +593,19 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
     for (int round = 0; round < 60; ++round) {
       res.placement = sequential_fill(chip, g, fields, cap);
       res.fit = account(chip, g, fields, res.placement);
-      bool axon_excess = false;
-      for (const auto& e : res.fit.excess)
-        axon_excess = axon_excess || e.limit == Limit::OutputAxons || e.limit == Limit::DestCores;
-      if (!axon_excess || cap <= 1) break;
-      // Output axons grow with the neurons per core: lower the cap by the worst excess.
+      // Output axons grow with the neurons per core: lower the cap by the excess and refill.
+      // (More cores never lowers a neuron's destination cores, so that limit gets no retry.)
       double ratio = 1.0;
-      uint64_t largest = 0;
-      for (const auto& cu : res.fit.cores) largest = std::max(largest, cu.neurons);
       for (const auto& e : res.fit.excess)
         if (e.limit == Limit::OutputAxons)
           ratio = std::max(ratio, static_cast<double>(e.used) / static_cast<double>(e.allowed));
-      const auto next = static_cast<uint64_t>(std::floor(static_cast<double>(std::min(cap, largest)) / ratio));
-      cap = std::max<uint64_t>(1, std::min(next, std::min(cap, largest) - 1));
-      res.notes.push_back(fmt::format("output axons overflowed: at most {} neurons per core, refilled", cap));
-      if (res.placement.core_ids() >= kmax && round > 0) break;
+      if (ratio <= 1.0 || cap <= 1 || res.placement.core_ids() >= kmax) break;
+      uint64_t largest = 0;
+      for (const auto& cu : res.fit.cores) largest = std::max(largest, cu.neurons);
+      const uint64_t base = std::min(cap, largest);
+      const auto next = static_cast<uint64_t>(std::floor(static_cast<double>(base) / ratio));
+      cap = std::max<uint64_t>(1, std::min(next, base - 1));
+      res.notes.push_back(fmt::format("output axons overflowed: refilled with at most {} neurons per core", cap));
     }
     return res;
   }
