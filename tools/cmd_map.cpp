@@ -114,9 +114,10 @@ void run_map(const MapArgs& a) {
       // The narrowed weights cannot represent this network (quantize refuses them): count the
       // spikes with the spec's own [hardware] format; the accounting keeps --weight-bits.
       if (!a.weight_bits || opt.arith != Arith::Fixed) throw;
-      run_note = fmt::format("the fixed core cannot run at {} weight bits ({}); spikes counted with the spec's "
-                             "[hardware] format",
-                             *a.weight_bits, e.what());
+      run_note = fmt::format(
+          "the fixed core cannot run at {} weight bits ({}); spikes counted with the spec's "
+          "[hardware] format",
+          *a.weight_bits, e.what());
       opt.hardware = spec.hardware;
       r = run_network(net, signal, spec.simulation.steps, opt);
     }
@@ -209,33 +210,32 @@ void run_map(const MapArgs& a) {
   for (const auto& s : limits)
     lim[std::string(to_string(s.limit))] = {{"allowed", s.allowed}, {"max_used", s.max_used}, {"core", s.max_core}};
   const LimitSummary* bind = binding(limits);
-  nlohmann::json j = {
-      {"format", "hrsnn-map/1"},
-      {"spec", spec.source},
-      {"chip", chip.name},
-      {"chip_file", chip.file},
-      {"placement", to_string(mo.strategy)},
-      {"neurons", g.neurons},
-      {"synapses", g.synapses()},
-      {"weight_bits", fields.weight_bits},
-      {"weight_bits_stored", fit.widths.weight_bits_stored},
-      {"delay_bits", fit.widths.delay_bits},
-      {"lr_mant_bits", fields.lr_mant_bits},
-      {"cores_used", used},
-      {"core_ids", ids},
-      {"chips", chips},
-      {"cores_per_chip", chip.cores_per_chip()},
-      {"per_core_fits", fit.per_core_fits()},
-      {"fits_one_chip", fits_one_chip},
-      {"width_problems", fit.widths.problems},
-      {"excess", excess},
-      {"limits", lim},
-      {"binding_limit", bind ? nlohmann::json(std::string(to_string(bind->limit))) : nlohmann::json()},
-      {"lower_bounds", {{"neurons", lb.neurons}, {"synapse_bits", lb.synapse_bits}}},
-      {"inter_core_message_hops", hops},
-      {"notes", mr.notes},
-      {"cores", cores},
-      {"timing_s", {{"run", run_s}, {"map", map_s}, {"total", seconds_since(t0)}}}};
+  nlohmann::json j = {{"format", "hrsnn-map/1"},
+                      {"spec", spec.source},
+                      {"chip", chip.name},
+                      {"chip_file", chip.file},
+                      {"placement", to_string(mo.strategy)},
+                      {"neurons", g.neurons},
+                      {"synapses", g.synapses()},
+                      {"weight_bits", fields.weight_bits},
+                      {"weight_bits_stored", fit.widths.weight_bits_stored},
+                      {"delay_bits", fit.widths.delay_bits},
+                      {"lr_mant_bits", fields.lr_mant_bits},
+                      {"cores_used", used},
+                      {"core_ids", ids},
+                      {"chips", chips},
+                      {"cores_per_chip", chip.cores_per_chip()},
+                      {"per_core_fits", fit.per_core_fits()},
+                      {"fits_one_chip", fits_one_chip},
+                      {"width_problems", fit.widths.problems},
+                      {"excess", excess},
+                      {"limits", lim},
+                      {"binding_limit", bind ? nlohmann::json(std::string(to_string(bind->limit))) : nlohmann::json()},
+                      {"lower_bounds", {{"neurons", lb.neurons}, {"synapse_bits", lb.synapse_bits}}},
+                      {"inter_core_message_hops", hops},
+                      {"notes", mr.notes},
+                      {"cores", cores},
+                      {"timing_s", {{"run", run_s}, {"map", map_s}, {"total", seconds_since(t0)}}}};
   if (seq_hops) j["sequential_inter_core_message_hops"] = *seq_hops;
   if (traffic) j["traffic"] = traffic_to_json(*traffic);
   if (cost) j["step"] = step_cost_to_json(*cost);
@@ -252,12 +252,15 @@ void run_map(const MapArgs& a) {
   }
 
   fmt::print("{} on {} ({}), placement {}\n", spec.source, chip.name, chip.file, to_string(mo.strategy));
-  fmt::print("  {} neurons, {} synapses; weights {} bits (stored {}), delay field {} bits, plastic fields 2 x {} bits\n",
-             g.neurons, g.synapses(), fields.weight_bits, fit.widths.weight_bits_stored, fit.widths.delay_bits,
-             fields.lr_mant_bits);
+  fmt::print(
+      "  {} neurons, {} synapses; weights {} bits (stored {}), delay field {} bits, plastic fields 2 x {} bits\n",
+      g.neurons, g.synapses(), fields.weight_bits, fit.widths.weight_bits_stored, fit.widths.delay_bits,
+      fields.lr_mant_bits);
   for (const auto& p : fit.widths.problems) fmt::print("  NO FIT at any core count: {}\n", p);
-  fmt::print("  cores used {} (core ids 0..{}), {} chip(s) of {} cores; lower bounds: neurons {} cores, synapse memory {} cores\n",
-             used, ids ? ids - 1 : 0, chips, chip.cores_per_chip(), lb.neurons, lb.synapse_bits);
+  fmt::print(
+      "  cores used {} (core ids 0..{}), {} chip(s) of {} cores; lower bounds: neurons {} cores, synapse memory {} "
+      "cores\n",
+      used, ids ? ids - 1 : 0, chips, chip.cores_per_chip(), lb.neurons, lb.synapse_bits);
   if (fits_one_chip) {
     fmt::print("  FITS on one chip\n");
   } else if (fit.per_core_fits()) {
@@ -292,7 +295,8 @@ void run_map(const MapArgs& a) {
     fmt::print("  {:>5} {:>5} {:>5} {:>8} {:>10} {:>12} {:>9} {:>9}\n", c, pos.tile, fmt::format("{},{}", pos.x, pos.y),
                u.neurons, u.synapses, u.synapse_bits, u.input_axons, u.output_axons);
   }
-  if (shown < fit.cores.size()) fmt::print("  ... {} more cores (--format json or --out DIR for all)\n", fit.cores.size() - shown);
+  if (shown < fit.cores.size())
+    fmt::print("  ... {} more cores (--format json or --out DIR for all)\n", fit.cores.size() - shown);
   fmt::print("  inter-core messages x hops (run's spikes as weights): {:.6g}", hops);
   if (seq_hops)
     fmt::print(" (sequential: {:.6g}, partition {:+.1f}%)", *seq_hops,
@@ -300,20 +304,25 @@ void run_map(const MapArgs& a) {
   fmt::print("\n");
   if (traffic && cost) {
     const double steps = act.steps ? static_cast<double>(act.steps) : 1.0;
-    fmt::print("  traffic per step ({} {} steps): {:.4g} messages: {:.4g} within a core, {:.4g} within a tile, {:.4g} over the mesh ({:.4g} to another chip)\n",
-               a.arith, act.steps, traffic->messages / steps, traffic->same_core / steps, traffic->same_tile / steps,
-               traffic->mesh / steps, traffic->chip_crossing / steps);
-    fmt::print("    hops per step: east {:.4g}, west {:.4g}, north {:.4g}, south {:.4g}; longest route {} x + {} y hops\n",
-               traffic->hops_east / steps, traffic->hops_west / steps, traffic->hops_north / steps,
-               traffic->hops_south / steps, traffic->longest_x_hops, traffic->longest_y_hops);
+    fmt::print(
+        "  traffic per step ({} {} steps): {:.4g} messages: {:.4g} within a core, {:.4g} within a tile, {:.4g} over "
+        "the mesh ({:.4g} to another chip)\n",
+        a.arith, act.steps, traffic->messages / steps, traffic->same_core / steps, traffic->same_tile / steps,
+        traffic->mesh / steps, traffic->chip_crossing / steps);
+    fmt::print(
+        "    hops per step: east {:.4g}, west {:.4g}, north {:.4g}, south {:.4g}; longest route {} x + {} y hops\n",
+        traffic->hops_east / steps, traffic->hops_west / steps, traffic->hops_north / steps,
+        traffic->hops_south / steps, traffic->longest_x_hops, traffic->longest_y_hops);
     fmt::print("  energy per step: {:.4g} pJ{}\n", cost->energy_pj,
                cost->energy_lower_bound ? " (a lower bound: unknown figures priced at 0)" : "");
     for (const auto& t : cost->energy)
       fmt::print("    {:<22} {:>12.4g} x {:>8} pJ = {:>12.4g} pJ\n", t.name, t.count_per_step,
                  t.known ? fmt::format("{:g}", t.unit) : "unknown", t.count_per_step * t.unit);
-    fmt::print("  latency per step: {:.4g} ns{} = slowest core {} max(update+send {:.4g}, receive {:.4g}) + mesh {:.4g} + barrier {:.4g} ({} tiles)\n",
-               cost->latency_ns, cost->latency_lower_bound ? " (a lower bound)" : "", cost->slowest_core,
-               cost->core_update_send_ns, cost->core_receive_ns, cost->mesh_ns, cost->barrier_ns, cost->tiles_used);
+    fmt::print(
+        "  latency per step: {:.4g} ns{} = slowest core {} max(update+send {:.4g}, receive {:.4g}) + mesh {:.4g} + "
+        "barrier {:.4g} ({} tiles)\n",
+        cost->latency_ns, cost->latency_lower_bound ? " (a lower bound)" : "", cost->slowest_core,
+        cost->core_update_send_ns, cost->core_receive_ns, cost->mesh_ns, cost->barrier_ns, cost->tiles_used);
     if (!cost->unknown.empty()) fmt::print("  unknown figures: {}\n", fmt::join(cost->unknown, ", "));
     for (const auto& n : cost->notes) fmt::print("  note: {}\n", n);
   }
@@ -330,7 +339,8 @@ const RegisterCommand kRegisterMap{[](CLI::App& app) {
   sub->add_option("--placement", a->placement,
                   "sequential (fill cores in id order), balanced (equal contiguous blocks), partition (METIS, "
                   "then placed on the mesh) or a placement file (JSON written by --out)");
-  sub->add_option("--weight-bits", a->weight_bits, "stored weight width (sets [hardware] weight_bits and num_weight_bits)")
+  sub->add_option("--weight-bits", a->weight_bits,
+                  "stored weight width (sets [hardware] weight_bits and num_weight_bits)")
       ->check(CLI::Range(1, 15));
   sub->add_option("--cores", a->cores, "balanced / partition: use this many cores, fitting or not")
       ->check(CLI::Range(1, 1 << 24));

@@ -33,7 +33,8 @@ Figure read_figure(const ConfigTable& t, std::string_view key, const ConfigRange
   out.source = f.required_string("source");
   const bool unknown = f.boolean("unknown", false);
   if (unknown) {
-    if (!unknown_allowed) f.fail(f.get("unknown"), "unknown", "this figure is a limit the mapper needs: give its value");
+    if (!unknown_allowed)
+      f.fail(f.get("unknown"), "unknown", "this figure is a limit the mapper needs: give its value");
     if (f.has("value")) f.fail(f.get("value"), "value", "a figure is either a value or unknown = true, not both");
     out.known = false;
     return out;
@@ -48,7 +49,8 @@ Figure read_figure(const ConfigTable& t, std::string_view key, const ConfigRange
 
 std::vector<int> int_list(const ConfigTable& t, std::string_view key, int lo, int hi) {
   const toml::node* n = t.get(key);
-  if (!n) t.fail_table(fmt::format("missing required key '{}' (an array of integers in [{}, {}])", t.join(key), lo, hi));
+  if (!n)
+    t.fail_table(fmt::format("missing required key '{}' (an array of integers in [{}, {}])", t.join(key), lo, hi));
   std::vector<int> out;
   for (int64_t v : t.integer_array(key, ConfigRange::integers(lo, hi))) out.push_back(static_cast<int>(v));
   if (out.empty()) t.fail(n, key, "expected at least one width");
@@ -141,8 +143,9 @@ ChipSpec parse_chip_table(const ConfigTable& root) {
     const toml::node* r = mesh.get("routing");
     if (!r) mesh.fail_table("missing required key 'mesh.routing' ({ order = \"xy\" | \"yx\", source = \"...\" })");
     const toml::table* rt = r->as_table();
-    if (!rt) mesh.fail(r, "routing", fmt::format("expected a table {{ order = \"xy\", source = \"...\" }}, got {}",
-                                                  config_type_name(*r)));
+    if (!rt)
+      mesh.fail(r, "routing",
+                fmt::format("expected a table {{ order = \"xy\", source = \"...\" }}, got {}", config_type_name(*r)));
     const ConfigTable rc = mesh.sub(*rt, "routing");
     rc.only_keys({"order", "source"});
     const std::string order = rc.string("order", "", {"xy", "yx"});
@@ -152,7 +155,8 @@ ChipSpec parse_chip_table(const ConfigTable& root) {
     chip.routing_source.key = "mesh.routing";
     chip.routing_source.value = 0;
   }
-  const uint64_t total_cores = static_cast<uint64_t>(chip.tiles_x.value * chip.tiles_y.value * chip.cores_per_tile.value);
+  const uint64_t total_cores =
+      static_cast<uint64_t>(chip.tiles_x.value * chip.tiles_y.value * chip.cores_per_tile.value);
   if (total_cores > (uint64_t{1} << 24))
     mesh.fail_table(fmt::format("tiles_x * tiles_y * cores_per_tile = {} cores per chip; at most 2^24", total_cores));
 
@@ -177,13 +181,16 @@ ChipSpec parse_chip_table(const ConfigTable& root) {
   e.weights_in_synapse_memory = enc.boolean("weights_in_synapse_memory", true);
   e.weight_bits_allowed = int_list(enc, "weight_bits_allowed", 1, 32);
   if (e.kind == EncodingKind::Lists) {
-    e.synapses_per_block = static_cast<uint32_t>(enc.required_integer("synapses_per_block", ConfigRange::integers(1, 1 << 20)));
-    e.list_header_bits = static_cast<uint32_t>(enc.required_integer("list_header_bits", ConfigRange::integers(0, 4096)));
+    e.synapses_per_block =
+        static_cast<uint32_t>(enc.required_integer("synapses_per_block", ConfigRange::integers(1, 1 << 20)));
+    e.list_header_bits =
+        static_cast<uint32_t>(enc.required_integer("list_header_bits", ConfigRange::integers(0, 4096)));
     e.word_bits = static_cast<uint32_t>(enc.required_integer("word_bits", ConfigRange::integers(1, 4096)));
     e.index_bits_allowed = int_list(enc, "index_bits_allowed", 0, 32);
     e.delay_bits_max = static_cast<uint32_t>(enc.required_integer("delay_bits_max", ConfigRange::integers(0, 32)));
     e.plastic_fields = enc.boolean("plastic_fields", true);
-    e.plastic_in_axon_slots = static_cast<uint32_t>(enc.integer("plastic_in_axon_slots", 1, ConfigRange::integers(1, 16)));
+    e.plastic_in_axon_slots =
+        static_cast<uint32_t>(enc.integer("plastic_in_axon_slots", 1, ConfigRange::integers(1, 16)));
     for (auto k : {"cell_bits"})
       if (enc.has(k)) enc.fail(enc.get(k), k, "applies to kind = \"crossbar\" only");
   } else {
@@ -195,8 +202,8 @@ ChipSpec parse_chip_table(const ConfigTable& root) {
 
   const auto pos = ConfigRange::non_negative();
   const ConfigTable en = need("energy");
-  en.only_keys({"synaptic_op_pj", "neuron_update_active_pj", "neuron_update_idle_pj", "plastic_update_pj",
-                "message_pj", "hop_east_west_pj", "hop_north_south_pj"});
+  en.only_keys({"synaptic_op_pj", "neuron_update_active_pj", "neuron_update_idle_pj", "plastic_update_pj", "message_pj",
+                "hop_east_west_pj", "hop_north_south_pj"});
   chip.synaptic_op_pj = read_figure(en, "synaptic_op_pj", pos, true);
   chip.neuron_update_active_pj = read_figure(en, "neuron_update_active_pj", pos, true);
   chip.neuron_update_idle_pj = read_figure(en, "neuron_update_idle_pj", pos, true);
@@ -206,8 +213,8 @@ ChipSpec parse_chip_table(const ConfigTable& root) {
   chip.hop_north_south_pj = read_figure(en, "hop_north_south_pj", pos, true);
 
   const ConfigTable la = need("latency");
-  la.only_keys({"synaptic_op_ns", "neuron_update_active_ns", "neuron_update_idle_ns", "plastic_update_ns",
-                "message_ns", "hop_east_west_ns", "hop_north_south_ns", "barrier"});
+  la.only_keys({"synaptic_op_ns", "neuron_update_active_ns", "neuron_update_idle_ns", "plastic_update_ns", "message_ns",
+                "hop_east_west_ns", "hop_north_south_ns", "barrier"});
   chip.synaptic_op_ns = read_figure(la, "synaptic_op_ns", pos, true);
   chip.neuron_update_active_ns = read_figure(la, "neuron_update_active_ns", pos, true);
   chip.neuron_update_idle_ns = read_figure(la, "neuron_update_idle_ns", pos, true);

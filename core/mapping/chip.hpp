@@ -38,7 +38,7 @@ enum class EncodingKind {
 
 struct SynapseEncoding {
   EncodingKind kind = EncodingKind::Lists;
-  std::vector<int> weight_bits_allowed;  // stored weight widths the chip offers (a width rounds up)
+  std::vector<int> weight_bits_allowed;   // stored weight widths the chip offers (a width rounds up)
   bool weights_in_synapse_memory = true;  // false: weights live elsewhere (TrueNorth axon types)
   // Lists only.
   uint32_t synapses_per_block = 64;

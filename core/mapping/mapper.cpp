@@ -163,8 +163,7 @@ Widths check_widths(const ChipSpec& chip, const MapGraph& g, const SynapseFields
   w.weight_bits_stored = round_up_to(enc.weight_bits_allowed, fields.weight_bits);
   if (w.weight_bits_stored == 0)
     w.problems.push_back(fmt::format("weights of {} bits: the chip stores at most {} bits ({} of {})",
-                                     fields.weight_bits, enc.weight_bits_allowed.back(), enc.source.key,
-                                     chip.file));
+                                     fields.weight_bits, enc.weight_bits_allowed.back(), enc.source.key, chip.file));
   for (uint8_t a : g.out_attr) w.delay_bits = std::max(w.delay_bits, MapGraph::delay_bits(a));
   if (enc.kind == EncodingKind::Lists && w.delay_bits > enc.delay_bits_max)
     w.problems.push_back(fmt::format("delays need a {}-bit delay field; the chip's is at most {} bits", w.delay_bits,
@@ -334,9 +333,7 @@ Placement sequential_fill(const ChipSpec& chip, const MapGraph& g, const Synapse
   uint32_t core = 0;
   uint64_t n = 0, bits = 0, axons = 0;
   uint32_t idx_bits = index_bits_for(chip.encoding, 1);
-  auto cost_of = [&](uint32_t q, uint32_t idxw) {
-    return coster.cost(lcnt[q], lplastic[q] != 0, ldbits[q], idxw);
-  };
+  auto cost_of = [&](uint32_t q, uint32_t idxw) { return coster.cost(lcnt[q], lplastic[q] != 0, ldbits[q], idxw); };
   for (uint32_t j = 0; j < g.neurons; ++j) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       // The new lists' counts if j joins the open core.
@@ -430,8 +427,8 @@ std::vector<double> group_traffic(const MapGraph& g, const std::vector<uint32_t>
 
 // METIS k-way on the symmetrised synapse graph: vertex weights (1 neuron, estimated synapse bits),
 // edge weights the expected messages (spikes of the presynaptic neuron + 1, per synapse).
-std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields,
-                                  uint32_t k, const std::vector<double>& spikes, uint32_t seed) {
+std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields, uint32_t k,
+                                  const std::vector<double>& spikes, uint32_t seed) {
   const uint32_t n = g.neurons;
   std::vector<uint32_t> part(n, 0);
   if (k <= 1 || n <= 1) return part;
@@ -642,8 +639,10 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
     lo = k;
     best = std::move(r);
     if (k >= kmax) break;
-    const double grow = o.strategy == Strategy::Partition ? std::min(1.25, worst_ratio(best.fit)) : worst_ratio(best.fit);
-    k = std::min<uint64_t>(kmax, std::max<uint64_t>(k + 1, static_cast<uint64_t>(std::ceil(static_cast<double>(k) * grow))));
+    const double grow =
+        o.strategy == Strategy::Partition ? std::min(1.25, worst_ratio(best.fit)) : worst_ratio(best.fit);
+    k = std::min<uint64_t>(kmax,
+                           std::max<uint64_t>(k + 1, static_cast<uint64_t>(std::ceil(static_cast<double>(k) * grow))));
   }
   if (found && o.strategy == Strategy::Balanced) {
     uint64_t hi = best.placement.cores_used();
@@ -676,8 +675,7 @@ nlohmann::json placement_to_json(const ChipSpec& chip, const Placement& p) {
 Placement placement_from_json(const nlohmann::json& j, uint32_t neurons, const std::string& source) {
   auto fail = [&](const std::string& key, const std::string& msg) -> void { throw ConfigError(source, 0, key, msg); };
   if (!j.is_object()) fail("<root>", "expected a JSON object (a placement written by hrsnn map)");
-  if (!j.contains("format") || j["format"] != "hrsnn-placement/1")
-    fail("format", "expected \"hrsnn-placement/1\"");
+  if (!j.contains("format") || j["format"] != "hrsnn-placement/1") fail("format", "expected \"hrsnn-placement/1\"");
   if (!j.contains("core_of") || !j["core_of"].is_array()) fail("core_of", "expected an array of core ids");
   const auto& a = j["core_of"];
   if (a.size() != neurons)

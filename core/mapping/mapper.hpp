@@ -66,8 +66,8 @@ struct CoreUsage {
   uint64_t neurons = 0;
   uint64_t synapses = 0;
   uint64_t synapse_bits = 0;
-  uint64_t input_axons = 0;   // input-axon slots (a list with plastic synapses may take more than one)
-  uint64_t output_axons = 0;  // (neuron, destination core) pairs of the core's neurons
+  uint64_t input_axons = 0;     // input-axon slots (a list with plastic synapses may take more than one)
+  uint64_t output_axons = 0;    // (neuron, destination core) pairs of the core's neurons
   uint64_t max_dest_cores = 0;  // most destination cores of one neuron on this core
   uint32_t index_bits = 0;      // target-index width of this core's lists
   uint64_t used(Limit l) const;
@@ -76,8 +76,8 @@ struct CoreUsage {
 // The widths every synapse of the network needs, checked against the chip once.
 struct Widths {
   int weight_bits_needed = 0;
-  int weight_bits_stored = 0;  // rounded up to the chip's offered widths (0: none is wide enough)
-  uint32_t delay_bits = 0;     // widest delay field of the network
+  int weight_bits_stored = 0;         // rounded up to the chip's offered widths (0: none is wide enough)
+  uint32_t delay_bits = 0;            // widest delay field of the network
   std::vector<std::string> problems;  // widths the chip cannot store at any core count
 };
 Widths check_widths(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields);
@@ -94,7 +94,7 @@ struct Excess {
 };
 
 struct FitReport {
-  std::vector<CoreUsage> cores;  // per core id
+  std::vector<CoreUsage> cores;      // per core id
   std::vector<uint32_t> dest_cores;  // per neuron: distinct destination cores
   Widths widths;
   std::vector<Excess> excess;  // per limit that some core exceeds, worst first (by used / allowed)

@@ -81,7 +81,8 @@ Traffic count_traffic(const ChipSpec& chip, const MapGraph& g, const Placement& 
     (to.y > from.y ? t.hops_north : t.hops_south) += s * dy;
     t.message_hops += s * (dx + dy);
     const double lat = dx * chip.hop_east_west_ns.value + dy * chip.hop_north_south_ns.value;
-    const double best = t.longest_x_hops * chip.hop_east_west_ns.value + t.longest_y_hops * chip.hop_north_south_ns.value;
+    const double best =
+        t.longest_x_hops * chip.hop_east_west_ns.value + t.longest_y_hops * chip.hop_north_south_ns.value;
     if (lat > best || (lat == best && dx + dy > t.longest_x_hops + t.longest_y_hops)) {
       t.longest_x_hops = dx;
       t.longest_y_hops = dy;
@@ -157,10 +158,10 @@ StepCost price_step(const ChipSpec& chip, const Placement& p, const Traffic& t) 
   // plastic updates); the slowest core sets the pace, then the longest route, then the barrier.
   for (uint32_t k = 0; k < t.cores.size(); ++k) {
     const CoreWork& cw = t.cores[k];
-    const double send = (cw.neuron_updates_active * chip.neuron_update_active_ns.value +
-                         cw.neuron_updates_idle * chip.neuron_update_idle_ns.value +
-                         cw.messages_sent * chip.message_ns.value) /
-                        steps;
+    const double send =
+        (cw.neuron_updates_active * chip.neuron_update_active_ns.value +
+         cw.neuron_updates_idle * chip.neuron_update_idle_ns.value + cw.messages_sent * chip.message_ns.value) /
+        steps;
     const double recv =
         (cw.synaptic_ops * chip.synaptic_op_ns.value + cw.plastic_updates * chip.plastic_update_ns.value) / steps;
     if (std::max(send, recv) > c.core_ns) {
@@ -200,9 +201,10 @@ StepCost price_step(const ChipSpec& chip, const Placement& p, const Traffic& t) 
   }
   if (beyond) {
     c.latency_lower_bound = true;
-    c.notes.push_back(fmt::format("barrier: {} tiles in use, beyond the chip file's largest entry ({} tiles); "
-                                  "priced at that entry, a lower bound",
-                                  c.tiles_used, chip.barrier_tiles.back()));
+    c.notes.push_back(
+        fmt::format("barrier: {} tiles in use, beyond the chip file's largest entry ({} tiles); "
+                    "priced at that entry, a lower bound",
+                    c.tiles_used, chip.barrier_tiles.back()));
   }
   c.latency_ns = c.core_ns + c.mesh_ns + c.barrier_ns;
   return c;

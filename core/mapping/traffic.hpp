@@ -40,7 +40,7 @@ struct Traffic {
   double mesh = 0;           // another tile: crosses the mesh
   double chip_crossing = 0;  // of the mesh messages, those to another chip
   double hops_east = 0, hops_west = 0, hops_north = 0, hops_south = 0;
-  double message_hops = 0;  // sum over messages of their hops
+  double message_hops = 0;                          // sum over messages of their hops
   uint32_t longest_x_hops = 0, longest_y_hops = 0;  // the slowest route a message took
   std::vector<CoreWork> cores;
 };

@@ -8,8 +8,8 @@
 
 #include "tests/support/scratch_dir.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <string>
@@ -108,7 +108,8 @@ MapGraph graph_of(uint32_t n, const std::vector<Edge>& edges) {
   g.out_attr.resize(edges.size());
   g.in_pre.resize(edges.size());
   g.in_attr.resize(edges.size());
-  std::vector<uint64_t> of(g.out_offset.begin(), g.out_offset.end() - 1), inf(g.in_offset.begin(), g.in_offset.end() - 1);
+  std::vector<uint64_t> of(g.out_offset.begin(), g.out_offset.end() - 1),
+      inf(g.in_offset.begin(), g.in_offset.end() - 1);
   for (const auto& e : edges) {
     const auto attr = static_cast<uint8_t>((e.plastic ? 0x80u : 0u) | delay_field_bits(e.delay_steps));
     g.out_post[of[e.pre]] = e.post;
@@ -440,8 +441,8 @@ TEST_CASE("map: bad chip files are refused naming file, line and key") {
     CHECK(e.message().find("out of range") != std::string::npos);
   }
   {  // wrong type
-    const ConfigError e =
-        error_of(replaced("neurons = { value = 4, source = \"test\" }", "neurons = { value = \"4\", source = \"test\" }"));
+    const ConfigError e = error_of(
+        replaced("neurons = { value = 4, source = \"test\" }", "neurons = { value = \"4\", source = \"test\" }"));
     CHECK(e.key_path() == "core.neurons.value");
     CHECK(e.message().find("expected an integer") != std::string::npos);
   }
