@@ -169,10 +169,12 @@ void run_map(const MapArgs& a) {
 
   // Sequential's traffic beside partition's, the comparison partition is for.
   std::optional<double> seq_hops;
+  uint32_t seq_cores = 0;
   const double hops = message_hops(chip, g, mr.placement, act.spikes);
   if (mo.strategy == Strategy::Partition) {
     const MapResult seq = map_network(chip, g, fields, MapOptions{});
     seq_hops = message_hops(chip, g, seq.placement, act.spikes);
+    seq_cores = seq.placement.cores_used();
   }
   std::optional<Traffic> traffic;
   std::optional<StepCost> cost;
@@ -236,7 +238,10 @@ void run_map(const MapArgs& a) {
                       {"notes", mr.notes},
                       {"cores", cores},
                       {"timing_s", {{"run", run_s}, {"map", map_s}, {"total", seconds_since(t0)}}}};
-  if (seq_hops) j["sequential_inter_core_message_hops"] = *seq_hops;
+  if (seq_hops) {
+    j["sequential_inter_core_message_hops"] = *seq_hops;
+    j["sequential_cores_used"] = seq_cores;
+  }
   if (traffic) j["traffic"] = traffic_to_json(*traffic);
   if (cost) j["step"] = step_cost_to_json(*cost);
   if (!a.no_run) j["run"] = {{"arith", a.arith}, {"steps", act.steps}};
@@ -298,9 +303,11 @@ void run_map(const MapArgs& a) {
   if (shown < fit.cores.size())
     fmt::print("  ... {} more cores (--format json or --out DIR for all)\n", fit.cores.size() - shown);
   fmt::print("  inter-core messages x hops (run's spikes as weights): {:.6g}", hops);
-  if (seq_hops)
-    fmt::print(" (sequential: {:.6g}, partition {:+.1f}%)", *seq_hops,
-               *seq_hops > 0 ? 100.0 * (hops - *seq_hops) / *seq_hops : 0.0);
+  if (seq_hops) {
+    fmt::print(" (sequential on {} cores: {:.6g}", seq_cores, *seq_hops);
+    if (*seq_hops > 0) fmt::print(", partition {:+.1f}%", 100.0 * (hops - *seq_hops) / *seq_hops);
+    fmt::print(")");
+  }
   fmt::print("\n");
   if (traffic && cost) {
     const double steps = act.steps ? static_cast<double>(act.steps) : 1.0;
