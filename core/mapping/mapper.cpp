@@ -501,7 +501,7 @@ double worst_ratio(const FitReport& r) {
 std::vector<uint32_t> place_on_mesh(const ChipSpec& chip, uint32_t parts, const std::vector<double>& traffic) {
   std::vector<uint32_t> slot(parts);
   std::iota(slot.begin(), slot.end(), 0u);
-  if (parts <= 2 || parts > 512) return slot;  // 2: symmetric; > 512: O(parts^3) too slow, identity
+  if (parts <= 2 || parts > 256) return slot;  // 2: symmetric; > 256: O(parts^3) too slow, identity
   std::vector<double> sym(static_cast<size_t>(parts) * parts);
   for (uint32_t a = 0; a < parts; ++a)
     for (uint32_t b = 0; b < parts; ++b)
