@@ -4,6 +4,7 @@
 #include "core/mapping/mapper.hpp"
 #include "core/mapping/traffic.hpp"
 #include "core/network.hpp"
+#include "core/run.hpp"
 #include "core/spec.hpp"
 
 #include "tests/support/scratch_dir.hpp"
@@ -460,4 +461,34 @@ TEST_CASE("map: bad chip files are refused naming file, line and key") {
                                             "message_pj = { value = -0.25, source = \"test\" }"));
     CHECK(e.key_path() == "energy.message_pj.value");
   }
+}
+
+TEST_CASE("map: synaptic ops counted from a run's raster on a placement equal the simulator's own count") {
+  const NetworkSpec spec = load_spec(std::string(HRSNN_SOURCE_DIR) + "/examples/hrsnn_small.toml");
+  RunOptions opt;
+  opt.arith = Arith::Fixed;
+  opt.steps = 200;
+  const RunResult r = run_spec(spec, opt);
+  const Network net = build_network(spec);
+  const MapGraph g = make_map_graph(net);
+  REQUIRE(g.synapses() == net.synapse_count());
+  const ChipSpec chip = load_chip(resolve_chip("loihi1"));
+  Activity a;
+  a.steps = r.steps;
+  a.spikes.assign(net.size(), 0.0);
+  for (uint32_t n : r.raster.neuron) a.spikes[n] += 1.0;
+  a.plastic_updates = r.counts.total.plastic_updates;
+  REQUIRE(r.counts.total.spikes > 0);
+  Placement p;  // six of the first eight cores (two tiles), neurons dealt round-robin
+  for (uint32_t i = 0; i < net.size(); ++i) p.core_of.push_back(i % 2 == 0 ? i % 8 : 4 + i % 4);
+  const Traffic t = count_traffic(chip, g, p, a);
+  double ops = 0, plastic = 0;
+  for (const auto& c : t.cores) {
+    ops += c.synaptic_ops;
+    plastic += c.plastic_updates;
+  }
+  CHECK(ops == static_cast<double>(r.counts.total.synaptic_events));
+  CHECK(plastic == Approx(static_cast<double>(r.counts.total.plastic_updates)));
+  CHECK(t.messages == t.same_core + t.same_tile + t.mesh);
+  CHECK(t.messages <= ops);
 }
