@@ -13,6 +13,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   pybind11-dev python3-dev python3-pytest
   libhdf5-dev python3-h5py
+  libmetis-dev
 )
 # Optional extras for the report's screenshot check and the Brian2 comparison benchmark.
 if [[ "${HRSNN_SETUP_EXTRAS:-0}" == "1" ]]; then
