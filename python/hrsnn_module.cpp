@@ -9,6 +9,13 @@
 #include "hw_model/energy/models.hpp"
 #include "hw_model/energy/run_summary.hpp"
 
+#ifdef HRSNN_HAVE_NIR
+#include "core/input.hpp"
+#include "core/network.hpp"
+#include "core/run.hpp"
+#include "nir/nir.hpp"
+#endif
+
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -113,12 +120,7 @@ SpecRun run_released(const NetworkSpec& spec, const RunOptions& options) {
 
 // hrsnn.run(): the raster, the probes (physical units, as `hrsnn run` writes probes.csv) and the
 // hrsnn-run/1 summary as JSON text.
-py::dict run(const NetworkSpec& spec, const std::string& arith, std::optional<uint64_t> steps,
-             std::optional<uint64_t> seed, std::vector<uint32_t> probes, uint32_t probe_every, uint32_t threads,
-             bool record_spikes) {
-  const RunOptions opt = run_options(arith, steps, seed, std::move(probes), probe_every, threads, record_spikes);
-  SpecRun r = run_released(spec, opt);
-  RunResult& res = r.result;
+py::dict result_dict(RunResult& res, const nlohmann::json& summary) {
   const double scale = res.voltage_scale;
   for (double& u : res.probes.u) u /= scale;
   for (double& v : res.probes.v) v /= scale;
@@ -130,8 +132,16 @@ py::dict run(const NetworkSpec& spec, const std::string& arith, std::optional<ui
   out["probe_u"] = Buffer::of(std::move(res.probes.u));
   out["probe_v"] = Buffer::of(std::move(res.probes.v));
   out["voltage_scale"] = scale;
-  out["summary"] = r.summary.dump();
+  out["summary"] = summary.dump();
   return out;
+}
+
+py::dict run(const NetworkSpec& spec, const std::string& arith, std::optional<uint64_t> steps,
+             std::optional<uint64_t> seed, std::vector<uint32_t> probes, uint32_t probe_every, uint32_t threads,
+             bool record_spikes) {
+  const RunOptions opt = run_options(arith, steps, seed, std::move(probes), probe_every, threads, record_spikes);
+  SpecRun r = run_released(spec, opt);
+  return result_dict(r.result, r.summary);
 }
 
 energy::ModelLibrary models_of(const std::optional<std::string>& models_file) {
@@ -244,5 +254,49 @@ PYBIND11_MODULE(_hrsnn, m) {
   // block; the package's hrsnn.from_nir / hrsnn.to_nir call them when present and raise
   // NotImplementedError otherwise.
 #ifdef HRSNN_HAVE_NIR
+  // A NIR model run as `hrsnn run MODEL.nir --dt-ms D` does (docs/nir.md); errors are NirError
+  // (RuntimeError in Python) naming the file, node and reason.
+  m.def(
+      "run_nir",
+      [](const std::string& path, double dt_ms, const std::string& time_unit, const std::string& input_npy,
+         std::optional<uint64_t> steps, const std::string& arith, std::optional<uint64_t> seed,
+         std::vector<uint32_t> probes, uint32_t probe_every, uint32_t threads, bool record_spikes) {
+        nir::ImportOptions io;
+        io.dt_ms = dt_ms;
+        io.time_unit = nir::parse_time_unit(time_unit);
+        io.seed = seed.value_or(1);
+        const nir::NirRun nr = nir::prepare_nir_run(path, io, input_npy, steps);
+        for (uint32_t id : probes)
+          if (id >= nr.imp.net.size())
+            throw std::invalid_argument("probe: neuron " + std::to_string(id) + " out of range (network has " +
+                                        std::to_string(nr.imp.net.size()) + " neurons)");
+        RunOptions opt = run_options(arith, nr.steps, seed, std::move(probes), probe_every, threads, record_spikes);
+        opt.hardware = HardwareSpec{};
+        RunResult res;
+        {
+          py::gil_scoped_release nogil;
+          res = run_network(nr.imp.net, nr.signal, nr.steps, opt);
+        }
+        NetworkSpec spec;
+        spec.source = path;
+        nlohmann::json summary = run_summary(spec, nr.imp.net, res);
+        summary["nir"] = {{"version", nr.imp.version}, {"time_unit", time_unit}, {"notes", nr.imp.notes}};
+        return result_dict(res, summary);
+      },
+      py::arg("path"), py::arg("dt_ms"), py::arg("time_unit"), py::arg("input_npy"), py::arg("steps"), py::arg("arith"),
+      py::arg("seed"), py::arg("probes"), py::arg("probe_every"), py::arg("threads"), py::arg("record_spikes"),
+      "Run a NIR model (as `hrsnn run MODEL.nir`); buffers and the summary as JSON text");
+  m.def(
+      "to_nir",
+      [](const NetworkSpec& spec, const std::string& path, std::optional<uint64_t> snapshot_after) {
+        const Network net = build_network(spec);
+        const InputSignal signal = make_spec_signal(spec, spec.simulation.steps);
+        nir::ExportOptions eo;
+        eo.snapshot_after_steps = snapshot_after;
+        py::gil_scoped_release nogil;
+        return nir::export_nir(net, &signal, path, eo).omitted;
+      },
+      py::arg("spec"), py::arg("path"), py::arg("snapshot_after"),
+      "Write a spec's network as NIR (as `hrsnn run SPEC --export-nir`); the omissions of a snapshot");
 #endif
 }

@@ -170,6 +170,11 @@ def run(
     s = load_spec(spec)
     ids = _probe_list(probe)
     out = _hrsnn.run(s, arith, _check_steps(steps), seed, ids, int(probe_every), int(threads), bool(record_spikes))
+    return _result(out)
+
+
+def _result(out: Any) -> RunResult:
+    """The RunResult of the extension's run / run_nir output (buffers and JSON text)."""
     summary = json.loads(out["summary"])
     n_probes = len(out["probe_ids"])
     probe_steps = _array(out["probe_steps"], np.uint64)
@@ -253,15 +258,40 @@ def raster_hash(spike_steps: np.ndarray, spike_neurons: np.ndarray) -> str:
     return f"{h:016x}"
 
 
-def from_nir(*args: Any, **kwargs: Any) -> Any:
-    """Reads a NIR graph (HDF5) into a spec; available when hrsnn is built with NIR support."""
-    if not hasattr(_hrsnn, "from_nir"):
+def from_nir(
+    path: PathLike,
+    dt_ms: float,
+    time_unit: str = "ms",
+    input: Optional[PathLike] = None,
+    steps: Optional[int] = None,
+    arith: str = "float64",
+    seed: Optional[int] = None,
+    probe: Union[None, int, Iterable[int]] = None,
+    probe_every: int = 1,
+    threads: int = 1,
+    record_spikes: bool = True,
+) -> RunResult:
+    """Runs a NIR model (HDF5) exactly as `hrsnn run MODEL.nir --dt-ms D` does (docs/nir.md).
+
+    dt_ms: the step, in the file's time unit (time_unit "ms", or "s" for files in seconds, as
+    snnTorch writes them). input: a .npy array, steps x input columns (None: zeros; then steps is
+    needed). Errors name the file, the node and the reason (RuntimeError / ValueError).
+    """
+    if not hasattr(_hrsnn, "run_nir"):
         raise NotImplementedError("hrsnn.from_nir: this build of hrsnn has no NIR support")
-    return _hrsnn.from_nir(*args, **kwargs)
+    ids = _probe_list(probe)
+    out = _hrsnn.run_nir(os.fspath(path), float(dt_ms), str(time_unit), "" if input is None else os.fspath(input),
+                         _check_steps(steps), arith, seed, ids, int(probe_every), int(threads), bool(record_spikes))
+    return _result(out)
 
 
-def to_nir(*args: Any, **kwargs: Any) -> Any:
-    """Writes a spec's network as a NIR graph (HDF5); available when hrsnn is built with NIR support."""
+def to_nir(spec: Union[PathLike, Spec], path: PathLike, snapshot_after: Optional[int] = None) -> List[str]:
+    """Writes a spec's network as a NIR file (as `hrsnn run SPEC --export-nir FILE`).
+
+    What has no NIR form (STDP, refractory periods, spike encoders, delays > 1 are refused) raises
+    RuntimeError; with snapshot_after=N the weights after N float64 steps are exported instead and
+    the omissions are returned (and stored in the file's metadata group).
+    """
     if not hasattr(_hrsnn, "to_nir"):
         raise NotImplementedError("hrsnn.to_nir: this build of hrsnn has no NIR support")
-    return _hrsnn.to_nir(*args, **kwargs)
+    return list(_hrsnn.to_nir(load_spec(spec), os.fspath(path), snapshot_after))
