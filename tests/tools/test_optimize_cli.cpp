@@ -24,94 +24,18 @@ using hrsnn::test::CliResult;
 using hrsnn::test::run_cli;
 using Scratch = hrsnn::test::ScratchDir;
 
-// 32 E + 8 I neurons, heterogeneous tau_mem and STDP, 2 steps per input sample.
-constexpr const char* kTinySpec = R"(
-[simulation]
-dt_ms = 1.0
-steps = 200
-seed = 1
-
-[[populations]]
-name = "E"
-size = 32
-kind = "excitatory"
-tau_mem_ms = { dist = "gamma", mean = 10.0, cv = 0.5, min = 1.0, max = 100.0 }
-tau_syn_ms = 3.0
-t_ref_steps = 1
-
-[[populations]]
-name = "I"
-size = 8
-kind = "inhibitory"
-tau_mem_ms = 8.0
-tau_syn_ms = 3.0
-
-[[projections]]
-name = "EE"
-pre = "E"
-post = "E"
-p = 0.3
-weight = { dist = "uniform", low = 0.0, high = 0.1 }
-[projections.stdp]
-eta_plus = { dist = "lognormal", mean = 1.0e-3, cv = 0.5 }
-eta_minus = { dist = "lognormal", mean = 1.2e-3, cv = 0.5 }
-w_min = 0.0
-w_max = 0.1
-
-[[projections]]
-name = "EI"
-pre = "E"
-post = "I"
-p = 0.3
-weight = { dist = "uniform", low = 0.0, high = 0.1 }
-
-[[projections]]
-name = "IE"
-pre = "I"
-post = "E"
-p = 0.3
-weight = { dist = "uniform", low = 0.0, high = 0.3 }
-
-[input]
-encoder = "current"
-channels = 1
-fraction = 1.0
-weight = { dist = "uniform", low = 0.2, high = 0.6 }
-steps_per_sample = 2
-signal = "uniform"
-)";
-
-// Three dimensions; E->E initial weights above w_max = 0.1 (the upper half of the third
-// dimension) are rejected by the spec, so some evaluations fail by construction.
-constexpr const char* kTinySpace = R"(
-[[dimension]]
-name = "tau_E"
-path = "populations.E.tau_mem_ms.mean"
-low = 3.0
-high = 30.0
-scale = "log"
-
-[[dimension]]
-name = "input"
-path = "input.weight.high"
-low = 0.3
-high = 1.5
-
-[[dimension]]
-name = "w_EE"
-path = "projections.EE.weight.high"
-low = 0.05
-high = 0.15
-)";
-
 struct Files {
   fs::path spec, space;
 };
 
+// tests/data/optimize/: tiny.toml, 32 E + 8 I neurons with heterogeneous tau_mem and STDP, and
+// tiny_space.toml, three dimensions of which the third makes some evaluations fail by
+// construction (E->E initial weights above w_max). Copied into the scratch directory, which the
+// tests write beside.
 Files write_inputs(const Scratch& dir) {
   Files f{dir.path() / "tiny.toml", dir.path() / "space.toml"};
-  hrsnn::write_text_atomic(f.spec, kTinySpec);
-  hrsnn::write_text_atomic(f.space, kTinySpace);
+  hrsnn::write_text_atomic(f.spec, read_text_file(fs::path(HRSNN_TEST_DATA_DIR) / "optimize" / "tiny.toml"));
+  hrsnn::write_text_atomic(f.space, read_text_file(fs::path(HRSNN_TEST_DATA_DIR) / "optimize" / "tiny_space.toml"));
   return f;
 }
 
