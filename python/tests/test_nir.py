@@ -10,44 +10,6 @@ from conftest import SOURCE_DIR
 
 NIR_DATA = SOURCE_DIR / "tests" / "data" / "nir"
 
-# No STDP, no refractory period, one-step delays, bias drive: everything has a NIR form.
-STATIC_SPEC = """
-[simulation]
-dt_ms = 0.5
-steps = 400
-seed = 11
-[[populations]]
-name = "E"
-size = 30
-tau_mem_ms = { dist = "uniform", low = 5.0, high = 40.0 }
-tau_syn_ms = 4.0
-bias = { dist = "uniform", low = 0.0, high = 0.06 }
-[[populations]]
-name = "I"
-size = 8
-kind = "inhibitory"
-tau_mem_ms = 8.0
-[[projections]]
-name = "EE"
-pre = "E"
-post = "E"
-p = 0.2
-weight = 0.25
-[[projections]]
-name = "EI"
-pre = "E"
-post = "I"
-p = 0.4
-weight = 0.3
-[[projections]]
-name = "IE"
-pre = "I"
-post = "E"
-p = 0.4
-weight = 0.5
-"""
-
-
 def test_from_nir_gives_the_raster_of_the_independent_numpy_simulation():
     r = hrsnn.from_nir(NIR_DATA / "cuba_recurrent.nir", dt_ms=1.0, input=NIR_DATA / "cuba_recurrent.input.npy")
     expected = np.load(NIR_DATA / "cuba_recurrent.expected.npy")
@@ -58,7 +20,8 @@ def test_from_nir_gives_the_raster_of_the_independent_numpy_simulation():
 
 
 def test_to_nir_then_from_nir_spikes_as_the_spec(tmp_path):
-    spec = hrsnn.parse_spec(STATIC_SPEC, "static.toml")
+    # No STDP, no refractory period, bias drive, a 2-step delay (a NIR Delay node).
+    spec = hrsnn.load_spec(NIR_DATA / "static_net.toml")
     direct = hrsnn.run(spec)
     assert direct.spike_steps.size > 100
     omitted = hrsnn.to_nir(spec, tmp_path / "net.nir")

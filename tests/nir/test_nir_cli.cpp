@@ -82,46 +82,7 @@ TEST_CASE("hrsnn energy MODEL.nir prices the NIR run's events") {
 
 TEST_CASE("hrsnn run SPEC --export-nir, then hrsnn run FILE.nir, gives the same raster hash") {
   ScratchDir dir("nir_cli_export");
-  const std::string spec = dir / "net.toml";
-  {
-    std::ofstream o(spec);
-    o << R"(
-[simulation]
-dt_ms = 0.5
-steps = 400
-seed = 11
-[[populations]]
-name = "E"
-size = 30
-tau_mem_ms = { dist = "uniform", low = 5.0, high = 40.0 }
-tau_syn_ms = 4.0
-bias = { dist = "uniform", low = 0.0, high = 0.06 }
-[[populations]]
-name = "I"
-size = 8
-kind = "inhibitory"
-tau_mem_ms = 8.0
-[[projections]]
-name = "EE"
-pre = "E"
-post = "E"
-p = 0.2
-weight = 0.25
-[[projections]]
-name = "EI"
-pre = "E"
-post = "I"
-p = 0.4
-weight = 0.3
-[[projections]]
-name = "IE"
-pre = "I"
-post = "E"
-p = 0.4
-weight = 0.5
-delay_steps = 2
-)";
-  }
+  const std::string spec = nir_data("static_net.toml");
   auto r = run_cli("run " + spec + " --export-nir " + (dir / "net.nir") + " --quiet --out " + (dir / "a"));
   INFO(r.out);
   REQUIRE(r.status == 0);
