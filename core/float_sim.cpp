@@ -55,13 +55,34 @@ FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* sign
     pr.post_first = src.post_first;
     pr.plastic = src.plastic;
     pr.src = &src;
-    pr.w.assign(src.weight.begin(), src.weight.end());
+    // Stored order (core/partition.hpp): the CSR order with one member, member-major with more.
+    const bool reorder = part_.parts() > 1;
+    const uint32_t* order = reorder ? part_.order[p].data() : nullptr;
+    const auto stored = [&](const std::vector<double>& v, std::vector<Real>& out) {
+      out.resize(v.size());
+      for (size_t q = 0; q < v.size(); ++q) out[q] = static_cast<Real>(v[reorder ? order[q] : q]);
+    };
+    stored(src.weight, pr.w);
+    pr.post = src.post.data();
+    pr.col_syn = src.col_synapse.data();
+    if (reorder) {
+      pr.post_stored.resize(src.post.size());
+      for (size_t q = 0; q < src.post.size(); ++q) pr.post_stored[q] = src.post[order[q]];
+      pr.post = pr.post_stored.data();
+    }
     if (src.plastic) {
-      pr.eta_plus.assign(src.eta_plus.begin(), src.eta_plus.end());
-      pr.eta_minus.assign(src.eta_minus.begin(), src.eta_minus.end());
+      stored(src.eta_plus, pr.eta_plus);
+      stored(src.eta_minus, pr.eta_minus);
       pr.eta_plus_col.resize(src.col_synapse.size());
       for (size_t c = 0; c < src.col_synapse.size(); ++c)
         pr.eta_plus_col[c] = static_cast<Real>(src.eta_plus[src.col_synapse[c]]);
+      if (reorder) {
+        std::vector<uint32_t> position(src.post.size());
+        for (size_t q = 0; q < position.size(); ++q) position[order[q]] = static_cast<uint32_t>(q);
+        pr.col_syn_stored.resize(src.col_synapse.size());
+        for (size_t c = 0; c < src.col_synapse.size(); ++c) pr.col_syn_stored[c] = position[src.col_synapse[c]];
+        pr.col_syn = pr.col_syn_stored.data();
+      }
       pr.w_min = static_cast<Real>(src.w_min);
       pr.w_max = static_cast<Real>(src.w_max);
     }
@@ -74,6 +95,7 @@ FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* sign
       if (id >= n) throw std::out_of_range("probe neuron id out of range");
   }
   spiked_.reserve(n);
+  part_.order = {};  // only the construction reads it
   const unsigned parts = part_.parts();
   members_ = make_step_members(parts, net.populations.size(), n_);
   traced_bound_.assign(parts + 1, traced_.size());
@@ -84,13 +106,23 @@ FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* sign
 }
 
 template <typename Real>
+std::vector<Real> FloatSimulator<Real>::weights(size_t projection) const {
+  const Proj& pr = proj_[projection];
+  if (part_.parts() == 1) return pr.w;
+  std::vector<Real> w(pr.w.size());
+  for (uint64_t s = 0; s < w.size(); ++s) w[s] = pr.w[part_.position(*pr.src, projection, s)];
+  return w;
+}
+
+template <typename Real>
 double FloatSimulator<Real>::synapse_bytes() const {
   double bytes = 0.0;
   uint64_t syn = 0;
   for (const auto& p : proj_) {
     const Projection& s = *p.src;
     syn += s.synapse_count();
-    bytes += static_cast<double>(s.post.size() * sizeof(uint32_t) + p.w.size() * sizeof(Real));
+    bytes += static_cast<double>((s.post.size() + p.post_stored.size() + p.col_syn_stored.size()) * sizeof(uint32_t) +
+                                 p.w.size() * sizeof(Real));
     if (p.plastic)
       bytes += static_cast<double>((p.eta_plus.size() + p.eta_minus.size() + p.eta_plus_col.size()) * sizeof(Real) +
                                    s.col_synapse.size() * sizeof(uint32_t) + s.col_pre.size() * sizeof(uint32_t));
@@ -168,6 +200,7 @@ template <typename Real>
 void FloatSimulator<Real>::update_neurons(unsigned k, Real* a, Member& m) {
   const uint32_t lo = part_.bound[k], hi = part_.bound[k + 1];
   m.spiked.clear();
+  std::fill(is_spiking_.begin() + lo, is_spiking_.begin() + hi, uint8_t{0});  // the last step's flags
   for (size_t p = 0; p < net_.populations.size(); ++p) {
     const PopulationRange& pop = net_.populations[p];
     const uint32_t first = std::max(pop.first, lo), last = std::min(pop.first + pop.size, hi);
@@ -230,13 +263,12 @@ template <typename Real>
 void FloatSimulator<Real>::plasticity_and_emission(unsigned k, Member& m) {
   const uint32_t n = n_;
   const uint64_t t = t_;
-  const bool split = part_.parts() > 1;
   for (auto& pr : proj_) {
     if (!pr.plastic || !plasticity_on_ || m.spiked.empty()) continue;
     const Projection& src = *pr.src;
     uint64_t updates = 0;
     const uint32_t* col_pre = src.col_pre.data();
-    const uint32_t* col_syn = src.col_synapse.data();
+    const uint32_t* col_syn = pr.col_syn;
     const Real* eta_col = pr.eta_plus_col.data();
     Real* w = pr.w.data();
     const uint64_t last = src.col_synapse.size() - 1;
@@ -265,9 +297,9 @@ void FloatSimulator<Real>::plasticity_and_emission(unsigned k, Member& m) {
         const Projection& src = *pr.src;
         Real* slot = &ring_[static_cast<size_t>((t + pr.delay) % ring_slots_) * n];
         const uint32_t lj = j - src.pre_first;
-        const uint64_t begin = split ? part_.row_begin(p, lj, k) : src.row_offset[lj];
-        const uint64_t end = split ? part_.row_begin(p, lj, k + 1) : src.row_offset[lj + 1];
-        const uint32_t* post = src.post.data();
+        const uint64_t* slice = part_.slices(src, p, k);
+        const uint64_t begin = slice[lj], end = slice[lj + 1];
+        const uint32_t* post = pr.post;
         Real* w = pr.w.data();
         if (pr.plastic && plasticity_on_) {
           const Real* em = pr.eta_minus.data();
@@ -295,18 +327,17 @@ void FloatSimulator<Real>::plasticity_and_emission(unsigned k, Member& m) {
   }
 }
 
-// One member's share of a step: phases 1-2, then (all members past them) 3, then 4-5.
+// One member's share of a step: phases 1-3 on its own neurons (a trace needs only its own
+// neuron's spike), then, all members past them, 4-5 (which read every member's spikes and traces).
 template <typename Real>
 void FloatSimulator<Real>::step_member(unsigned k, Real* a, bool drive) {
   const FlushSubnormals ftz(sizeof(Real) == sizeof(float));
   Member& m = members_[k];
-  gather_input(k, a, drive, m);  // 1. a = spikes due now + external input
-  update_neurons(k, a, m);       // 2. u, v, refractory, threshold, reset
+  reset_step_member(m);
+  gather_input(k, a, drive, m);             // 1. a = spikes due now + external input
+  update_neurons(k, a, m);                  // 2. u, v, refractory, threshold, reset
+  if (plasticity_on_) update_traces(k, m);  // 3. trace decay, then impulses
   team_.barrier();
-  if (plasticity_on_) {
-    update_traces(k, m);  // 3. trace decay, then impulses
-    team_.barrier();
-  }
   plasticity_and_emission(k, m);  // 4 + 5. weight updates, then emission
 }
 
@@ -315,7 +346,6 @@ void FloatSimulator<Real>::step() {
   const uint64_t t = t_;
   Real* a = &ring_[static_cast<size_t>(t % ring_slots_) * n_];
   const bool drive = encoder_.drive(t, drive_);
-  reset_step_members(members_);
   team_.run([&](unsigned k) { step_member(k, a, drive); });
 
   EventCounts step_counts;
@@ -323,8 +353,7 @@ void FloatSimulator<Real>::step() {
   // 6. monitors and counters.
   recorder_.record(
       t, spiked_, [this](uint32_t id) { return u_[id]; }, [this](uint32_t id) { return v_[id]; }, step_counts, counts_);
-  for (uint32_t i : spiked_) is_spiking_[i] = 0;
-  // 7. advance the clock.
+  // 7. advance the clock (each member clears its spike flags at its next update).
   ++t_;
   counts_.steps = t_;
 }

@@ -53,8 +53,8 @@ class FloatSimulator {
   const std::vector<Real>& x() const { return x_; }
   const std::vector<Real>& y() const { return y_; }
   const std::vector<int32_t>& refractory() const { return refr_; }
-  // Current weights of a projection (plastic ones change).
-  const std::vector<Real>& weights(size_t projection) const { return proj_[projection].w; }
+  // Current weights of a projection (plastic ones change), in CSR order.
+  std::vector<Real> weights(size_t projection) const;
   const RunCounts& counts() const { return counts_; }
   const Raster& raster() const { return recorder_.raster(); }
   const ProbeTrace& probes() const { return recorder_.probes(); }
@@ -80,9 +80,15 @@ class FloatSimulator {
     uint32_t pre_first = 0, post_first = 0;
     bool plastic = false;
     const Projection* src = nullptr;
+    // Synapse-indexed arrays are in the stored order (core/partition.hpp: CSR order with one
+    // thread, member-major with more); `post` and `col_syn` point at the network's arrays with
+    // one thread and at the reordered copies with more.
     std::vector<Real> w;
-    std::vector<Real> eta_plus, eta_minus;  // synapse (row) order
-    std::vector<Real> eta_plus_col;         // eta_plus in column order: the post-spike walk reads it sequentially
+    std::vector<Real> eta_plus, eta_minus;
+    std::vector<Real> eta_plus_col;  // eta_plus in column order: the post-spike walk reads it sequentially
+    std::vector<uint32_t> post_stored, col_syn_stored;
+    const uint32_t* post = nullptr;     // post neuron of each stored synapse
+    const uint32_t* col_syn = nullptr;  // column c's synapse, as a stored position
     Real w_min = 0, w_max = 0;
   };
 

@@ -51,8 +51,30 @@ NeuronPartition partition_network(const Network& net, unsigned parts, uint32_t a
         row[m] = static_cast<uint64_t>(std::lower_bound(first, last, out.bound[m]) - pr.post.begin());
       row[parts] = pr.row_offset[j + 1];
     }
+    // Member-major order: member k's slices of rows 0, 1, ..., then member k + 1's.
+    std::vector<uint64_t>& slice = out.slice.emplace_back(static_cast<size_t>(parts) * (pr.pre_size + 1));
+    std::vector<uint32_t>& order = out.order.emplace_back();
+    order.reserve(pr.post.size());
+    for (unsigned m = 0; m < parts; ++m) {
+      uint64_t* at = &slice[static_cast<size_t>(m) * (pr.pre_size + 1)];
+      for (uint32_t j = 0; j < pr.pre_size; ++j) {
+        at[j] = order.size();
+        const uint64_t* row = &split[static_cast<size_t>(j) * (parts + 1)];
+        for (uint64_t s = row[m]; s < row[m + 1]; ++s) order.push_back(static_cast<uint32_t>(s));
+      }
+      at[pr.pre_size] = order.size();
+    }
   }
   return out;
+}
+
+uint64_t NeuronPartition::position(const Projection& pr, size_t projection, uint64_t s) const {
+  if (parts() == 1) return s;
+  const auto row = static_cast<uint32_t>(std::upper_bound(pr.row_offset.begin(), pr.row_offset.end(), s) -
+                                         pr.row_offset.begin() - 1);
+  const auto member =
+      static_cast<unsigned>(std::upper_bound(bound.begin(), bound.end(), pr.post[s]) - bound.begin() - 1);
+  return slices(pr, projection, member)[row] + (s - row_begin(projection, row, member));
 }
 
 std::vector<StepMember> make_step_members(unsigned parts, size_t populations, uint32_t neurons) {
@@ -64,11 +86,9 @@ std::vector<StepMember> make_step_members(unsigned parts, size_t populations, ui
   return members;
 }
 
-void reset_step_members(std::vector<StepMember>& members) {
-  for (StepMember& m : members) {
-    m.counts = EventCounts{};
-    std::fill(m.per_population.begin(), m.per_population.end(), EventCounts{});
-  }
+void reset_step_member(StepMember& m) {
+  m.counts = EventCounts{};
+  std::fill(m.per_population.begin(), m.per_population.end(), EventCounts{});
 }
 
 void merge_step_members(std::vector<StepMember>& members, std::vector<uint32_t>& spiked, EventCounts& step,

@@ -26,11 +26,25 @@ struct NeuronPartition {
   // Per projection, per row (pre-local j): the synapse index where member k's slice starts,
   // (parts + 1) entries per row (the last is the row's end). Empty with one member.
   std::vector<std::vector<uint64_t>> row_split;
+  // The simulators store the synapses of a projection member-major with more than one member:
+  // member 0's slices of every row (rows ascending), then member 1's, and so on, so that what one
+  // member writes (weights of its posts) never shares a cache line with another's except at the
+  // ends of its block. Per projection: slice[k * (pre_size + 1) + j] is where member k's slice of
+  // row j starts in that order (and the next entry where it ends); order[q] is the synapse (CSR
+  // index) stored at position q. Both empty with one member: the order is the CSR order.
+  std::vector<std::vector<uint64_t>> slice;
+  std::vector<std::vector<uint32_t>> order;
 
   unsigned parts() const { return static_cast<unsigned>(bound.size() - 1); }
   uint64_t row_begin(size_t projection, uint32_t pre_local, unsigned member) const {
     return row_split[projection][static_cast<size_t>(pre_local) * (parts() + 1) + member];
   }
+  // Member k's slice offsets in the stored order: its slice of row j is [s[j], s[j + 1]).
+  const uint64_t* slices(const Projection& pr, size_t projection, unsigned member) const {
+    return parts() == 1 ? pr.row_offset.data() : slice[projection].data() + member * (uint64_t{pr.pre_size} + 1);
+  }
+  // Where synapse s (CSR index) of a projection is stored.
+  uint64_t position(const Projection& pr, size_t projection, uint64_t s) const;
 };
 
 // What one member of a step's team counts and finds, merged after the step. Each on its own
@@ -44,8 +58,9 @@ struct alignas(64) StepMember {
 
 // `parts` members for a network of `populations` populations, each ready for a step.
 std::vector<StepMember> make_step_members(unsigned parts, size_t populations, uint32_t neurons);
-// Clears the members' counters before a step.
-void reset_step_members(std::vector<StepMember>& members);
+// Clears a member's counters before a step (each member its own: a line another core wrote would
+// cost the member a transfer).
+void reset_step_member(StepMember& member);
 // After a step: the spikes of every member in neuron order into `spiked` (swapped, not copied,
 // with one member), their counts into `step` and the run's per-population counts.
 void merge_step_members(std::vector<StepMember>& members, std::vector<uint32_t>& spiked, EventCounts& step,

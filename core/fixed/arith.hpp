@@ -111,10 +111,11 @@ constexpr int64_t saturate_unsigned_bits(int64_t x, int bits) { return saturate(
 // Two's-complement wrap to a signed `bits`-bit register: the unique value congruent to x
 // modulo 2^bits in [-2^(bits-1), 2^(bits-1) - 1] (nengo-loihi's overflow_signed; unlike Lava's
 // PyLifModelBitAcc it has no special case at +-2^23, see docs/arithmetic.md).
+// Computed as the low bits moved to the top, then an arithmetic shift back (two instructions,
+// no compare; C++20 defines both shifts for every value).
 constexpr int64_t wrap_bits(int64_t x, int bits) {
-  const uint64_t low = static_cast<uint64_t>(x) & static_cast<uint64_t>(low_mask(bits));
-  const auto value = static_cast<int64_t>(low);
-  return value >= pow2(bits - 1) ? value - pow2(bits) : value;
+  const int up = 64 - bits;
+  return static_cast<int64_t>(static_cast<uint64_t>(x) << up) >> up;
 }
 
 // Narrow x into a signed `bits`-bit register by its overflow rule.

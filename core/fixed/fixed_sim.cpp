@@ -119,23 +119,36 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
     pr.delay = src.delay_steps;
     pr.weight_field_bits = wfb;
     pr.plastic = src.plastic;
+    // Stored order (core/partition.hpp): the CSR order with one member, member-major with more.
+    const bool reorder = part_.parts() > 1;
+    const uint32_t* order = reorder ? part_.order[p].data() : nullptr;
+    const auto at = [&](size_t q) { return reorder ? order[q] : q; };
     if (src.plastic) {
       // Plastic: the weight as its own int16 (weight_bits <= 15), so that the post-spike walk
       // reads and writes it without unpacking; the post index beside it for the rows.
       pr.post_local.resize(src.post.size());
       pr.w.resize(src.post.size());
-      for (size_t s = 0; s < src.post.size(); ++s) {
-        pr.post_local[s] = src.post[s] - src.post_first;
-        pr.w[s] = static_cast<int16_t>(pi.w[s]);
+      for (size_t q = 0; q < src.post.size(); ++q) {
+        pr.post_local[q] = src.post[at(q)] - src.post_first;
+        pr.w[q] = static_cast<int16_t>(pi.w[at(q)]);
       }
       pr.eta_plus.resize(pi.lr.size());
       pr.eta_minus.resize(pi.lr.size());
-      for (size_t s = 0; s < pi.lr.size(); ++s) {
-        pr.eta_plus[s] = static_cast<uint16_t>(pi.lr[s].eta_plus_mant);
-        pr.eta_minus[s] = static_cast<uint16_t>(pi.lr[s].eta_minus_mant);
+      for (size_t q = 0; q < pi.lr.size(); ++q) {
+        pr.eta_plus[q] = static_cast<uint16_t>(pi.lr[at(q)].eta_plus_mant);
+        pr.eta_minus[q] = static_cast<uint16_t>(pi.lr[at(q)].eta_minus_mant);
       }
       pr.eta_plus_col.resize(src.col_synapse.size());
-      for (size_t c = 0; c < src.col_synapse.size(); ++c) pr.eta_plus_col[c] = pr.eta_plus[src.col_synapse[c]];
+      for (size_t c = 0; c < src.col_synapse.size(); ++c)
+        pr.eta_plus_col[c] = static_cast<uint16_t>(pi.lr[src.col_synapse[c]].eta_plus_mant);
+      pr.col_syn = src.col_synapse.data();
+      if (reorder) {
+        std::vector<uint32_t> position(src.post.size());
+        for (size_t q = 0; q < position.size(); ++q) position[order[q]] = static_cast<uint32_t>(q);
+        pr.col_syn_stored.resize(src.col_synapse.size());
+        for (size_t c = 0; c < src.col_synapse.size(); ++c) pr.col_syn_stored[c] = position[src.col_synapse[c]];
+        pr.col_syn = pr.col_syn_stored.data();
+      }
       pr.consts = weight_update_consts(pr.params, fmt_);
     } else {
       if (src.post_size > (uint64_t{1} << (32 - wfb)))
@@ -146,8 +159,8 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
       pr.emit_static_row = static_row_emitter(wfb);
       pr.word.resize(src.post.size());
       const uint32_t mask = (uint32_t{1} << wfb) - 1;
-      for (size_t s = 0; s < src.post.size(); ++s)
-        pr.word[s] = ((src.post[s] - src.post_first) << wfb) | (static_cast<uint32_t>(pi.w[s]) & mask);
+      for (size_t q = 0; q < src.post.size(); ++q)
+        pr.word[q] = ((src.post[at(q)] - src.post_first) << wfb) | (static_cast<uint32_t>(pi.w[at(q)]) & mask);
     }
     pr.dendrite.assign(static_cast<size_t>(ring_slots_) * src.post_size, 0);
     proj_.push_back(std::move(pr));
@@ -157,6 +170,7 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
   for (uint32_t id : opt_.probes)
     if (id >= n_) throw std::out_of_range("probe neuron id out of range");
   spiked_.reserve(n_);
+  part_.order = {};  // only the construction reads it
   const unsigned parts = part_.parts();
   members_ = make_step_members(parts, net.populations.size(), n_);
   traced_bound_.assign(parts + 1, traced_.size());
@@ -172,7 +186,8 @@ int32_t FixedSimulator::unpack_weight(const Proj& p, uint32_t word) const {
 
 int32_t FixedSimulator::weight(size_t projection, uint64_t synapse) const {
   const Proj& p = proj_[projection];
-  return p.plastic ? p.w[synapse] : unpack_weight(p, p.word[synapse]);
+  const uint64_t q = part_.position(*p.src, projection, synapse);
+  return p.plastic ? p.w[q] : unpack_weight(p, p.word[q]);
 }
 
 std::vector<int32_t> FixedSimulator::weights(size_t projection) const {
@@ -190,7 +205,8 @@ double FixedSimulator::synapse_bytes() const {
     if (p.plastic)
       bytes += static_cast<double>(p.post_local.size() * sizeof(uint32_t) + p.w.size() * sizeof(int16_t) +
                                    (p.eta_plus.size() + p.eta_minus.size() + p.eta_plus_col.size()) * sizeof(uint16_t) +
-                                   (p.src->col_synapse.size() + p.src->col_pre.size()) * sizeof(uint32_t));
+                                   (p.src->col_synapse.size() + p.col_syn_stored.size() + p.src->col_pre.size()) *
+                                       sizeof(uint32_t));
   }
   return syn ? bytes / static_cast<double>(syn) : 0.0;
 }
@@ -253,6 +269,7 @@ template <Rounding R, bool Counter>
 void FixedSimulator::update_neurons(uint32_t lo, uint32_t hi, Member& m) {
   const HardwareFormat fmt = fmt_;  // a local copy: the state stores may alias its int fields
   Draws<R, Counter> draws{Counter ? prng_step_key(soma_.state(), t_) : soma_.state()};
+  std::fill(is_spiking_.begin() + lo, is_spiking_.begin() + hi, uint8_t{0});  // the last step's flags
   std::vector<uint32_t>& spiked = m.spiked;
   spiked.resize(hi - lo);
   uint32_t* out = spiked.data();
@@ -330,7 +347,6 @@ void FixedSimulator::update_traces(size_t qlo, size_t qhi, Member& m) {
 // members share only the static rows; otherwise each member takes the posts it owns.
 template <Rounding R, bool Counter>
 void FixedSimulator::plasticity_and_emission(unsigned k, bool plastic_whole, Member& m) {
-  const bool split = part_.parts() > 1;
   const uint32_t lo = part_.bound[k], hi = part_.bound[k + 1];
   const bool plastic_mine = !plastic_whole || k == 0;
   const uint32_t plo = plastic_whole ? 0 : lo, phi = plastic_whole ? n_ : hi;
@@ -356,26 +372,35 @@ void FixedSimulator::plasticity_and_emission(unsigned k, bool plastic_whole, Mem
         if (learning && !plastic_mine) continue;
         int32_t* acc = &pr.dendrite[static_cast<size_t>((t_ + pr.delay) % ring_slots_) * src.post_size];
         const uint32_t lj = j - src.pre_first;
-        const bool whole = !split || (learning && plastic_whole);
-        const uint64_t begin = whole ? src.row_offset[lj] : part_.row_begin(p, lj, k);
-        const uint64_t end = whole ? src.row_offset[lj + 1] : part_.row_begin(p, lj, k + 1);
-        if (pr.plastic && !plasticity_on_) {
-          // Frozen: the plastic weights as they are, emitted like a static row's.
-          const uint32_t* post = pr.post_local.data();
-          const int16_t* w = pr.w.data();
-          for (uint64_t s = begin; s < end; ++s)
-            acc[post[s]] =
-                static_cast<int32_t>(static_cast<uint32_t>(acc[post[s]]) + static_cast<uint32_t>(int32_t{w[s]}));
-        } else if (learning) {
-          if (pr.consts.single_sign)
-            row_walk<R, Counter, true>(pr, j, begin, end, acc, draws);
-          else
-            row_walk<R, Counter, false>(pr, j, begin, end, acc, draws);
-          count_plastic_updates(m.counts, m.per_population[src.post_population], end - begin);
-        } else {
-          pr.emit_static_row(pr.word.data(), begin, end, acc);
+        // The row's slices in the stored order: this member's, or every member's in member order
+        // (= the row's CSR order) when member 0 walks plastic rows whole.
+        const bool whole = learning && plastic_whole;
+        const unsigned k_first = whole ? 0 : k, k_last = whole ? part_.parts() - 1 : k;
+        uint64_t begin = 0, end = 0;
+        for (unsigned kk = k_first; kk <= k_last; ++kk) {
+          const uint64_t* slice = part_.slices(src, p, kk);
+          begin = slice[lj];
+          end = slice[lj + 1];
+          if (pr.plastic && !plasticity_on_) {
+            // Frozen: the plastic weights as they are, emitted like a static row's.
+            const uint32_t* post = pr.post_local.data();
+            const int16_t* w = pr.w.data();
+            for (uint64_t s = begin; s < end; ++s)
+              acc[post[s]] =
+                  static_cast<int32_t>(static_cast<uint32_t>(acc[post[s]]) + static_cast<uint32_t>(int32_t{w[s]}));
+          } else if (learning) {
+            // The counter form draws by CSR index: position s holds synapse s + shift.
+            const uint64_t shift = (part_.parts() == 1 ? begin : part_.row_begin(p, lj, kk)) - begin;
+            if (pr.consts.single_sign)
+              row_walk<R, Counter, true>(pr, j, begin, end, shift, acc, draws);
+            else
+              row_walk<R, Counter, false>(pr, j, begin, end, shift, acc, draws);
+            count_plastic_updates(m.counts, m.per_population[src.post_population], end - begin);
+          } else {
+            pr.emit_static_row(pr.word.data(), begin, end, acc);
+          }
+          events += end - begin;
         }
-        events += end - begin;
       }
       m.counts.synaptic_events += events;
       m.counts.weight_reads += events;
@@ -396,7 +421,8 @@ uint64_t FixedSimulator::column_walk(Proj& pr, uint32_t lo, uint32_t hi, Draws<R
   const Projection& src = *pr.src;
   const WeightUpdateConsts wc = pr.consts;
   const uint32_t* col_pre = src.col_pre.data();
-  const uint32_t* col_syn = src.col_synapse.data();
+  const uint32_t* col_syn = pr.col_syn;             // stored positions
+  const uint32_t* col_id = src.col_synapse.data();  // CSR indices: the counter form's draw index
   const uint16_t* eta_col = pr.eta_plus_col.data();
   const uint8_t* spiking = is_spiking_.data();
   const uint32_t* x = x_.data();
@@ -419,7 +445,7 @@ uint64_t FixedSimulator::column_walk(Proj& pr, uint32_t lo, uint32_t hi, Draws<R
         const uint32_t skip = 0u - static_cast<uint32_t>(spiking[j]);
         const uint32_t s = col_syn[c];
         const int32_t w_old = w[s];
-        const uint32_t r = draws.next_if(syn0 + s, skip + 1u);
+        const uint32_t r = draws.next_if(syn0 + (Counter ? col_id[c] : s), skip + 1u);
         const int64_t potentiation = int64_t{eta_col[c]} * x[j];
         int32_t w_new = 0;
         if constexpr (SingleSign)
@@ -439,7 +465,7 @@ uint64_t FixedSimulator::column_walk(Proj& pr, uint32_t lo, uint32_t hi, Draws<R
 // update (depression, plus potentiation where the post neuron spiked too) then the emission of
 // the new weight into the ring slot `acc`.
 template <Rounding R, bool Counter, bool SingleSign>
-void FixedSimulator::row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, int32_t* acc,
+void FixedSimulator::row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, uint64_t shift, int32_t* acc,
                               Draws<R, Counter>& draws) {
   const Projection& src = *pr.src;
   const WeightUpdateConsts wc = pr.consts;
@@ -450,7 +476,7 @@ void FixedSimulator::row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end
   const uint32_t* y_post = y_.data() + src.post_first;
   int16_t* w = pr.w.data();
   const int64_t xj = x_[j];
-  const auto syn0 = static_cast<uint32_t>(src.first_synapse);
+  const auto syn0 = static_cast<uint32_t>(src.first_synapse + shift);  // modulo 2^32, as the draw index is
   for (uint64_t s = begin; s < end; ++s) {
     const uint32_t li = post[s];
     const int64_t potentiation = (eta_plus[s] * xj) & -int64_t{spiking_post[li]};
@@ -477,6 +503,7 @@ void FixedSimulator::step_member(unsigned k, bool drive) {
   const bool traces_whole = !counter && fmt.trace_rounding == Rounding::stochastic;
   const bool plastic_whole = !counter && fmt.weight_rounding == Rounding::stochastic;
 
+  reset_step_member(m);
   gather_input(lo, hi, drive, m);  // 1.
   if (neurons_whole) team_.barrier();
   // 2. neurons, ascending.
@@ -487,9 +514,10 @@ void FixedSimulator::step_member(unsigned k, bool drive) {
       with_prng_form(fmt.prng, [&](auto c) { update_neurons<decltype(r)::value, decltype(c)::value>(nlo, nhi, m); });
     });
   }
-  team_.barrier();
-  // 3. traces: active ones only (a zero trace without a spike stays zero and draws nothing).
+  // 3. traces: active ones only (a zero trace without a spike stays zero and draws nothing). A
+  // member's own traces need only its own neurons' spikes; the serial stream's walk needs all.
   if (plasticity_on_) {
+    if (neurons_whole || traces_whole) team_.barrier();
     if (!traces_whole || k == 0) {
       const size_t qlo = traces_whole ? 0 : traced_bound_[k],
                    qhi = traces_whole ? traced_.size() : traced_bound_[k + 1];
@@ -497,8 +525,8 @@ void FixedSimulator::step_member(unsigned k, bool drive) {
         with_prng_form(fmt.prng, [&](auto c) { update_traces<decltype(r)::value, decltype(c)::value>(qlo, qhi, m); });
       });
     }
-    team_.barrier();
   }
+  team_.barrier();
   // 4 + 5. plasticity and emission.
   with_rounding(fmt.weight_rounding, [&](auto r) {
     with_prng_form(fmt.prng, [&](auto c) {
@@ -510,7 +538,6 @@ void FixedSimulator::step_member(unsigned k, bool drive) {
 void FixedSimulator::step() {
   const uint64_t t = t_;
   const bool drive = encoder_.drive(t, drive_);
-  reset_step_members(members_);
   team_.run([&](unsigned k) { step_member(k, drive); });
 
   EventCounts step_counts;
@@ -519,8 +546,7 @@ void FixedSimulator::step() {
   recorder_.record(
       t, spiked_, [this](uint32_t id) { return lif_[id].u; }, [this](uint32_t id) { return lif_[id].v; }, step_counts,
       counts_);
-  for (uint32_t i : spiked_) is_spiking_[i] = 0;
-  ++t_;
+  ++t_;  // each member clears its spike flags at its next neuron update
   counts_.steps = t_;
 }
 

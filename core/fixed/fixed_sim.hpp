@@ -126,9 +126,13 @@ class FixedSimulator {
     // Plastic only, in synapse (row) order: post index, weight mantissa (weight_bits <= 15),
     // learning-rate mantissas (lr_mant_bits <= 16); eta_plus again in column order, read
     // sequentially by the post-spike walk; weight_update's constants.
+    // Synapse-indexed arrays are in the stored order (core/partition.hpp: CSR order with one
+    // thread, member-major with more); col_syn maps a column entry to its stored position.
     std::vector<uint32_t> post_local;
     std::vector<int16_t> w;
     std::vector<uint16_t> eta_plus, eta_minus, eta_plus_col;
+    std::vector<uint32_t> col_syn_stored;  // with more than one thread
+    const uint32_t* col_syn = nullptr;
     WeightUpdateConsts consts;
     std::vector<int32_t> dendrite;  // ring: slots x post_size, fmt.dendrite_acc_bits wrap
   };
@@ -150,7 +154,8 @@ class FixedSimulator {
   template <Rounding R, bool Counter, bool SingleSign>
   uint64_t column_walk(Proj& pr, uint32_t lo, uint32_t hi, Draws<R, Counter>& draws);
   template <Rounding R, bool Counter, bool SingleSign>
-  void row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, int32_t* acc, Draws<R, Counter>& draws);
+  void row_walk(Proj& pr, uint32_t j, uint64_t begin, uint64_t end, uint64_t shift, int32_t* acc,
+                Draws<R, Counter>& draws);
 
   const Network& net_;
   const RegisterImage& img_;

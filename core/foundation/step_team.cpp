@@ -17,20 +17,21 @@ inline void cpu_pause() {
 }
 
 // Waits until `word` no longer holds `old`. The other members are usually microseconds away,
-// and a sleeping thread takes tens of microseconds to wake (more in a VM), so it spins, with the
-// CPU's pause hint and a yield every 64 rounds (so that more members than cores, as in the tests'
-// 7 threads on 2 cores, still let the late ones run), for up to kSpinBudget; only then it sleeps
-// on the word (a futex). Whoever changes the word notifies it.
+// and a sleeping thread takes tens of microseconds to wake (more in a VM), so it spins with the
+// CPU's pause hint for up to kSpinBudget; only then it sleeps on the word (a futex). Whoever
+// changes the word notifies it. With more members than hardware threads (the tests' 7 threads
+// on 2 cores) it also yields every 64 rounds so that the late ones run; with a core each it
+// does not: a yield is a system call, which costs about a microsecond in a VM.
 constexpr auto kSpinBudget = std::chrono::microseconds(500);
 
 template <typename T>
-void wait_while_equal(const std::atomic<T>& word, T old) {
+void wait_while_equal(const std::atomic<T>& word, T old, bool oversubscribed) {
   const auto start = std::chrono::steady_clock::now();
   for (unsigned k = 1; word.load(std::memory_order_acquire) == old; ++k) {
     if (k % 64 != 0) {
       cpu_pause();
     } else if (std::chrono::steady_clock::now() - start < kSpinBudget) {
-      std::this_thread::yield();
+      if (oversubscribed) std::this_thread::yield();
     } else {
       word.wait(old, std::memory_order_acquire);
     }
@@ -38,7 +39,8 @@ void wait_while_equal(const std::atomic<T>& word, T old) {
 }
 }  // namespace
 
-StepTeam::StepTeam(unsigned threads) : size_(std::max(1U, threads)) {
+StepTeam::StepTeam(unsigned threads)
+    : size_(std::max(1U, threads)), oversubscribed_(size_ > std::max(1U, std::thread::hardware_concurrency())) {
   workers_.reserve(size_ - 1);
   for (unsigned k = 1; k < size_; ++k) workers_.emplace_back([this, k] { worker(k); });
 }
@@ -62,7 +64,7 @@ void StepTeam::run(const std::function<void(unsigned)>& body) {
   body(0);
   for (unsigned done = done_.load(std::memory_order_acquire); done != size_ - 1;
        done = done_.load(std::memory_order_acquire))
-    wait_while_equal(done_, done);
+    wait_while_equal(done_, done, oversubscribed_);
   body_ = nullptr;
 }
 
@@ -74,7 +76,7 @@ void StepTeam::barrier() {
     sense_.store(sense ^ 1U, std::memory_order_release);
     sense_.notify_all();
   } else {
-    wait_while_equal(sense_, sense);
+    wait_while_equal(sense_, sense, oversubscribed_);
   }
 }
 
@@ -83,7 +85,7 @@ void StepTeam::worker(unsigned member) {
   for (;;) {
     // Spin a while for the next step (they come every few microseconds while a simulation
     // runs), then sleep on the counter until run() or the destructor bumps it.
-    wait_while_equal(generation_, seen);
+    wait_while_equal(generation_, seen, oversubscribed_);
     seen = generation_.load(std::memory_order_acquire);
     if (stop_.load(std::memory_order_acquire)) return;
     (*body_)(member);

@@ -37,6 +37,7 @@ class StepTeam {
   void worker(unsigned member);
 
   unsigned size_;
+  bool oversubscribed_;  // more members than the machine's hardware threads: waits also yield
   std::vector<std::thread> workers_;
   const std::function<void(unsigned)>* body_ = nullptr;
   alignas(64) std::atomic<uint64_t> generation_{0};  // bumped by run(): a new step to do

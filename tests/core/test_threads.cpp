@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <vector>
@@ -156,7 +157,8 @@ TEST_CASE("StepTeam runs every member once per run and its barrier orders the ph
   }
 }
 
-TEST_CASE("the partition covers the neurons in order and splits every row at its bounds", "[threads]") {
+TEST_CASE("the partition covers the neurons in order, splits every row at its bounds and stores them member-major",
+          "[threads]") {
   const NetworkSpec spec = parse_spec(spec_text("poisson"), "threads");
   const Network net = build_network(spec);
   for (unsigned parts : {1U, 2U, 3U, 7U, 200U}) {
@@ -177,6 +179,28 @@ TEST_CASE("the partition covers the neurons in order and splits every row at its
             CHECK(pr.post[s] < part.bound[k + 1]);
           }
       }
+      // The stored order: a permutation in which member k's slice of row j sits at
+      // slices(k)[j] .. slices(k)[j + 1], in row order, and position() finds every synapse.
+      const std::vector<uint32_t>& order = part.order[p];
+      REQUIRE(order.size() == pr.post.size());
+      std::vector<char> seen(order.size(), 0);
+      uint64_t expect_start = 0;
+      for (unsigned k = 0; k < parts; ++k) {
+        const uint64_t* slice = part.slices(pr, p, k);
+        CHECK(slice[0] == expect_start);
+        for (uint32_t j = 0; j < pr.pre_size; ++j) {
+          REQUIRE(slice[j + 1] - slice[j] == part.row_begin(p, j, k + 1) - part.row_begin(p, j, k));
+          for (uint64_t q = slice[j]; q < slice[j + 1]; ++q) {
+            const uint64_t s = part.row_begin(p, j, k) + (q - slice[j]);
+            CHECK(order[q] == s);
+            CHECK(part.position(pr, p, s) == q);
+            seen[order[q]] = 1;
+          }
+        }
+        expect_start = slice[pr.pre_size];
+      }
+      CHECK(expect_start == order.size());
+      CHECK(std::count(seen.begin(), seen.end(), 1) == static_cast<std::ptrdiff_t>(seen.size()));
     }
   }
 }

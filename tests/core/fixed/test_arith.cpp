@@ -62,6 +62,28 @@ TEST_CASE("wrap_bits is two's complement at 24 bits, with no special case at the
   CHECK(wrap_bits(-1, 24) == -1);
 }
 
+TEST_CASE("wrap_bits equals the definition (x mod 2^b, moved into the signed range) at every width", "[fixed][arith]") {
+  // The definition of docs/arithmetic.md, written out: the low b bits as an unsigned value v,
+  // then v - 2^b when v >= 2^(b-1).
+  const auto definition = [](int64_t x, int b) {
+    const auto v = static_cast<int64_t>(static_cast<uint64_t>(x) & ((uint64_t{1} << b) - 1));
+    return v >= (int64_t{1} << (b - 1)) ? v - (int64_t{1} << b) : v;
+  };
+  uint64_t state = 0x9E3779B97F4A7C15ULL;
+  for (int b = 1; b <= 62; ++b) {
+    const int64_t edge = int64_t{1} << (b - 1);
+    for (int64_t x : {int64_t{0}, int64_t{1}, int64_t{-1}, edge, edge - 1, -edge, -edge - 1, 2 * edge, -2 * edge})
+      REQUIRE(wrap_bits(x, b) == definition(x, b));
+    for (int k = 0; k < 2000; ++k) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      const auto x = static_cast<int64_t>(state) >> 2;  // |x| < 2^62, the operations' precondition
+      REQUIRE(wrap_bits(x, b) == definition(x, b));
+    }
+  }
+}
+
 TEST_CASE("saturate_symmetric_bits clamps to +-(2^(b-1) - 1), saturate_bits to the full range", "[fixed][arith]") {
   CHECK(saturate_symmetric_bits(9000000, 24) == 8388607);
   CHECK(saturate_symmetric_bits(-9000000, 24) == -8388607);
