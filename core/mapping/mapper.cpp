@@ -283,6 +283,34 @@ FitReport account(const ChipSpec& chip, const MapGraph& g, const SynapseFields& 
   return r;
 }
 
+std::vector<LimitUse> limit_use(const FitReport& fit) {
+  std::vector<LimitUse> out;
+  for (Limit l : kLimits) {
+    LimitUse s{l, fit.limit_value(l), 0, 0};
+    for (uint32_t c = 0; c < fit.cores.size(); ++c)
+      if (fit.cores[c].used(l) > s.max_used) {
+        s.max_used = fit.cores[c].used(l);
+        s.max_core = c;
+      }
+    out.push_back(s);
+  }
+  return out;
+}
+
+const LimitUse* binding_limit(const std::vector<LimitUse>& use) {
+  const LimitUse* best = nullptr;
+  double r = -1.0;
+  for (const auto& x : use) {
+    if (x.allowed == 0) continue;
+    const double q = static_cast<double>(x.max_used) / static_cast<double>(x.allowed);
+    if (q > r) {
+      r = q;
+      best = &x;
+    }
+  }
+  return best;
+}
+
 LowerBounds lower_bounds(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields) {
   LowerBounds lb;
   const Widths w = check_widths(chip, g, fields);
