@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -453,13 +455,18 @@ std::vector<double> group_traffic(const MapGraph& g, const std::vector<uint32_t>
   return t;
 }
 
-// METIS k-way on the symmetrised synapse graph: vertex weights (1 neuron, estimated synapse bits),
-// edge weights the expected messages (spikes of the presynaptic neuron + 1, per synapse).
-std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields, uint32_t k,
-                                  const std::vector<double>& spikes, uint32_t seed) {
+// The symmetrised synapse graph METIS reads, built once per mapping: vertex weights (1 neuron,
+// its in-synapses' estimated bits), edge weights the expected messages (spikes of the presynaptic
+// neuron + 1, per synapse, scaled to integers).
+struct MetisGraph {
+  std::vector<idx_t> xadj, adjncy, adjwgt, vwgt;  // vwgt: 2 per vertex
+  uint32_t vertices() const { return static_cast<uint32_t>(xadj.size() - 1); }
+};
+
+MetisGraph metis_graph(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields,
+                       const std::vector<double>& spikes) {
   const uint32_t n = g.neurons;
-  std::vector<uint32_t> part(n, 0);
-  if (k <= 1 || n <= 1) return part;
+  MetisGraph mg;
   double smax = 0.0;
   for (double s : spikes) smax = std::max(smax, s);
   // Integer weights in [1, 1001]; the scale keeps the total weight well inside idx_t.
@@ -468,9 +475,9 @@ std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const
   auto weight_of = [&](uint32_t pre) -> idx_t {
     return static_cast<idx_t>(1 + (spikes.empty() ? 0 : std::llround(spikes[pre] * scale)));
   };
-  std::vector<idx_t> xadj(n + 1, 0), adjncy, adjwgt;
-  adjncy.reserve(2 * g.synapses());
-  adjwgt.reserve(2 * g.synapses());
+  mg.xadj.assign(n + 1, 0);
+  mg.adjncy.reserve(2 * g.synapses());
+  mg.adjwgt.reserve(2 * g.synapses());
   std::vector<std::pair<uint32_t, idx_t>> row;
   for (uint32_t i = 0; i < n; ++i) {
     row.clear();
@@ -483,17 +490,17 @@ std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const
       size_t b = a;
       idx_t w = 0;
       while (b < row.size() && row[b].first == row[a].first) w += row[b++].second;
-      adjncy.push_back(static_cast<idx_t>(row[a].first));
-      adjwgt.push_back(w);
+      mg.adjncy.push_back(static_cast<idx_t>(row[a].first));
+      mg.adjwgt.push_back(w);
       a = b;
     }
-    xadj[i + 1] = static_cast<idx_t>(adjncy.size());
+    mg.xadj[i + 1] = static_cast<idx_t>(mg.adjncy.size());
   }
   // Vertex weights: a neuron, and its in-synapses' bits with the widest index and no headers.
   const Widths w = check_widths(chip, g, fields);
   const Coster coster(chip, fields, w);
   const uint32_t idx = chip.encoding.kind == EncodingKind::Lists ? index_bits_for(chip.encoding, 1u << 30) : 0;
-  std::vector<idx_t> vwgt(2 * static_cast<size_t>(n));
+  mg.vwgt.resize(2 * static_cast<size_t>(n));
   for (uint32_t i = 0; i < n; ++i) {
     uint64_t bits = 0;
     for (uint64_t s = g.in_offset[i]; s < g.in_offset[i + 1]; ++s) {
@@ -501,21 +508,83 @@ std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const
       if (MapGraph::plastic(g.in_attr[s]) && chip.encoding.plastic_fields)
         bits += 2 * static_cast<uint64_t>(fields.lr_mant_bits);
     }
-    vwgt[2 * i] = 1;
-    vwgt[2 * i + 1] = static_cast<idx_t>(std::min<uint64_t>(bits / 8 + 1, 1u << 20));
+    mg.vwgt[2 * i] = 1;
+    mg.vwgt[2 * i + 1] = static_cast<idx_t>(std::min<uint64_t>(bits / 8 + 1, 1u << 20));
   }
+  return mg;
+}
+
+// The subgraph of `mg` induced by `verts` (local ids in their order).
+MetisGraph induced(const MetisGraph& mg, const std::vector<uint32_t>& verts) {
+  MetisGraph s;
+  std::vector<int64_t> local(mg.vertices(), -1);
+  for (size_t a = 0; a < verts.size(); ++a) local[verts[a]] = static_cast<int64_t>(a);
+  s.xadj.assign(verts.size() + 1, 0);
+  s.vwgt.resize(2 * verts.size());
+  for (size_t a = 0; a < verts.size(); ++a) {
+    const uint32_t v = verts[a];
+    for (auto e = static_cast<size_t>(mg.xadj[v]); e < static_cast<size_t>(mg.xadj[v + 1]); ++e) {
+      const int64_t l = local[static_cast<size_t>(mg.adjncy[e])];
+      if (l < 0) continue;
+      s.adjncy.push_back(static_cast<idx_t>(l));
+      s.adjwgt.push_back(mg.adjwgt[e]);
+    }
+    s.xadj[a + 1] = static_cast<idx_t>(s.adjncy.size());
+    s.vwgt[2 * a] = mg.vwgt[2 * static_cast<size_t>(v)];
+    s.vwgt[2 * a + 1] = mg.vwgt[2 * static_cast<size_t>(v) + 1];
+  }
+  return s;
+}
+
+// METIS k-way into k parts, two balance constraints (neurons, synapse bits) each within its
+// tolerance; `target`: each part's share of both (empty: equal shares).
+struct Tolerance {
+  float neurons = 1.02f, bits = 1.05f;
+};
+std::vector<uint32_t> metis_kway(MetisGraph& mg, uint32_t k, const std::vector<double>& target, uint32_t seed,
+                                 Tolerance tol = {}) {
+  const uint32_t n = mg.vertices();
+  std::vector<uint32_t> part(n, 0);
+  if (k <= 1 || n <= 1) return part;
   idx_t nv = static_cast<idx_t>(n), ncon = 2, nparts = static_cast<idx_t>(k), objval = 0;
-  real_t ubvec[2] = {1.02f, 1.05f};
+  real_t ubvec[2] = {tol.neurons, tol.bits};
+  std::vector<real_t> tp;
+  if (!target.empty())
+    for (double t : target) tp.insert(tp.end(), 2, static_cast<real_t>(t));
   idx_t options[METIS_NOPTIONS];
   METIS_SetDefaultOptions(options);
   options[METIS_OPTION_SEED] = static_cast<idx_t>(seed);
   options[METIS_OPTION_NUMBERING] = 0;
   std::vector<idx_t> out(n, 0);
-  const int rc = METIS_PartGraphKway(&nv, &ncon, xadj.data(), adjncy.data(), vwgt.data(), nullptr, adjwgt.data(),
-                                     &nparts, nullptr, ubvec, options, &objval, out.data());
+  const int rc =
+      METIS_PartGraphKway(&nv, &ncon, mg.xadj.data(), mg.adjncy.data(), mg.vwgt.data(), nullptr, mg.adjwgt.data(),
+                          &nparts, tp.empty() ? nullptr : tp.data(), ubvec, options, &objval, out.data());
   if (rc != METIS_OK) throw std::runtime_error(fmt::format("METIS_PartGraphKway failed (code {}) for {} parts", rc, k));
   for (uint32_t i = 0; i < n; ++i) part[i] = static_cast<uint32_t>(out[i]);
   return part;
+}
+
+// Messages between the parts of the neurons `verts` (part[a] of verts[a]), counting only synapses
+// whose target is among them (in_set), as group_traffic does.
+std::vector<double> subset_traffic(const MapGraph& g, const std::vector<uint32_t>& verts,
+                                   const std::vector<uint32_t>& part, uint32_t k, const std::vector<int64_t>& local,
+                                   const std::vector<double>& spikes) {
+  std::vector<double> t(static_cast<size_t>(k) * k, 0.0);
+  std::vector<uint32_t> stamp(k, 0);
+  for (size_t a = 0; a < verts.size(); ++a) {
+    const uint32_t i = verts[a];
+    const double w = spikes.empty() ? 1.0 : spikes[i];
+    if (w == 0.0) continue;
+    for (uint64_t s = g.out_offset[i]; s < g.out_offset[i + 1]; ++s) {
+      const int64_t l = local[g.out_post[s]];
+      if (l < 0) continue;
+      const uint32_t b = part[static_cast<size_t>(l)];
+      if (stamp[b] == a + 1) continue;
+      stamp[b] = static_cast<uint32_t>(a + 1);
+      if (b != part[a]) t[static_cast<size_t>(part[a]) * k + b] += w;
+    }
+  }
+  return t;
 }
 
 double worst_ratio(const FitReport& r) {
@@ -598,12 +667,67 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
   if (o.cores && o.strategy == Strategy::Sequential)
     throw std::invalid_argument("--cores applies to --placement balanced and partition (sequential fills each core)");
 
+  // Partition: the METIS graph is built once; up to one chip's cores, one k-way call then the
+  // mesh placement; beyond, chips first (k-way into chips, each its share of the cores), then each
+  // chip's neurons into its cores, placed on that chip's mesh.
+  std::optional<MetisGraph> mg;
+  double graph_s = 0.0, metis_s = 0.0, chips_s = 0.0, mesh_s = 0.0;  // all but graph_s: of the last attempt
+  auto seconds = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   auto partition_at = [&](uint32_t k) {
-    const std::vector<uint32_t> part = metis_parts(chip, g, fields, k, o.spikes, o.seed);
-    const std::vector<uint32_t> slot = place_on_mesh(chip, k, group_traffic(g, part, k, o.spikes));
+    auto t = std::chrono::steady_clock::now();
+    if (!mg) {
+      mg = metis_graph(chip, g, fields, o.spikes);
+      graph_s = seconds(t);
+      t = std::chrono::steady_clock::now();
+    }
+    metis_s = chips_s = mesh_s = 0.0;
     Placement p;
-    p.core_of.resize(g.neurons);
-    for (uint32_t i = 0; i < g.neurons; ++i) p.core_of[i] = slot[part[i]];
+    p.core_of.assign(g.neurons, 0);
+    const uint32_t cpc = chip.cores_per_chip();
+    if (k <= cpc) {
+      const std::vector<uint32_t> part = metis_kway(*mg, k, {}, o.seed);
+      metis_s = seconds(t);
+      t = std::chrono::steady_clock::now();
+      const std::vector<uint32_t> slot = place_on_mesh(chip, k, group_traffic(g, part, k, o.spikes));
+      mesh_s = seconds(t);
+      for (uint32_t i = 0; i < g.neurons; ++i) p.core_of[i] = slot[part[i]];
+      return p;
+    }
+    const uint32_t chips = (k + cpc - 1) / cpc;
+    std::vector<uint32_t> kc(chips, cpc);
+    kc.back() = k - (chips - 1) * cpc;
+    std::vector<double> share(chips);
+    for (uint32_t c = 0; c < chips; ++c) share[c] = static_cast<double>(kc[c]) / static_cast<double>(k);
+    // The chips' balance is kept tight: its excess would add to that of the cores within them.
+    const std::vector<uint32_t> chip_of = metis_kway(*mg, chips, share, o.seed, Tolerance{1.002f, 1.01f});
+    std::vector<std::vector<uint32_t>> verts(chips);
+    for (uint32_t i = 0; i < g.neurons; ++i) verts[chip_of[i]].push_back(i);
+    chips_s = seconds(t);
+    metis_s += chips_s;
+    std::vector<int64_t> local(g.neurons, -1);
+    for (uint32_t c = 0; c < chips; ++c) {
+      const auto& vc = verts[c];
+      t = std::chrono::steady_clock::now();
+      std::vector<uint32_t> part(vc.size());
+      if (vc.size() <= kc[c]) {
+        std::iota(part.begin(), part.end(), 0u);
+      } else {
+        MetisGraph sub = induced(*mg, vc);
+        part = metis_kway(sub, kc[c], {}, o.seed);
+      }
+      metis_s += seconds(t);
+      t = std::chrono::steady_clock::now();
+      for (size_t a = 0; a < vc.size(); ++a) local[vc[a]] = static_cast<int64_t>(a);
+      const std::vector<uint32_t> slot =
+          place_on_mesh(chip, kc[c], subset_traffic(g, vc, part, kc[c], local, o.spikes));
+      for (size_t a = 0; a < vc.size(); ++a) {
+        local[vc[a]] = -1;
+        p.core_of[vc[a]] = c * cpc + slot[part[a]];
+      }
+      mesh_s += seconds(t);
+    }
     return p;
   };
   auto attempt = [&](uint64_t k) {
@@ -659,6 +783,9 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
   for (int round = 0; round < 40; ++round) {
     MapResult r = attempt(k);
     res.notes.push_back(fmt::format("{} cores: {}", k, r.fit.per_core_fits() ? "fits" : "does not fit"));
+    if (o.strategy == Strategy::Partition)
+      res.notes.back() += fmt::format(" (METIS {:.2f} s{}, mesh placement {:.2f} s)", metis_s,
+                                      chips_s > 0 ? fmt::format(": {:.2f} s into chips", chips_s) : "", mesh_s);
     if (r.fit.per_core_fits()) {
       best = std::move(r);
       found = true;
@@ -686,6 +813,7 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
       }
     }
   }
+  if (mg) res.notes.push_back(fmt::format("METIS graph built in {:.2f} s", graph_s));
   best.notes = std::move(res.notes);
   return best;
 }
