@@ -102,7 +102,9 @@ std::string chip_map_section(const PageInputs& in) {
   row("over the mesh", [&](const NetworkMap& nm) { return fmt::format("{:.4g}", per_step(nm, nm.traffic.mesh)); });
   row("messages x hops",
       [&](const NetworkMap& nm) { return fmt::format("{:.4g}", per_step(nm, nm.traffic.message_hops)); });
-  group("Partition (METIS, placed on the mesh) against sequential, same spikes");
+  group(
+      "Partition (METIS's parts or, when they do not carry less, sequential's cores; placed on the mesh) "
+      "against sequential, same spikes");
   row("cores used", [](const NetworkMap& nm) {
     return fmt::format("{}{}", nm.partition_cores, nm.partition_fits ? "" : " (does not fit)");
   });

@@ -1,6 +1,7 @@
 #include "core/mapping/mapper.hpp"
 
 #include "core/foundation/config_error.hpp"
+#include "core/mapping/traffic.hpp"
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -17,6 +18,10 @@
 #include <stdexcept>
 
 namespace hrsnn::mapping {
+
+namespace {
+constexpr uint32_t kMeshPlacementMaxParts = 256;  // place_on_mesh's O(parts^3) search up to this many parts
+}  // namespace
 
 // ---- the graph ---------------------------------------------------------------------------
 
@@ -435,26 +440,6 @@ Placement balanced(const MapGraph& g, uint32_t k) {
   return p;
 }
 
-// Messages between groups: for each neuron, one message per spike to each distinct other group
-// it has a synapse into (weight 1 per neuron when no spike counts are given).
-std::vector<double> group_traffic(const MapGraph& g, const std::vector<uint32_t>& group, uint32_t k,
-                                  const std::vector<double>& spikes) {
-  std::vector<double> t(static_cast<size_t>(k) * k, 0.0);
-  std::vector<uint32_t> stamp(k, 0);
-  for (uint32_t i = 0; i < g.neurons; ++i) {
-    const double w = spikes.empty() ? 1.0 : spikes[i];
-    if (w == 0.0) continue;
-    const uint32_t a = group[i];
-    for (uint64_t s = g.out_offset[i]; s < g.out_offset[i + 1]; ++s) {
-      const uint32_t b = group[g.out_post[s]];
-      if (stamp[b] == i + 1) continue;
-      stamp[b] = i + 1;
-      if (b != a) t[static_cast<size_t>(a) * k + b] += w;
-    }
-  }
-  return t;
-}
-
 // The symmetrised synapse graph METIS reads, built once per mapping: vertex weights (1 neuron,
 // its in-synapses' estimated bits), edge weights the expected messages (spikes of the presynaptic
 // neuron + 1, per synapse, scaled to integers).
@@ -564,8 +549,9 @@ std::vector<uint32_t> metis_kway(MetisGraph& mg, uint32_t k, const std::vector<d
   return part;
 }
 
-// Messages between the parts of the neurons `verts` (part[a] of verts[a]), counting only synapses
-// whose target is among them (in_set), as group_traffic does.
+// Messages between the parts of the neurons `verts` (part[a] of verts[a], local[] their index in
+// verts, -1 elsewhere): one per spike to each distinct other part the neuron has a synapse into,
+// counting only targets among `verts` (weight 1 per neuron when no spike counts are given).
 std::vector<double> subset_traffic(const MapGraph& g, const std::vector<uint32_t>& verts,
                                    const std::vector<uint32_t>& part, uint32_t k, const std::vector<int64_t>& local,
                                    const std::vector<double>& spikes) {
@@ -598,7 +584,7 @@ double worst_ratio(const FitReport& r) {
 std::vector<uint32_t> place_on_mesh(const ChipSpec& chip, uint32_t parts, const std::vector<double>& traffic) {
   std::vector<uint32_t> slot(parts);
   std::iota(slot.begin(), slot.end(), 0u);
-  if (parts <= 2 || parts > 256) return slot;  // 2: symmetric; > 256: O(parts^3) too slow, identity
+  if (parts <= 2 || parts > kMeshPlacementMaxParts) return slot;  // 2: symmetric; beyond: O(parts^3), identity
   std::vector<double> sym(static_cast<size_t>(parts) * parts);
   for (uint32_t a = 0; a < parts; ++a)
     for (uint32_t b = 0; b < parts; ++b)
@@ -637,26 +623,71 @@ std::vector<uint32_t> place_on_mesh(const ChipSpec& chip, uint32_t parts, const 
     used[best] = 1;
     placed.push_back(a);
   }
-  // Pairwise swaps while one lowers the total.
-  for (int pass = 0; pass < 20; ++pass) {
-    bool improved = false;
+  // Pairwise swaps while one lowers the total, from the greedy placement and from the identity
+  // (the parts' own order, which is often good already: contiguous blocks); the better one wins.
+  auto swaps = [&](std::vector<uint32_t>& sl) {
+    for (int pass = 0; pass < 20; ++pass) {
+      bool improved = false;
+      for (uint32_t a = 0; a < parts; ++a)
+        for (uint32_t b = a + 1; b < parts; ++b) {
+          double delta = 0.0;
+          for (uint32_t c = 0; c < parts; ++c) {
+            if (c == a || c == b) continue;
+            const double da = sym[static_cast<size_t>(a) * parts + c], db = sym[static_cast<size_t>(b) * parts + c];
+            delta += (da - db) * (dist(sl[b], sl[c]) - dist(sl[a], sl[c]));
+          }
+          if (delta < -1e-9) {
+            std::swap(sl[a], sl[b]);
+            improved = true;
+          }
+        }
+      if (!improved) break;
+    }
+  };
+  auto cost = [&](const std::vector<uint32_t>& sl) {
+    double total_cost = 0.0;
     for (uint32_t a = 0; a < parts; ++a)
-      for (uint32_t b = a + 1; b < parts; ++b) {
-        double delta = 0.0;
-        for (uint32_t c = 0; c < parts; ++c) {
-          if (c == a || c == b) continue;
-          const double da = sym[static_cast<size_t>(a) * parts + c], db = sym[static_cast<size_t>(b) * parts + c];
-          delta += (da - db) * (dist(slot[b], slot[c]) - dist(slot[a], slot[c]));
-        }
-        if (delta < -1e-9) {
-          std::swap(slot[a], slot[b]);
-          improved = true;
-        }
-      }
-    if (!improved) break;
-  }
-  return slot;
+      for (uint32_t b = a + 1; b < parts; ++b)
+        total_cost += sym[static_cast<size_t>(a) * parts + b] * dist(sl[a], sl[b]);
+    return total_cost;
+  };
+  std::vector<uint32_t> ident(parts);
+  std::iota(ident.begin(), ident.end(), 0u);
+  swaps(slot);
+  swaps(ident);
+  return cost(ident) < cost(slot) ? ident : slot;
 }
+
+namespace {
+
+// Places groups on the mesh, chip by chip: group q sits on chip q / cores_per_chip, and within its
+// chip the groups are permuted over the chip's cores by place_on_mesh on their traffic.
+std::vector<uint32_t> place_per_chip(const ChipSpec& chip, const MapGraph& g, const std::vector<uint32_t>& group,
+                                     uint32_t k, const std::vector<double>& spikes) {
+  const uint32_t cpc = chip.cores_per_chip();
+  const uint32_t chips = (k + cpc - 1) / cpc;
+  std::vector<std::vector<uint32_t>> verts(chips);
+  for (uint32_t i = 0; i < g.neurons; ++i) verts[group[i] / cpc].push_back(i);
+  std::vector<uint32_t> core_of(g.neurons, 0);
+  std::vector<int64_t> local(g.neurons, -1);
+  for (uint32_t c = 0; c < chips; ++c) {
+    const auto& vc = verts[c];
+    const uint32_t kc = std::min(cpc, k - c * cpc);
+    std::vector<uint32_t> part(vc.size());
+    for (size_t a = 0; a < vc.size(); ++a) part[a] = group[vc[a]] - c * cpc;
+    std::vector<uint32_t> slot(kc);
+    std::iota(slot.begin(), slot.end(), 0u);
+    if (kc > 2 && kc <= kMeshPlacementMaxParts) {
+      for (size_t a = 0; a < vc.size(); ++a) local[vc[a]] = static_cast<int64_t>(a);
+      slot = place_on_mesh(chip, kc, subset_traffic(g, vc, part, kc, local, spikes));
+      for (uint32_t v : vc) local[v] = -1;
+    }
+    for (size_t a = 0; a < vc.size(); ++a) core_of[vc[a]] = c * cpc + slot[part[a]];
+  }
+  return core_of;
+}
+
+}  // namespace
 
 MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields, const MapOptions& o) {
   MapResult res;
@@ -683,51 +714,40 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
       t = std::chrono::steady_clock::now();
     }
     metis_s = chips_s = mesh_s = 0.0;
-    Placement p;
-    p.core_of.assign(g.neurons, 0);
     const uint32_t cpc = chip.cores_per_chip();
+    std::vector<uint32_t> group;  // part ids; part q on chip q / cpc
     if (k <= cpc) {
-      const std::vector<uint32_t> part = metis_kway(*mg, k, {}, o.seed);
+      group = metis_kway(*mg, k, {}, o.seed);
       metis_s = seconds(t);
-      t = std::chrono::steady_clock::now();
-      const std::vector<uint32_t> slot = place_on_mesh(chip, k, group_traffic(g, part, k, o.spikes));
-      mesh_s = seconds(t);
-      for (uint32_t i = 0; i < g.neurons; ++i) p.core_of[i] = slot[part[i]];
-      return p;
-    }
-    const uint32_t chips = (k + cpc - 1) / cpc;
-    std::vector<uint32_t> kc(chips, cpc);
-    kc.back() = k - (chips - 1) * cpc;
-    std::vector<double> share(chips);
-    for (uint32_t c = 0; c < chips; ++c) share[c] = static_cast<double>(kc[c]) / static_cast<double>(k);
-    // The chips' balance is kept tight: its excess would add to that of the cores within them.
-    const std::vector<uint32_t> chip_of = metis_kway(*mg, chips, share, o.seed, Tolerance{1.002f, 1.01f});
-    std::vector<std::vector<uint32_t>> verts(chips);
-    for (uint32_t i = 0; i < g.neurons; ++i) verts[chip_of[i]].push_back(i);
-    chips_s = seconds(t);
-    metis_s += chips_s;
-    std::vector<int64_t> local(g.neurons, -1);
-    for (uint32_t c = 0; c < chips; ++c) {
-      const auto& vc = verts[c];
-      t = std::chrono::steady_clock::now();
-      std::vector<uint32_t> part(vc.size());
-      if (vc.size() <= kc[c]) {
-        std::iota(part.begin(), part.end(), 0u);
-      } else {
-        MetisGraph sub = induced(*mg, vc);
-        part = metis_kway(sub, kc[c], {}, o.seed);
+    } else {
+      const uint32_t chips = (k + cpc - 1) / cpc;
+      std::vector<double> share(chips);
+      for (uint32_t c = 0; c < chips; ++c)
+        share[c] = static_cast<double>(std::min(cpc, k - c * cpc)) / static_cast<double>(k);
+      // The chips' balance is kept tight: its excess would add to that of the cores within them.
+      const std::vector<uint32_t> chip_of = metis_kway(*mg, chips, share, o.seed, Tolerance{1.002f, 1.01f});
+      std::vector<std::vector<uint32_t>> verts(chips);
+      for (uint32_t i = 0; i < g.neurons; ++i) verts[chip_of[i]].push_back(i);
+      chips_s = seconds(t);
+      group.assign(g.neurons, 0);
+      for (uint32_t c = 0; c < chips; ++c) {
+        const auto& vc = verts[c];
+        const uint32_t kc = std::min(cpc, k - c * cpc);
+        std::vector<uint32_t> part(vc.size());
+        if (vc.size() <= kc) {
+          std::iota(part.begin(), part.end(), 0u);
+        } else {
+          MetisGraph sub = induced(*mg, vc);
+          part = metis_kway(sub, kc, {}, o.seed);
+        }
+        for (size_t a = 0; a < vc.size(); ++a) group[vc[a]] = c * cpc + part[a];
       }
-      metis_s += seconds(t);
-      t = std::chrono::steady_clock::now();
-      for (size_t a = 0; a < vc.size(); ++a) local[vc[a]] = static_cast<int64_t>(a);
-      const std::vector<uint32_t> slot =
-          place_on_mesh(chip, kc[c], subset_traffic(g, vc, part, kc[c], local, o.spikes));
-      for (size_t a = 0; a < vc.size(); ++a) {
-        local[vc[a]] = -1;
-        p.core_of[vc[a]] = c * cpc + slot[part[a]];
-      }
-      mesh_s += seconds(t);
+      metis_s = seconds(t);
     }
+    t = std::chrono::steady_clock::now();
+    Placement p;
+    p.core_of = place_per_chip(chip, g, group, k, o.spikes);
+    mesh_s = seconds(t);
     return p;
   };
   auto attempt = [&](uint64_t k) {
@@ -772,11 +792,17 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
   // Partition starts where sequential fill ends (a core count known to fit contiguous blocks),
   // or at the lower bound; balanced searches upward from the lower bound, then bisects.
   uint64_t k = std::min(k0, kmax);
+  std::optional<MapResult> seq;  // partition: sequential's fit, the fallback
   if (o.strategy == Strategy::Partition) {
-    MapOptions so;
-    const MapResult seq = map_network(chip, g, fields, so);
-    if (seq.fit.per_core_fits()) k = std::max<uint64_t>(k, seq.placement.cores_used());
+    seq = map_network(chip, g, fields, MapOptions{});
+    if (seq->fit.per_core_fits())
+      k = std::max<uint64_t>(k, seq->placement.cores_used());
+    else
+      seq.reset();
   }
+  // Partition grows at most to 1.5x sequential's cores: beyond, its parts would have to save a
+  // great deal of traffic, and the balance constraints miss a limit (input axons) anyway.
+  const uint64_t kcap = seq ? std::max<uint64_t>(k + 1, seq->placement.cores_used() * 3 / 2) : kmax;
   uint64_t lo = k - 1;  // largest count known not to fit
   MapResult best;
   bool found = false;
@@ -793,11 +819,34 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
     }
     lo = k;
     best = std::move(r);
-    if (k >= kmax) break;
+    if (k >= kmax || (o.strategy == Strategy::Partition && k >= kcap)) break;
     const double grow =
         o.strategy == Strategy::Partition ? std::min(1.25, worst_ratio(best.fit)) : worst_ratio(best.fit);
-    k = std::min<uint64_t>(kmax,
+    k = std::min<uint64_t>(o.strategy == Strategy::Partition ? std::min(kmax, kcap) : kmax,
                            std::max<uint64_t>(k + 1, static_cast<uint64_t>(std::ceil(static_cast<double>(k) * grow))));
+  }
+  // Partition keeps METIS's parts only when they fit and carry fewer messages x hops than
+  // sequential's cores placed on the mesh alike (ties: fewer cores): never worse than sequential.
+  if (seq) {
+    Placement alt;
+    alt.core_of = place_per_chip(chip, g, seq->placement.core_of, seq->placement.core_ids(), o.spikes);
+    const double h_alt = message_hops(chip, g, alt, o.spikes);
+    const double h_metis = found ? message_hops(chip, g, best.placement, o.spikes) : 0.0;
+    if (!found || h_alt < h_metis || (h_alt == h_metis && alt.cores_used() < best.placement.cores_used())) {
+      res.notes.push_back(
+          found ? fmt::format("kept sequential's {} cores placed on the mesh ({:.6g} messages x hops) over METIS's {} "
+                              "parts ({:.6g})",
+                              alt.cores_used(), h_alt, best.placement.cores_used(), h_metis)
+                : fmt::format("METIS's parts did not fit up to {} cores: kept sequential's {} cores placed on the mesh",
+                              k, alt.cores_used()));
+      FitReport fit = account(chip, g, fields, alt);
+      best = MapResult{std::move(alt), std::move(fit), {}};
+      found = true;
+    } else {
+      res.notes.push_back(
+          fmt::format("METIS's {} parts carry {:.6g} messages x hops, sequential's cores on the mesh {:.6g}",
+                      best.placement.cores_used(), h_metis, h_alt));
+    }
   }
   if (found && o.strategy == Strategy::Balanced) {
     uint64_t hi = best.placement.cores_used();

@@ -354,7 +354,16 @@ TEST_CASE("map: partition carries no more inter-core messages x hops than sequen
         if (a != b) clusters.push_back({a * 8 + c, b * 8 + c});
     clusters.push_back({c, (c + 1) % 8});
   }
-  for (const auto& edges : {ring(64), clusters}) {
+  // (c) a random graph (p = 0.2, a fixed linear congruential sequence): nothing for METIS to find,
+  // so partition may keep sequential's cores, placed on the mesh.
+  std::vector<Edge> random_edges;
+  uint64_t x = 12345;
+  for (uint32_t a = 0; a < 64; ++a)
+    for (uint32_t b = 0; b < 64; ++b) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      if (a != b && (x >> 33) % 5 == 0) random_edges.push_back({a, b});
+    }
+  for (const auto& edges : {ring(64), clusters, random_edges}) {
     const MapGraph g = graph_of(64, edges);
     const MapResult seq = map_network(chip, g, SynapseFields{}, MapOptions{});
     MapOptions po;
