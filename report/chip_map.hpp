@@ -48,7 +48,7 @@ struct NetworkMap {
   mapping::StepCost cost;
   std::vector<double> core_messages;  // core_ids x core_ids over the run (mapping::core_messages)
   double message_hops = 0.0;          // inter-core messages x hops, sequential
-  // Partition (METIS, then placed on the mesh) at the same width and spikes.
+  // Partition (METIS's parts, or sequential's cores when they carry no less; docs/mapping.md), same width and spikes.
   uint32_t partition_cores = 0;
   bool partition_fits = false;
   double partition_message_hops = 0.0;
