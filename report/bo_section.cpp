@@ -5,7 +5,7 @@
 namespace hrsnn::report {
 
 std::string bo_section(const PageInputs& in) {
-  std::string h = "<h2 id=\"bo\">6. Bayesian optimization</h2>\n";
+  std::string h = "<h2 id=\"bo\">7. Bayesian optimization</h2>\n";
   if (in.bo.empty()) {
     h += nodata(
         in.args.bo_dir.empty()

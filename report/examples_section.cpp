@@ -84,7 +84,7 @@ std::string examples_section(const PageInputs& in) {
         "<p class=\"note\">In these examples HRSNN fires {:.2f}&times; as many spikes as MRSNN (float64). The example "
         "specs are demonstrations of the pipeline with hand-set parameters, not the paper's networks: the paper's "
         "claims concern heterogeneity <em>tuned by Bayesian optimization</em> and are tested by the study "
-        "(<a href=\"#study\">section 5</a>), not by this table.</p>\n",
+        "(<a href=\"#study\">section 6</a>), not by this table.</p>\n",
         static_cast<double>(hf.spikes) / static_cast<double>(mf.spikes));
 
   h += float_fixed_table(in.fidelity);

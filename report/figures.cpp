@@ -2,6 +2,7 @@
 
 #include "core/foundation/source_dir.hpp"
 #include "core/io.hpp"
+#include "report/chip_map.hpp"
 #include "report/html.hpp"
 #include "report/process.hpp"
 #include "report/sections.hpp"
@@ -35,8 +36,8 @@ void check_matplotlib(const std::string& python, const fs::path& scratch) {
 }
 
 ojson figure_data(const std::vector<ExampleRun>& runs, uint64_t steps, const ojson* study,
-                  const std::vector<BoHistory>& bo, const QuantInput& quant,
-                  const std::map<std::string, RtlTrace>& rtl) {
+                  const std::vector<BoHistory>& bo, const QuantInput& quant, const std::map<std::string, RtlTrace>& rtl,
+                  const ChipMapping* chip_map) {
   const Network& net0 = *runs.front().net;
   const uint64_t window = std::min(steps, kRasterWindowSteps);
   const uint64_t bin = std::max<uint64_t>(1, (steps + kRateBins - 1) / kRateBins);
@@ -99,6 +100,7 @@ ojson figure_data(const std::vector<ExampleRun>& runs, uint64_t steps, const ojs
   d["bo"] = bo_figure_data(bo);
   d["study"] = study && is_study_v1(*study) ? study_figure_data(*study) : ojson(nullptr);
   d["quant"] = quant_figure_data(quant);
+  d["chip_map"] = chip_map ? chip_map_figure_data(*chip_map) : ojson(nullptr);
   d["rtl"] = ojson::object();
   for (const auto& [name, t] : rtl) d["rtl"][name] = {{"step", t.step}, {"u", t.u}, {"v", t.v}};
   return d;

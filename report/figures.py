@@ -423,6 +423,75 @@ def draw_quant(data):
         save(fig, f"quant_{k}")
 
 
+def draw_chip_map(data):
+    """Core occupancy on the mesh and the messages between cores (report/chip_map.cpp)."""
+    cm = data.get("chip_map")
+    if not cm or not cm.get("networks"):
+        return
+    nets = cm["networks"]
+    cpt = cm["cores_per_tile"]
+    sub_x = math.ceil(math.sqrt(cpt))
+    sub_y = math.ceil(cpt / sub_x)
+    tiles_x = max(cm["tiles_x"] * n.get("chips", 1) for n in nets)
+    tiles_y = cm["tiles_y"]
+    cmap = plt.get_cmap("viridis").copy()
+    fig, axes = plt.subplots(1, len(nets), figsize=(0.55 * tiles_x * len(nets) + 1.5, 0.55 * tiles_y + 1.2),
+                             squeeze=False, constrained_layout=True)
+    image = None
+    for ax, n in zip(axes[0], nets):
+        grid = [[math.nan] * (tiles_x * sub_x) for _ in range(tiles_y * sub_y)]
+        for c in n["cores"]:
+            gx = c["x"] * sub_x + c["slot"] % sub_x
+            gy = c["y"] * sub_y + c["slot"] // sub_x
+            grid[gy][gx] = c["fill"]
+        image = ax.imshow(grid, origin="lower", cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest",
+                          extent=(0, tiles_x * sub_x, 0, tiles_y * sub_y))
+        for c in n["cores"]:
+            gx = c["x"] * sub_x + c["slot"] % sub_x
+            gy = c["y"] * sub_y + c["slot"] // sub_x
+            ax.text(gx + 0.5, gy + 0.5, str(c["core"]), ha="center", va="center", fontsize=6,
+                    color="white" if c["fill"] < 0.6 else "black")
+        for tx in range(tiles_x + 1):
+            ax.axvline(tx * sub_x, color="#555555", lw=0.8)
+        for ty in range(tiles_y + 1):
+            ax.axhline(ty * sub_y, color="#555555", lw=0.8)
+        ax.set_xticks([(t + 0.5) * sub_x for t in range(tiles_x)])
+        ax.set_xticklabels([str(t) for t in range(tiles_x)], fontsize=7)
+        ax.set_yticks([(t + 0.5) * sub_y for t in range(tiles_y)])
+        ax.set_yticklabels([str(t) for t in range(tiles_y)], fontsize=7)
+        ax.set_xlabel("tile x")
+        ax.set_ylabel("tile y")
+        limit = n.get("binding_limit") or "binding limit"
+        ax.set_title(f"{n['label']} ({n['weight_bits']}-bit weights): {len(n['cores'])} cores\nfill of {limit}",
+                     fontsize=9)
+    fig.colorbar(image, ax=list(axes[0]), shrink=0.8, label="fill of the binding limit")
+    fig.suptitle(f"Core occupancy on the {cm['chip']} mesh", fontsize=10)
+    save(fig, "chip_occupancy")
+
+    fig, axes = plt.subplots(1, len(nets), figsize=(3.6 * len(nets) + 0.8, 3.3), squeeze=False)
+    for ax, n in zip(axes[0], nets):
+        cores = n["traffic_cores"]
+        m = n["traffic_per_step"]
+        top = max([v for row in m for v in row] + [1e-12])
+        ax.imshow(m, cmap="Blues", vmin=0.0, vmax=top, interpolation="nearest")
+        if len(cores) <= 12:
+            for a in range(len(cores)):
+                for b in range(len(cores)):
+                    v = m[a][b]
+                    ax.text(b, a, f"{v:.3g}", ha="center", va="center", fontsize=7,
+                            color="white" if v > 0.6 * top else "black")
+        ticks = list(range(len(cores))) if len(cores) <= 24 else []
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([str(cores[t]) for t in ticks], fontsize=7)
+        ax.set_yticks(ticks)
+        ax.set_yticklabels([str(cores[t]) for t in ticks], fontsize=7)
+        ax.set_xlabel("destination core")
+        ax.set_ylabel("source core")
+        ax.set_title(f"{n['label']}: messages per step", fontsize=9)
+    fig.tight_layout()
+    save(fig, "chip_traffic")
+
+
 def main():
     with open(DATA_PATH, encoding="utf-8") as f:
         data = json.load(f)
@@ -432,6 +501,7 @@ def main():
     draw_membrane(data)
     draw_energy_totals(data)
     draw_energy_breakdown(data)
+    draw_chip_map(data)
     draw_bo(data)
     draw_study(data)
     draw_quant(data)

@@ -68,8 +68,9 @@ std::string page(const PageInputs& in) {
       in.generated_utc, html::escape(in.args.command_line));
   h += "<nav><a href=\"#examples\">1 Examples</a><a href=\"#rasters\">2 Spike rasters</a>"
        "<a href=\"#membrane\">3 Membrane float vs fixed</a><a href=\"#energy\">4 Energy</a>"
-       "<a href=\"#study\">5 Study</a><a href=\"#bo\">6 Bayesian optimization</a>"
-       "<a href=\"#quantization\">7 Quantization</a><a href=\"#left-out\">8 Left out</a></nav>\n";
+       "<a href=\"#mapping\">5 Chip mapping</a><a href=\"#study\">6 Study</a>"
+       "<a href=\"#bo\">7 Bayesian optimization</a><a href=\"#quantization\">8 Quantization</a>"
+       "<a href=\"#left-out\">9 Left out</a></nav>\n";
   h += examples_section(in);
   h += "<h2 id=\"rasters\">2. Spike rasters</h2>\n";
   h += figure(in.figs, "rasters", "spike rasters",
@@ -79,10 +80,11 @@ std::string page(const PageInputs& in) {
                           std::min(in.steps, kRasterWindowSteps), in.steps));
   h += membrane_section(in);
   h += energy_section(in);
+  h += chip_map_section(in);
   h += study_section(in);
   h += bo_section(in);
   h += quant_section(in);
-  h += "<h2 id=\"left-out\">8. What this report does not show</h2>\n<ul>\n";
+  h += "<h2 id=\"left-out\">9. What this report does not show</h2>\n<ul>\n";
   if (in.rtl.empty())
     h += "<li>RTL traces of the example networks: the Verilated neuron core holds at most 256 neurons and 16,384 "
          "synapses (<code>HRSNN_RTL_CORE_*</code>), the examples have 1,000 and about 100,000. <code>hrsnn verify "
@@ -92,8 +94,9 @@ std::string page(const PageInputs& in) {
     h += "<li>Memory capacity, task scores and the paper's baselines: they come with the study's results.</li>\n";
   if (in.bo.empty()) h += "<li>Bayesian-optimization convergence: it comes with the optimizer's histories.</li>\n";
   if (in.quant.sweeps.empty()) h += "<li>Quantization curves: they come with a sweep's results.</li>\n";
-  h += "<li>Energy: no static power, placement, hops or host I/O; most chip models leave some counted events "
-       "unpriced (lower bounds). See <code>docs/energy.md</code>.</li>\n"
+  h += "<li>Energy: no static power or host I/O; most chip models leave some counted events unpriced (lower "
+       "bounds); placement and hops are priced for Loihi 1 only (section 5). See <code>docs/energy.md</code> and "
+       "<code>docs/mapping.md</code>.</li>\n"
        "<li>The float32 backend (<code>hrsnn run --arith float32</code>) and register-level probes "
        "(<code>hrsnn neuron</code>).</li>\n</ul>\n";
   h += "</body></html>\n";

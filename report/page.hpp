@@ -1,5 +1,5 @@
 // The report's page, index.html (out/report/ by default): one self-contained HTML file, figures embedded as
-// data URIs. page() lays out the eight sections; each section is written by its own file
+// data URIs. page() lays out the nine sections; each section is written by its own file
 // (report/sections.hpp).
 #pragma once
 
@@ -15,6 +15,8 @@
 #include <vector>
 
 namespace hrsnn::report {
+
+struct ChipMapping;  // report/chip_map.hpp
 
 // What the page names: the command line, the seed, and the result files it shows (as given,
 // or where the report wrote them).
@@ -39,6 +41,7 @@ struct PageInputs {
   const std::map<std::string, RtlTrace>& rtl;
   std::string generated_utc;
   const std::vector<ProtocolRun>* protocol_runs = nullptr;  // committed runs under a protocol (results/)
+  const ChipMapping* chip_map = nullptr;                    // the examples on Loihi 1 (report/chip_map.hpp)
 };
 
 std::string page(const PageInputs& in);

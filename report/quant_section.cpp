@@ -5,7 +5,7 @@
 namespace hrsnn::report {
 
 std::string quant_section(const PageInputs& in) {
-  std::string h = "<h2 id=\"quantization\">7. Quantization sweeps</h2>\n";
+  std::string h = "<h2 id=\"quantization\">8. Quantization sweeps</h2>\n";
   if (in.quant.sweeps.empty()) {
     h += nodata(
         "A quantization sweep over the register format (weight, decay and trace widths, K shared decay "

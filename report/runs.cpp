@@ -40,6 +40,7 @@ std::vector<ExampleRun> simulate_examples(const ExampleOptions& a, const energy:
       run.label = name == std::string("mrsnn") ? "MRSNN" : "HRSNN";
       run.arith = arith;
       run.net = net;
+      run.hardware = spec.hardware;
       run.probe = probe;
       RunOptions opt = base;
       opt.arith = arith;

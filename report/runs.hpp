@@ -26,6 +26,7 @@ struct ExampleRun {
   std::string label;    // "MRSNN" | "HRSNN"
   Arith arith = Arith::Float64;
   std::shared_ptr<const Network> net;
+  HardwareSpec hardware;  // the spec's [hardware] table (the fixed run's register format)
   uint32_t probe = 0;
   RunResult result;
   nlohmann::json summary;

@@ -21,7 +21,10 @@ std::string membrane_section(const PageInputs& in);
 std::string energy_section(const PageInputs& in);
 ojson energy_figure_data(const std::vector<ExampleRun>& runs);
 
-// 5. The study (report/study_section.cpp). is_study_v1: the output of `hrsnn study`
+// 5. Chip mapping on Loihi 1 (report/chip_map_section.cpp; the mapping itself: report/chip_map.hpp).
+std::string chip_map_section(const PageInputs& in);
+
+// 6. The study (report/study_section.cpp). is_study_v1: the output of `hrsnn study`
 // (hrsnn-study/1), which the section reads by its structure; any other JSON is shown as tables.
 std::string study_section(const PageInputs& in);
 bool is_study_v1(const ojson& doc);
@@ -29,11 +32,11 @@ bool is_study_v1(const ojson& doc);
 // "mc_curves": [{model, arith, curve}]} (curves averaged over seeds).
 ojson study_figure_data(const ojson& doc);
 
-// 6. Bayesian optimization (report/bo_section.cpp).
+// 7. Bayesian optimization (report/bo_section.cpp).
 std::string bo_section(const PageInputs& in);
 ojson bo_figure_data(const std::vector<BoHistory>& bo);
 
-// 7. Quantization sweeps (report/quant_section.cpp).
+// 8. Quantization sweeps (report/quant_section.cpp).
 std::string quant_section(const PageInputs& in);
 ojson quant_figure_data(const QuantInput& quant);
 

@@ -274,7 +274,7 @@ ojson study_figure_data(const ojson& doc) {
 }
 
 std::string study_section(const PageInputs& in) {
-  std::string h = "<h2 id=\"study\">5. Study: the paper's claims</h2>\n";
+  std::string h = "<h2 id=\"study\">6. Study: the paper's claims</h2>\n";
   const bool v1 = in.study && is_study_v1(*in.study);
   const auto verdicts = v1 ? study_claim_verdicts(*in.study) : std::map<int, std::string>{};
   h += "<table class=\"data\"><thead><tr><th>#</th><th>claim (Chakraborty &amp; Mukhopadhyay, ICLR 2023)</th>"

@@ -10,7 +10,7 @@ using nlohmann::json;
 
 json summary_json(const std::vector<ExampleRun>& runs, uint64_t steps, uint64_t seed,
                   const std::vector<Fidelity>& fidelity, const SectionsShown& sections,
-                  const std::string& generated_utc) {
+                  const std::string& generated_utc, const json& chip_mapping) {
   json summary;
   summary["format"] = "hrsnn-report/1";
   summary["generated"] = generated_utc;
@@ -25,6 +25,7 @@ json summary_json(const std::vector<ExampleRun>& runs, uint64_t steps, uint64_t 
                                {"energy", r.energy.to_json()}});
   summary["float_vs_fixed"] = json::array();
   for (const auto& f : fidelity) summary["float_vs_fixed"].push_back(to_json(f));
+  if (!chip_mapping.is_null()) summary["chip_mapping"] = chip_mapping;
   summary["sections"] = {{"study", sections.study},
                          {"bayesian_optimization", sections.bayesian_optimization},
                          {"quantization", sections.quantization},

@@ -43,41 +43,6 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-struct LimitSummary {
-  Limit limit;
-  uint64_t allowed = 0, max_used = 0;
-  uint32_t max_core = 0;
-};
-
-std::vector<LimitSummary> summarise(const FitReport& fit) {
-  std::vector<LimitSummary> out;
-  for (Limit l : kLimits) {
-    LimitSummary s{l, fit.limit_value(l), 0, 0};
-    for (uint32_t c = 0; c < fit.cores.size(); ++c)
-      if (fit.cores[c].used(l) > s.max_used) {
-        s.max_used = fit.cores[c].used(l);
-        s.max_core = c;
-      }
-    out.push_back(s);
-  }
-  return out;
-}
-
-// The limit closest to (or furthest over) its bound on its fullest core.
-const LimitSummary* binding(const std::vector<LimitSummary>& s) {
-  const LimitSummary* best = nullptr;
-  double r = -1.0;
-  for (const auto& x : s) {
-    if (x.allowed == 0) continue;
-    const double q = static_cast<double>(x.max_used) / static_cast<double>(x.allowed);
-    if (q > r) {
-      r = q;
-      best = &x;
-    }
-  }
-  return best;
-}
-
 void run_map(const MapArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   const ChipSpec chip = load_chip(resolve_chip(a.chip));
@@ -121,16 +86,7 @@ void run_map(const MapArgs& a) {
       opt.hardware = spec.hardware;
       r = run_network(net, signal, spec.simulation.steps, opt);
     }
-    act.steps = r.steps;
-    act.spikes.assign(net.size(), 0.0);
-    for (uint32_t n : r.raster.neuron) act.spikes[n] += 1.0;
-    act.active_fraction.assign(net.size(), 1.0);
-    for (uint32_t i = 0; i < net.size(); ++i) {
-      const EventCounts& pc = r.counts.per_population[net.population_of[i]];
-      const double all = static_cast<double>(pc.neuron_updates());
-      act.active_fraction[i] = all > 0 ? static_cast<double>(pc.neuron_updates_active) / all : 0.0;
-    }
-    act.plastic_updates = r.counts.total.plastic_updates;
+    act = activity_of(net, r);
     run_s = seconds_since(tr);
   }
 
@@ -165,7 +121,7 @@ void run_map(const MapArgs& a) {
   const uint32_t chips = (ids + chip.cores_per_chip() - 1) / chip.cores_per_chip();
   const bool fits_one_chip = fit.per_core_fits() && ids <= chip.cores_per_chip();
   const LowerBounds lb = lower_bounds(chip, g, fields);
-  const auto limits = summarise(fit);
+  const auto limits = limit_use(fit);
 
   // Sequential's traffic beside partition's, the comparison partition is for.
   std::optional<double> seq_hops;
@@ -211,7 +167,7 @@ void run_map(const MapArgs& a) {
   nlohmann::json lim = nlohmann::json::object();
   for (const auto& s : limits)
     lim[std::string(to_string(s.limit))] = {{"allowed", s.allowed}, {"max_used", s.max_used}, {"core", s.max_core}};
-  const LimitSummary* bind = binding(limits);
+  const LimitUse* bind = binding_limit(limits);
   nlohmann::json j = {{"format", "hrsnn-map/1"},
                       {"spec", spec.source},
                       {"chip", chip.name},

@@ -14,6 +14,7 @@
 #include "core/foundation/source_dir.hpp"
 #include "core/io.hpp"
 #include "hw_model/energy/energy_model.hpp"
+#include "report/chip_map.hpp"
 #include "report/fidelity.hpp"
 #include "report/figures.hpp"
 #include "report/html.hpp"
@@ -109,6 +110,8 @@ void run_report(const ReportArgs& a) {
   examples.probe_neuron = a.probe_neuron;
   examples.progress = [](const std::string& label, uint64_t d, uint64_t t) { print_progress(label.c_str(), d, t); };
   const std::vector<report::ExampleRun> runs = report::simulate_examples(examples, lib);
+  fmt::print(stderr, "mapping the examples on {}\n", report::kMapChip);
+  const report::ChipMapping chip_map = report::map_examples(runs);
 
   // The study, written beside the page as `hrsnn study` writes it, then read back like --study-json.
   report::PageSources shown{a.command_line, a.seed, a.study_json, a.study_csv, a.bo_dir, a.quant_json, a.results_dir};
@@ -127,7 +130,7 @@ void run_report(const ReportArgs& a) {
 
   fmt::print(stderr, "drawing the figures ({})\n", a.python);
   const auto figs = report::draw_figures(
-      a.python, report::figure_data(runs, steps, study ? &*study : nullptr, bo, quant, rtl), scratch.path());
+      a.python, report::figure_data(runs, steps, study ? &*study : nullptr, bo, quant, rtl, &chip_map), scratch.path());
 
   const report::PageInputs in{shown,
                               steps,
@@ -141,17 +144,29 @@ void run_report(const ReportArgs& a) {
                               quant,
                               rtl,
                               utc_now(),
-                              &protocol_runs};
+                              &protocol_runs,
+                              &chip_map};
   const std::string html_text = report::page(in);
   const fs::path out(a.out);
   write_text_atomic(out / "index.html", html_text);
 
   const report::SectionsShown sections{study.has_value() || study_csv.has_value(), !bo.empty(), !quant.sweeps.empty(),
                                        !rtl.empty()};
-  const auto summary = report::summary_json(runs, steps, a.seed, fidelity, sections, in.generated_utc);
+  const auto summary = report::summary_json(runs, steps, a.seed, fidelity, sections, in.generated_utc,
+                                            report::chip_map_to_json(chip_map));
   write_text_atomic(out / "summary.json", summary.dump(2) + "\n");
 
   report::print_summary(runs, steps, a.seed, fidelity);
+  fmt::print("\nchip mapping on {} (sequential; fixed run's spikes; {:.2f} s):\n", chip_map.chip.name, chip_map.wall_s);
+  for (const auto& nm : chip_map.networks) {
+    std::string cores;
+    for (const auto& w : nm.fits)
+      cores += fmt::format("{}{} bits {} cores", cores.empty() ? "" : ", ", w.weight_bits, w.cores);
+    fmt::print("  {}: {}; at {} bits {:.4g} messages, {}{:.4g} pJ and {}{:.4g} ns per step\n", nm.network, cores,
+               nm.weight_bits, nm.traffic.messages / static_cast<double>(nm.traffic.steps ? nm.traffic.steps : 1),
+               nm.cost.energy_lower_bound ? ">= " : "", nm.cost.energy_pj, nm.cost.latency_lower_bound ? ">= " : "",
+               nm.cost.latency_ns);
+  }
   if (study_result) {
     fmt::print("\nstudy ({}, {} seeds, {:.0f} s, as `hrsnn study`):\n{}\n{}", study_result->config.source,
                study_result->config.seeds, study_result->wall_time_s, study::format_table(*study_result),

@@ -1,6 +1,7 @@
 #include "core/mapping/mapper.hpp"
 
 #include "core/foundation/config_error.hpp"
+#include "core/mapping/traffic.hpp"
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -8,13 +9,19 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
 namespace hrsnn::mapping {
+
+namespace {
+constexpr uint32_t kMeshPlacementMaxParts = 256;  // place_on_mesh's O(parts^3) search up to this many parts
+}  // namespace
 
 // ---- the graph ---------------------------------------------------------------------------
 
@@ -283,6 +290,34 @@ FitReport account(const ChipSpec& chip, const MapGraph& g, const SynapseFields& 
   return r;
 }
 
+std::vector<LimitUse> limit_use(const FitReport& fit) {
+  std::vector<LimitUse> out;
+  for (Limit l : kLimits) {
+    LimitUse s{l, fit.limit_value(l), 0, 0};
+    for (uint32_t c = 0; c < fit.cores.size(); ++c)
+      if (fit.cores[c].used(l) > s.max_used) {
+        s.max_used = fit.cores[c].used(l);
+        s.max_core = c;
+      }
+    out.push_back(s);
+  }
+  return out;
+}
+
+const LimitUse* binding_limit(const std::vector<LimitUse>& use) {
+  const LimitUse* best = nullptr;
+  double r = -1.0;
+  for (const auto& x : use) {
+    if (x.allowed == 0) continue;
+    const double q = static_cast<double>(x.max_used) / static_cast<double>(x.allowed);
+    if (q > r) {
+      r = q;
+      best = &x;
+    }
+  }
+  return best;
+}
+
 LowerBounds lower_bounds(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields) {
   LowerBounds lb;
   const Widths w = check_widths(chip, g, fields);
@@ -405,33 +440,18 @@ Placement balanced(const MapGraph& g, uint32_t k) {
   return p;
 }
 
-// Messages between groups: for each neuron, one message per spike to each distinct other group
-// it has a synapse into (weight 1 per neuron when no spike counts are given).
-std::vector<double> group_traffic(const MapGraph& g, const std::vector<uint32_t>& group, uint32_t k,
-                                  const std::vector<double>& spikes) {
-  std::vector<double> t(static_cast<size_t>(k) * k, 0.0);
-  std::vector<uint32_t> stamp(k, 0);
-  for (uint32_t i = 0; i < g.neurons; ++i) {
-    const double w = spikes.empty() ? 1.0 : spikes[i];
-    if (w == 0.0) continue;
-    const uint32_t a = group[i];
-    for (uint64_t s = g.out_offset[i]; s < g.out_offset[i + 1]; ++s) {
-      const uint32_t b = group[g.out_post[s]];
-      if (stamp[b] == i + 1) continue;
-      stamp[b] = i + 1;
-      if (b != a) t[static_cast<size_t>(a) * k + b] += w;
-    }
-  }
-  return t;
-}
+// The symmetrised synapse graph METIS reads, built once per mapping: vertex weights (1 neuron,
+// its in-synapses' estimated bits), edge weights the expected messages (spikes of the presynaptic
+// neuron + 1, per synapse, scaled to integers).
+struct MetisGraph {
+  std::vector<idx_t> xadj, adjncy, adjwgt, vwgt;  // vwgt: 2 per vertex
+  uint32_t vertices() const { return static_cast<uint32_t>(xadj.size() - 1); }
+};
 
-// METIS k-way on the symmetrised synapse graph: vertex weights (1 neuron, estimated synapse bits),
-// edge weights the expected messages (spikes of the presynaptic neuron + 1, per synapse).
-std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields, uint32_t k,
-                                  const std::vector<double>& spikes, uint32_t seed) {
+MetisGraph metis_graph(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields,
+                       const std::vector<double>& spikes) {
   const uint32_t n = g.neurons;
-  std::vector<uint32_t> part(n, 0);
-  if (k <= 1 || n <= 1) return part;
+  MetisGraph mg;
   double smax = 0.0;
   for (double s : spikes) smax = std::max(smax, s);
   // Integer weights in [1, 1001]; the scale keeps the total weight well inside idx_t.
@@ -440,9 +460,9 @@ std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const
   auto weight_of = [&](uint32_t pre) -> idx_t {
     return static_cast<idx_t>(1 + (spikes.empty() ? 0 : std::llround(spikes[pre] * scale)));
   };
-  std::vector<idx_t> xadj(n + 1, 0), adjncy, adjwgt;
-  adjncy.reserve(2 * g.synapses());
-  adjwgt.reserve(2 * g.synapses());
+  mg.xadj.assign(n + 1, 0);
+  mg.adjncy.reserve(2 * g.synapses());
+  mg.adjwgt.reserve(2 * g.synapses());
   std::vector<std::pair<uint32_t, idx_t>> row;
   for (uint32_t i = 0; i < n; ++i) {
     row.clear();
@@ -455,17 +475,17 @@ std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const
       size_t b = a;
       idx_t w = 0;
       while (b < row.size() && row[b].first == row[a].first) w += row[b++].second;
-      adjncy.push_back(static_cast<idx_t>(row[a].first));
-      adjwgt.push_back(w);
+      mg.adjncy.push_back(static_cast<idx_t>(row[a].first));
+      mg.adjwgt.push_back(w);
       a = b;
     }
-    xadj[i + 1] = static_cast<idx_t>(adjncy.size());
+    mg.xadj[i + 1] = static_cast<idx_t>(mg.adjncy.size());
   }
   // Vertex weights: a neuron, and its in-synapses' bits with the widest index and no headers.
   const Widths w = check_widths(chip, g, fields);
   const Coster coster(chip, fields, w);
   const uint32_t idx = chip.encoding.kind == EncodingKind::Lists ? index_bits_for(chip.encoding, 1u << 30) : 0;
-  std::vector<idx_t> vwgt(2 * static_cast<size_t>(n));
+  mg.vwgt.resize(2 * static_cast<size_t>(n));
   for (uint32_t i = 0; i < n; ++i) {
     uint64_t bits = 0;
     for (uint64_t s = g.in_offset[i]; s < g.in_offset[i + 1]; ++s) {
@@ -473,21 +493,84 @@ std::vector<uint32_t> metis_parts(const ChipSpec& chip, const MapGraph& g, const
       if (MapGraph::plastic(g.in_attr[s]) && chip.encoding.plastic_fields)
         bits += 2 * static_cast<uint64_t>(fields.lr_mant_bits);
     }
-    vwgt[2 * i] = 1;
-    vwgt[2 * i + 1] = static_cast<idx_t>(std::min<uint64_t>(bits / 8 + 1, 1u << 20));
+    mg.vwgt[2 * i] = 1;
+    mg.vwgt[2 * i + 1] = static_cast<idx_t>(std::min<uint64_t>(bits / 8 + 1, 1u << 20));
   }
+  return mg;
+}
+
+// The subgraph of `mg` induced by `verts` (local ids in their order).
+MetisGraph induced(const MetisGraph& mg, const std::vector<uint32_t>& verts) {
+  MetisGraph s;
+  std::vector<int64_t> local(mg.vertices(), -1);
+  for (size_t a = 0; a < verts.size(); ++a) local[verts[a]] = static_cast<int64_t>(a);
+  s.xadj.assign(verts.size() + 1, 0);
+  s.vwgt.resize(2 * verts.size());
+  for (size_t a = 0; a < verts.size(); ++a) {
+    const uint32_t v = verts[a];
+    for (auto e = static_cast<size_t>(mg.xadj[v]); e < static_cast<size_t>(mg.xadj[v + 1]); ++e) {
+      const int64_t l = local[static_cast<size_t>(mg.adjncy[e])];
+      if (l < 0) continue;
+      s.adjncy.push_back(static_cast<idx_t>(l));
+      s.adjwgt.push_back(mg.adjwgt[e]);
+    }
+    s.xadj[a + 1] = static_cast<idx_t>(s.adjncy.size());
+    s.vwgt[2 * a] = mg.vwgt[2 * static_cast<size_t>(v)];
+    s.vwgt[2 * a + 1] = mg.vwgt[2 * static_cast<size_t>(v) + 1];
+  }
+  return s;
+}
+
+// METIS k-way into k parts, two balance constraints (neurons, synapse bits) each within its
+// tolerance; `target`: each part's share of both (empty: equal shares).
+struct Tolerance {
+  float neurons = 1.02f, bits = 1.05f;
+};
+std::vector<uint32_t> metis_kway(MetisGraph& mg, uint32_t k, const std::vector<double>& target, uint32_t seed,
+                                 Tolerance tol = {}) {
+  const uint32_t n = mg.vertices();
+  std::vector<uint32_t> part(n, 0);
+  if (k <= 1 || n <= 1) return part;
   idx_t nv = static_cast<idx_t>(n), ncon = 2, nparts = static_cast<idx_t>(k), objval = 0;
-  real_t ubvec[2] = {1.02f, 1.05f};
+  real_t ubvec[2] = {tol.neurons, tol.bits};
+  std::vector<real_t> tp;
+  if (!target.empty())
+    for (double t : target) tp.insert(tp.end(), 2, static_cast<real_t>(t));
   idx_t options[METIS_NOPTIONS];
   METIS_SetDefaultOptions(options);
   options[METIS_OPTION_SEED] = static_cast<idx_t>(seed);
   options[METIS_OPTION_NUMBERING] = 0;
   std::vector<idx_t> out(n, 0);
-  const int rc = METIS_PartGraphKway(&nv, &ncon, xadj.data(), adjncy.data(), vwgt.data(), nullptr, adjwgt.data(),
-                                     &nparts, nullptr, ubvec, options, &objval, out.data());
+  const int rc =
+      METIS_PartGraphKway(&nv, &ncon, mg.xadj.data(), mg.adjncy.data(), mg.vwgt.data(), nullptr, mg.adjwgt.data(),
+                          &nparts, tp.empty() ? nullptr : tp.data(), ubvec, options, &objval, out.data());
   if (rc != METIS_OK) throw std::runtime_error(fmt::format("METIS_PartGraphKway failed (code {}) for {} parts", rc, k));
   for (uint32_t i = 0; i < n; ++i) part[i] = static_cast<uint32_t>(out[i]);
   return part;
+}
+
+// Messages between the parts of the neurons `verts` (part[a] of verts[a], local[] their index in
+// verts, -1 elsewhere): one per spike to each distinct other part the neuron has a synapse into,
+// counting only targets among `verts` (weight 1 per neuron when no spike counts are given).
+std::vector<double> subset_traffic(const MapGraph& g, const std::vector<uint32_t>& verts,
+                                   const std::vector<uint32_t>& part, uint32_t k, const std::vector<int64_t>& local,
+                                   const std::vector<double>& spikes) {
+  std::vector<double> t(static_cast<size_t>(k) * k, 0.0);
+  std::vector<uint32_t> stamp(k, 0);
+  for (size_t a = 0; a < verts.size(); ++a) {
+    const uint32_t i = verts[a];
+    const double w = spikes.empty() ? 1.0 : spikes[i];
+    if (w == 0.0) continue;
+    for (uint64_t s = g.out_offset[i]; s < g.out_offset[i + 1]; ++s) {
+      const int64_t l = local[g.out_post[s]];
+      if (l < 0) continue;
+      const uint32_t b = part[static_cast<size_t>(l)];
+      if (stamp[b] == a + 1) continue;
+      stamp[b] = static_cast<uint32_t>(a + 1);
+      if (b != part[a]) t[static_cast<size_t>(part[a]) * k + b] += w;
+    }
+  }
+  return t;
 }
 
 double worst_ratio(const FitReport& r) {
@@ -501,7 +584,7 @@ double worst_ratio(const FitReport& r) {
 std::vector<uint32_t> place_on_mesh(const ChipSpec& chip, uint32_t parts, const std::vector<double>& traffic) {
   std::vector<uint32_t> slot(parts);
   std::iota(slot.begin(), slot.end(), 0u);
-  if (parts <= 2 || parts > 256) return slot;  // 2: symmetric; > 256: O(parts^3) too slow, identity
+  if (parts <= 2 || parts > kMeshPlacementMaxParts) return slot;  // 2: symmetric; beyond: O(parts^3), identity
   std::vector<double> sym(static_cast<size_t>(parts) * parts);
   for (uint32_t a = 0; a < parts; ++a)
     for (uint32_t b = 0; b < parts; ++b)
@@ -540,26 +623,71 @@ std::vector<uint32_t> place_on_mesh(const ChipSpec& chip, uint32_t parts, const 
     used[best] = 1;
     placed.push_back(a);
   }
-  // Pairwise swaps while one lowers the total.
-  for (int pass = 0; pass < 20; ++pass) {
-    bool improved = false;
+  // Pairwise swaps while one lowers the total, from the greedy placement and from the identity
+  // (the parts' own order, which is often good already: contiguous blocks); the better one wins.
+  auto swaps = [&](std::vector<uint32_t>& sl) {
+    for (int pass = 0; pass < 20; ++pass) {
+      bool improved = false;
+      for (uint32_t a = 0; a < parts; ++a)
+        for (uint32_t b = a + 1; b < parts; ++b) {
+          double delta = 0.0;
+          for (uint32_t c = 0; c < parts; ++c) {
+            if (c == a || c == b) continue;
+            const double da = sym[static_cast<size_t>(a) * parts + c], db = sym[static_cast<size_t>(b) * parts + c];
+            delta += (da - db) * (dist(sl[b], sl[c]) - dist(sl[a], sl[c]));
+          }
+          if (delta < -1e-9) {
+            std::swap(sl[a], sl[b]);
+            improved = true;
+          }
+        }
+      if (!improved) break;
+    }
+  };
+  auto cost = [&](const std::vector<uint32_t>& sl) {
+    double total_cost = 0.0;
     for (uint32_t a = 0; a < parts; ++a)
-      for (uint32_t b = a + 1; b < parts; ++b) {
-        double delta = 0.0;
-        for (uint32_t c = 0; c < parts; ++c) {
-          if (c == a || c == b) continue;
-          const double da = sym[static_cast<size_t>(a) * parts + c], db = sym[static_cast<size_t>(b) * parts + c];
-          delta += (da - db) * (dist(slot[b], slot[c]) - dist(slot[a], slot[c]));
-        }
-        if (delta < -1e-9) {
-          std::swap(slot[a], slot[b]);
-          improved = true;
-        }
-      }
-    if (!improved) break;
-  }
-  return slot;
+      for (uint32_t b = a + 1; b < parts; ++b)
+        total_cost += sym[static_cast<size_t>(a) * parts + b] * dist(sl[a], sl[b]);
+    return total_cost;
+  };
+  std::vector<uint32_t> ident(parts);
+  std::iota(ident.begin(), ident.end(), 0u);
+  swaps(slot);
+  swaps(ident);
+  return cost(ident) < cost(slot) ? ident : slot;
 }
+
+namespace {
+
+// Places groups on the mesh, chip by chip: group q sits on chip q / cores_per_chip, and within its
+// chip the groups are permuted over the chip's cores by place_on_mesh on their traffic.
+std::vector<uint32_t> place_per_chip(const ChipSpec& chip, const MapGraph& g, const std::vector<uint32_t>& group,
+                                     uint32_t k, const std::vector<double>& spikes) {
+  const uint32_t cpc = chip.cores_per_chip();
+  const uint32_t chips = (k + cpc - 1) / cpc;
+  std::vector<std::vector<uint32_t>> verts(chips);
+  for (uint32_t i = 0; i < g.neurons; ++i) verts[group[i] / cpc].push_back(i);
+  std::vector<uint32_t> core_of(g.neurons, 0);
+  std::vector<int64_t> local(g.neurons, -1);
+  for (uint32_t c = 0; c < chips; ++c) {
+    const auto& vc = verts[c];
+    const uint32_t kc = std::min(cpc, k - c * cpc);
+    std::vector<uint32_t> part(vc.size());
+    for (size_t a = 0; a < vc.size(); ++a) part[a] = group[vc[a]] - c * cpc;
+    std::vector<uint32_t> slot(kc);
+    std::iota(slot.begin(), slot.end(), 0u);
+    if (kc > 2 && kc <= kMeshPlacementMaxParts) {
+      for (size_t a = 0; a < vc.size(); ++a) local[vc[a]] = static_cast<int64_t>(a);
+      slot = place_on_mesh(chip, kc, subset_traffic(g, vc, part, kc, local, spikes));
+      for (uint32_t v : vc) local[v] = -1;
+    }
+    for (size_t a = 0; a < vc.size(); ++a) core_of[vc[a]] = c * cpc + slot[part[a]];
+  }
+  return core_of;
+}
+
+}  // namespace
 
 MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields, const MapOptions& o) {
   MapResult res;
@@ -570,12 +698,56 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
   if (o.cores && o.strategy == Strategy::Sequential)
     throw std::invalid_argument("--cores applies to --placement balanced and partition (sequential fills each core)");
 
+  // Partition: the METIS graph is built once; up to one chip's cores, one k-way call then the
+  // mesh placement; beyond, chips first (k-way into chips, each its share of the cores), then each
+  // chip's neurons into its cores, placed on that chip's mesh.
+  std::optional<MetisGraph> mg;
+  double graph_s = 0.0, metis_s = 0.0, chips_s = 0.0, mesh_s = 0.0;  // all but graph_s: of the last attempt
+  auto seconds = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   auto partition_at = [&](uint32_t k) {
-    const std::vector<uint32_t> part = metis_parts(chip, g, fields, k, o.spikes, o.seed);
-    const std::vector<uint32_t> slot = place_on_mesh(chip, k, group_traffic(g, part, k, o.spikes));
+    auto t = std::chrono::steady_clock::now();
+    if (!mg) {
+      mg = metis_graph(chip, g, fields, o.spikes);
+      graph_s = seconds(t);
+      t = std::chrono::steady_clock::now();
+    }
+    metis_s = chips_s = mesh_s = 0.0;
+    const uint32_t cpc = chip.cores_per_chip();
+    std::vector<uint32_t> group;  // part ids; part q on chip q / cpc
+    if (k <= cpc) {
+      group = metis_kway(*mg, k, {}, o.seed);
+      metis_s = seconds(t);
+    } else {
+      const uint32_t chips = (k + cpc - 1) / cpc;
+      std::vector<double> share(chips);
+      for (uint32_t c = 0; c < chips; ++c)
+        share[c] = static_cast<double>(std::min(cpc, k - c * cpc)) / static_cast<double>(k);
+      // The chips' balance is kept tight: its excess would add to that of the cores within them.
+      const std::vector<uint32_t> chip_of = metis_kway(*mg, chips, share, o.seed, Tolerance{1.002f, 1.01f});
+      std::vector<std::vector<uint32_t>> verts(chips);
+      for (uint32_t i = 0; i < g.neurons; ++i) verts[chip_of[i]].push_back(i);
+      chips_s = seconds(t);
+      group.assign(g.neurons, 0);
+      for (uint32_t c = 0; c < chips; ++c) {
+        const auto& vc = verts[c];
+        const uint32_t kc = std::min(cpc, k - c * cpc);
+        std::vector<uint32_t> part(vc.size());
+        if (vc.size() <= kc) {
+          std::iota(part.begin(), part.end(), 0u);
+        } else {
+          MetisGraph sub = induced(*mg, vc);
+          part = metis_kway(sub, kc, {}, o.seed);
+        }
+        for (size_t a = 0; a < vc.size(); ++a) group[vc[a]] = c * cpc + part[a];
+      }
+      metis_s = seconds(t);
+    }
+    t = std::chrono::steady_clock::now();
     Placement p;
-    p.core_of.resize(g.neurons);
-    for (uint32_t i = 0; i < g.neurons; ++i) p.core_of[i] = slot[part[i]];
+    p.core_of = place_per_chip(chip, g, group, k, o.spikes);
+    mesh_s = seconds(t);
     return p;
   };
   auto attempt = [&](uint64_t k) {
@@ -620,17 +792,26 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
   // Partition starts where sequential fill ends (a core count known to fit contiguous blocks),
   // or at the lower bound; balanced searches upward from the lower bound, then bisects.
   uint64_t k = std::min(k0, kmax);
+  std::optional<MapResult> seq;  // partition: sequential's fit, the fallback
   if (o.strategy == Strategy::Partition) {
-    MapOptions so;
-    const MapResult seq = map_network(chip, g, fields, so);
-    if (seq.fit.per_core_fits()) k = std::max<uint64_t>(k, seq.placement.cores_used());
+    seq = map_network(chip, g, fields, MapOptions{});
+    if (seq->fit.per_core_fits())
+      k = std::max<uint64_t>(k, seq->placement.cores_used());
+    else
+      seq.reset();
   }
+  // Partition grows at most to 1.5x sequential's cores: beyond, its parts would have to save a
+  // great deal of traffic, and the balance constraints miss a limit (input axons) anyway.
+  const uint64_t kcap = seq ? std::max<uint64_t>(k + 1, seq->placement.cores_used() * 3 / 2) : kmax;
   uint64_t lo = k - 1;  // largest count known not to fit
   MapResult best;
   bool found = false;
   for (int round = 0; round < 40; ++round) {
     MapResult r = attempt(k);
     res.notes.push_back(fmt::format("{} cores: {}", k, r.fit.per_core_fits() ? "fits" : "does not fit"));
+    if (o.strategy == Strategy::Partition)
+      res.notes.back() += fmt::format(" (METIS {:.2f} s{}, mesh placement {:.2f} s)", metis_s,
+                                      chips_s > 0 ? fmt::format(": {:.2f} s into chips", chips_s) : "", mesh_s);
     if (r.fit.per_core_fits()) {
       best = std::move(r);
       found = true;
@@ -638,11 +819,34 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
     }
     lo = k;
     best = std::move(r);
-    if (k >= kmax) break;
+    if (k >= kmax || (o.strategy == Strategy::Partition && k >= kcap)) break;
     const double grow =
         o.strategy == Strategy::Partition ? std::min(1.25, worst_ratio(best.fit)) : worst_ratio(best.fit);
-    k = std::min<uint64_t>(kmax,
+    k = std::min<uint64_t>(o.strategy == Strategy::Partition ? std::min(kmax, kcap) : kmax,
                            std::max<uint64_t>(k + 1, static_cast<uint64_t>(std::ceil(static_cast<double>(k) * grow))));
+  }
+  // Partition keeps METIS's parts only when they fit and carry fewer messages x hops than
+  // sequential's cores placed on the mesh alike (ties: fewer cores): never worse than sequential.
+  if (seq) {
+    Placement alt;
+    alt.core_of = place_per_chip(chip, g, seq->placement.core_of, seq->placement.core_ids(), o.spikes);
+    const double h_alt = message_hops(chip, g, alt, o.spikes);
+    const double h_metis = found ? message_hops(chip, g, best.placement, o.spikes) : 0.0;
+    if (!found || h_alt < h_metis || (h_alt == h_metis && alt.cores_used() < best.placement.cores_used())) {
+      res.notes.push_back(
+          found ? fmt::format("kept sequential's {} cores placed on the mesh ({:.6g} messages x hops) over METIS's {} "
+                              "parts ({:.6g})",
+                              alt.cores_used(), h_alt, best.placement.cores_used(), h_metis)
+                : fmt::format("METIS's parts did not fit up to {} cores: kept sequential's {} cores placed on the mesh",
+                              k, alt.cores_used()));
+      FitReport fit = account(chip, g, fields, alt);
+      best = MapResult{std::move(alt), std::move(fit), {}};
+      found = true;
+    } else {
+      res.notes.push_back(
+          fmt::format("METIS's {} parts carry {:.6g} messages x hops, sequential's cores on the mesh {:.6g}",
+                      best.placement.cores_used(), h_metis, h_alt));
+    }
   }
   if (found && o.strategy == Strategy::Balanced) {
     uint64_t hi = best.placement.cores_used();
@@ -658,6 +862,7 @@ MapResult map_network(const ChipSpec& chip, const MapGraph& g, const SynapseFiel
       }
     }
   }
+  if (mg) res.notes.push_back(fmt::format("METIS graph built in {:.2f} s", graph_s));
   best.notes = std::move(res.notes);
   return best;
 }

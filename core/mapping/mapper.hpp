@@ -105,6 +105,17 @@ struct FitReport {
 
 FitReport account(const ChipSpec& chip, const MapGraph& g, const SynapseFields& fields, const Placement& p);
 
+// Per limit, its fullest core and that core's use (allowed 0: the limit has no bound).
+struct LimitUse {
+  Limit limit = Limit::Neurons;
+  uint64_t allowed = 0, max_used = 0;
+  uint32_t max_core = 0;
+};
+std::vector<LimitUse> limit_use(const FitReport& fit);
+// The limit closest to (or furthest over) its bound on its fullest core: the binding one
+// (null when no limit has a bound).
+const LimitUse* binding_limit(const std::vector<LimitUse>& use);
+
 enum class Strategy { Sequential, Balanced, Partition, File };
 std::string_view to_string(Strategy s);
 

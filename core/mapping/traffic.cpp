@@ -33,6 +33,29 @@ void for_each_list(const MapGraph& g, const Placement& p, const std::vector<doub
 
 }  // namespace
 
+Activity activity_of(const Network& net, const RunResult& r) {
+  Activity act;
+  act.steps = r.steps;
+  act.spikes.assign(net.size(), 0.0);
+  for (uint32_t n : r.raster.neuron) act.spikes[n] += 1.0;
+  act.active_fraction.assign(net.size(), 1.0);
+  for (uint32_t i = 0; i < net.size(); ++i) {
+    const EventCounts& pc = r.counts.per_population[net.population_of[i]];
+    const double all = static_cast<double>(pc.neuron_updates());
+    act.active_fraction[i] = all > 0 ? static_cast<double>(pc.neuron_updates_active) / all : 0.0;
+  }
+  act.plastic_updates = r.counts.total.plastic_updates;
+  return act;
+}
+
+std::vector<double> core_messages(const MapGraph& g, const Placement& p, const std::vector<double>& spikes) {
+  const size_t k = p.core_ids();
+  std::vector<double> m(k * k, 0.0);
+  if (spikes.empty()) return m;
+  for_each_list(g, p, spikes, [&](uint32_t i, uint32_t c, uint64_t) { m[p.core_of[i] * k + c] += spikes[i]; });
+  return m;
+}
+
 double message_hops(const ChipSpec& chip, const MapGraph& g, const Placement& p, const std::vector<double>& spikes) {
   const std::vector<double> ones(spikes.empty() ? g.neurons : 0, 1.0);
   const std::vector<double>& w = spikes.empty() ? ones : spikes;

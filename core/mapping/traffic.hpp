@@ -8,6 +8,7 @@
 #include "core/counters.hpp"
 #include "core/mapping/chip.hpp"
 #include "core/mapping/mapper.hpp"
+#include "core/run.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -45,7 +46,15 @@ struct Traffic {
   std::vector<CoreWork> cores;
 };
 
+// A run's activity: spikes per neuron from its raster (recorded in full), each neuron's
+// population's active share of neuron updates, the counted plastic updates.
+Activity activity_of(const Network& net, const RunResult& run);
+
 Traffic count_traffic(const ChipSpec& chip, const MapGraph& g, const Placement& p, const Activity& a);
+
+// Messages from core a to core b over the run (one per spike and distinct destination core),
+// core_ids() x core_ids(), row-major; those staying within a core on the diagonal.
+std::vector<double> core_messages(const MapGraph& g, const Placement& p, const std::vector<double>& spikes);
 
 // Inter-core messages x hops (the objective partition lowers), from per-neuron weights (spikes).
 double message_hops(const ChipSpec& chip, const MapGraph& g, const Placement& p, const std::vector<double>& spikes);

@@ -354,7 +354,16 @@ TEST_CASE("map: partition carries no more inter-core messages x hops than sequen
         if (a != b) clusters.push_back({a * 8 + c, b * 8 + c});
     clusters.push_back({c, (c + 1) % 8});
   }
-  for (const auto& edges : {ring(64), clusters}) {
+  // (c) a random graph (p = 0.2, a fixed linear congruential sequence): nothing for METIS to find,
+  // so partition may keep sequential's cores, placed on the mesh.
+  std::vector<Edge> random_edges;
+  uint64_t x = 12345;
+  for (uint32_t a = 0; a < 64; ++a)
+    for (uint32_t b = 0; b < 64; ++b) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      if (a != b && (x >> 33) % 5 == 0) random_edges.push_back({a, b});
+    }
+  for (const auto& edges : {ring(64), clusters, random_edges}) {
     const MapGraph g = graph_of(64, edges);
     const MapResult seq = map_network(chip, g, SynapseFields{}, MapOptions{});
     MapOptions po;
@@ -372,6 +381,45 @@ TEST_CASE("map: partition carries no more inter-core messages x hops than sequen
   po.strategy = Strategy::Partition;
   CHECK(message_hops(chip, g, map_network(chip, g, SynapseFields{}, po).placement, {}) <
         0.5 * message_hops(chip, g, map_network(chip, g, SynapseFields{}, MapOptions{}).placement, {}));
+}
+
+TEST_CASE("map: partition beyond one chip splits by chips then cores, fits and separates the clusters") {
+  // 4 cores per chip (2 tiles of 2), 8 neurons per core: the 64 clustered neurons need 8 cores, two chips.
+  TinyChip tc;
+  tc.tiles_x = 2;
+  tc.tiles_y = 1;
+  tc.cores_per_tile = 2;
+  tc.neurons = 8;
+  tc.max_chips = 4;
+  const ChipSpec chip = tiny_chip(tc);
+  std::vector<Edge> clusters;
+  for (uint32_t c = 0; c < 8; ++c) {
+    for (uint32_t a = 0; a < 8; ++a)
+      for (uint32_t b = 0; b < 8; ++b)
+        if (a != b) clusters.push_back({a * 8 + c, b * 8 + c});
+    clusters.push_back({c, (c + 1) % 8});
+  }
+  const MapGraph g = graph_of(64, clusters);
+  const MapResult seq = map_network(chip, g, SynapseFields{}, MapOptions{});
+  MapOptions po;
+  po.strategy = Strategy::Partition;
+  const MapResult part = map_network(chip, g, SynapseFields{}, po);
+  REQUIRE(seq.fit.per_core_fits());
+  REQUIRE(part.fit.per_core_fits());
+  REQUIRE(part.placement.core_ids() > chip.cores_per_chip());
+  // Every cluster on one core: only the 8 cluster-to-cluster edges leave a core.
+  std::vector<double> ones(64, 1.0);
+  const std::vector<double> m = core_messages(g, part.placement, ones);
+  const uint32_t k = part.placement.core_ids();
+  double inter = 0.0;
+  for (uint32_t a = 0; a < k; ++a)
+    for (uint32_t b = 0; b < k; ++b)
+      if (a != b) inter += m[static_cast<size_t>(a) * k + b];
+  CHECK(inter == 8.0);
+  CHECK(message_hops(chip, g, part.placement, {}) < 0.5 * message_hops(chip, g, seq.placement, {}));
+  // Each chip holds whole clusters: its cores are filled from its own part.
+  for (uint32_t c = 0; c < 8; ++c)
+    for (uint32_t a = 1; a < 8; ++a) CHECK(part.placement.core_of[a * 8 + c] == part.placement.core_of[c]);
 }
 
 TEST_CASE("map: the shipped chip files load with a source for every figure") {

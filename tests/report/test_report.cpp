@@ -66,8 +66,8 @@ TEST_CASE("hrsnn report --quick runs the tiny study and writes one self-containe
   CHECK(page.find("<h2 id=\"examples\">") != std::string::npos);
   CHECK(page.find("<h2 id=\"quantization\">") != std::string::npos);
   // Figures embedded, nothing fetched from elsewhere.
-  // rasters, membrane, energy x2, study metrics, memory curves
-  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 6);
+  // rasters, membrane, energy x2, chip occupancy and traffic, study metrics, memory curves
+  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 8);
   CHECK(page.find("src=\"http") == std::string::npos);
   CHECK(page.find("<link") == std::string::npos);
   CHECK(page.find("<script") == std::string::npos);
@@ -111,7 +111,8 @@ TEST_CASE("hrsnn report --no-study says which sections have no data", "[report][
   const std::string page = read_file(dir / "report/index.html");
   CHECK(occurrences(page, "No data yet.") == 3);
   CHECK(page.find("not tested yet: needs the study's results") != std::string::npos);
-  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 4);  // rasters, membrane, energy x2
+  // rasters, membrane, energy x2, chip occupancy and traffic
+  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 6);
   CHECK(!std::filesystem::exists(dir / "report/study"));
   const auto summary = nlohmann::json::parse(read_file(dir / "report/summary.json"));
   CHECK(summary["sections"]["study"] == false);
@@ -200,8 +201,8 @@ TEST_CASE("hrsnn report renders the study, BO, quantization and RTL results othe
   CHECK(page.find("<th>fidelity.coincidence</th>") != std::string::npos);
   CHECK(page.find("MC within 2% of float") != std::string::npos);
   CHECK(page.find("RTL trace of mrsnn from") != std::string::npos);
-  // rasters, membrane, energy x2, study metrics, memory curves, BO, one sweep
-  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 8);
+  // rasters, membrane, energy x2, chip occupancy and traffic, study metrics, memory curves, BO, one sweep
+  CHECK(occurrences(page, "src=\"data:image/png;base64,") == 10);
 }
 
 TEST_CASE("hrsnn report shows result files of other shapes as tables", "[report][cli]") {
@@ -273,4 +274,68 @@ TEST_CASE("hrsnn report lists the committed protocol runs with their verdicts an
   const Result bad = run_cli("report --quick --no-study --results " + (dir / "results") + " --out " + (dir / "r2"));
   CHECK(bad.status != 0);
   CHECK_THAT(bad.out, Catch::Contains("results/confirm/study.json: not valid JSON"));
+}
+
+TEST_CASE("hrsnn report maps the examples on Loihi 1 as hrsnn map does", "[report][cli]") {
+  ScratchDir dir("chip_map");
+  const Result r = run_cli("report --quick --no-study --out " + (dir / "report"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("chip mapping on loihi1"));
+  const std::string page = read_file(dir / "report/index.html");
+  CHECK(page.find("<h2 id=\"mapping\">5. Chip mapping") != std::string::npos);
+  CHECK(page.find("Fit under each weight width") != std::string::npos);
+  CHECK(page.find("<img alt=\"core occupancy on the mesh\" src=\"data:image/png;base64,") != std::string::npos);
+  CHECK(page.find("<img alt=\"spike messages between cores\" src=\"data:image/png;base64,") != std::string::npos);
+
+  const auto summary = nlohmann::json::parse(read_file(dir / "report/summary.json"));
+  const auto& cm = summary["chip_mapping"];
+  CHECK(cm["chip"] == "loihi1");
+  REQUIRE(cm["networks"].size() == 2);
+  for (const auto& n : cm["networks"]) {
+    const std::string net = n["network"];
+    const std::string spec = std::string(HRSNN_SOURCE_DIR) + "/examples/" + net + ".toml";
+    INFO(net);
+    // The fit at each width is `hrsnn map --weight-bits B`'s.
+    REQUIRE(n["fit_by_weight_bits"].size() == 3);
+    for (const auto& w : n["fit_by_weight_bits"]) {
+      const int bits = w["weight_bits"];
+      INFO(bits);
+      const std::string out = dir / (net + "_w" + std::to_string(bits));
+      REQUIRE(run_cli("map " + spec + " --chip loihi1 --no-run --quiet --weight-bits " + std::to_string(bits) +
+                      " --out " + out)
+                  .status == 0);
+      const auto m = nlohmann::json::parse(read_file(out + "/map.json"));
+      CHECK(w["cores_used"] == m["cores_used"]);
+      CHECK(w["chips"] == m["chips"]);
+      CHECK(w["per_core_fits"] == m["per_core_fits"]);
+      CHECK(w["weight_bits_stored"] == m["weight_bits_stored"]);
+      CHECK(w["lower_bounds"] == m["lower_bounds"]);
+      CHECK(w["binding_limit"]["limit"] == m["binding_limit"]);
+      CHECK(w["binding_limit"]["used"] == m["limits"][m["binding_limit"].get<std::string>()]["max_used"]);
+    }
+    // Traffic and the step's price: `hrsnn map` running the same fixed-point run (200 steps, seed 1).
+    const std::string out = dir / (net + "_run");
+    REQUIRE(run_cli("map " + spec + " --chip loihi1 --steps 200 --quiet --out " + out).status == 0);
+    const auto m = nlohmann::json::parse(read_file(out + "/map.json"));
+    CHECK(n["cores_used"] == m["cores_used"]);
+    CHECK(n["traffic"] == m["traffic"]);
+    CHECK(n["step"]["energy_pj_per_step"].get<double>() ==
+          Approx(m["step"]["energy_pj_per_step"].get<double>()).epsilon(1e-12));
+    CHECK(n["step"]["latency_ns_per_step"].get<double>() ==
+          Approx(m["step"]["latency_ns_per_step"].get<double>()).epsilon(1e-12));
+    CHECK(n["inter_core_message_hops"].get<double>() == Approx(m["inter_core_message_hops"].get<double>()));
+    CHECK(n["traffic"]["totals"]["messages"].get<double>() > 0);
+    // The core-to-core matrix adds up to the messages, its diagonal to those staying in a core.
+    double all = 0, diagonal = 0;
+    const auto& cmx = n["core_messages_per_step"];
+    REQUIRE(cmx.size() == m["core_ids"].get<size_t>());
+    for (size_t a = 0; a < cmx.size(); ++a)
+      for (size_t b = 0; b < cmx[a].size(); ++b) {
+        all += cmx[a][b].get<double>();
+        if (a == b) diagonal += cmx[a][b].get<double>();
+      }
+    CHECK(all == Approx(n["traffic"]["per_step"]["messages"].get<double>()));
+    CHECK(diagonal == Approx(n["traffic"]["per_step"]["same_core"].get<double>()));
+  }
 }
