@@ -1,5 +1,5 @@
 // The command line on NIR models: hrsnn run MODEL.nir, hrsnn energy MODEL.nir,
-// hrsnn run SPEC --export-nir, and the clear refusals of quantize / verify.
+// hrsnn run SPEC --export-nir, hrsnn quantize MODEL.nir and hrsnn verify MODEL.nir.
 #include "nir/nir.hpp"
 #include "tests/nir/nir_test_util.hpp"
 #include "tests/support/cli.hpp"
@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -21,6 +22,11 @@ namespace {
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
 }
 
 }  // namespace
@@ -62,14 +68,78 @@ TEST_CASE("hrsnn run MODEL.nir refuses a missing step, a wrong input width and t
   CHECK_THAT(r.out, Catch::Contains("Conv2d"));
 }
 
-TEST_CASE("hrsnn quantize and verify say NIR models are not supported yet") {
+TEST_CASE("hrsnn quantize MODEL.nir sweeps the imported network from the format hrsnn run --arith fixed uses") {
+  ScratchDir dir("nir_cli_quantize");
+  write_text(dir / "sweep.toml",
+             "[run]\nseeds = [1, 2]\nfidelity_steps = 300\nprobes = 4\n[tasks]\nmemory = false\n"
+             "prediction = \"none\"\n[[axis]]\nfield = \"decay_bits\"\nvalues = [8]\n");
+  std::filesystem::copy_file(nir_data("delay_recurrent.nir"), dir / "m.nir");
+  const std::string sweep = " --config " + (dir / "sweep.toml");
+  auto r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 1" + sweep + " --out " + (dir / "q"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  // The base point is `hrsnn run MODEL.nir --arith fixed`, the reference `--arith float64`.
+  const auto fixed_run =
+      run_cli("run " + (dir / "m.nir") + " --dt-ms 1 --steps 300 --arith fixed --quiet --out " + (dir / "fx"));
+  const auto float_run = run_cli("run " + (dir / "m.nir") + " --dt-ms 1 --steps 300 --quiet --out " + (dir / "fl"));
+  REQUIRE(fixed_run.status == 0);
+  REQUIRE(float_run.status == 0);
+  const auto q = read_json(dir / "q/quant.json");
+  CHECK(q["spec"] == dir / "m.nir");
+  const auto& base = q["points"][0];
+  REQUIRE(base["id"] == "base");
+  CHECK(base["errors"].empty());
+  CHECK(base["metrics"]["activity.spikes"]["mean"].get<double>() ==
+        read_json(dir / "fx/summary.json")["counts"]["spikes"].get<double>());
+  CHECK(q["reference"]["metrics"]["activity.spikes"]["mean"].get<double>() ==
+        read_json(dir / "fl/summary.json")["counts"]["spikes"].get<double>());
+  CHECK(base["metrics"]["fidelity.coincidence"]["n"] == 2);
+  CHECK(q["points"][1]["id"] == "decay_bits=8");
+  CHECK(q["points"][1]["metrics"].contains("footprint.total_bits_per_neuron"));
+
+  // The checkpoint covers the step, the time unit and the file's bytes.
+  r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 1" + sweep + " --out " + (dir / "q") + " --resume");
+  INFO(r.out);
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("(6 resumed, 0 run)"));
+  r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 0.5" + sweep + " --out " + (dir / "q") + " --resume");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("belongs to a different sweep (differs in: model)"));
+  // (the same network: the delay of 3 time units and the tau are read in s at D = 1 s)
+  r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 1000 --nir-time-unit s" + sweep + " --out " + (dir / "q") +
+              " --resume");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("belongs to a different sweep (differs in: model)"));
+  std::filesystem::copy_file(nir_data("cuba_recurrent.nir"), dir / "m.nir",
+                             std::filesystem::copy_options::overwrite_existing);
+  r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 1" + sweep + " --out " + (dir / "q") + " --resume");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("differs in: model, spec_digest"));
+}
+
+TEST_CASE("hrsnn quantize MODEL.nir refuses a missing step, tasks and a baseline spec") {
+  ScratchDir dir("nir_cli_quantize_refusals");
   const std::string model = nir_data("delay_recurrent.nir");
-  auto r = run_cli("quantize " + model + " --config /dev/null");
+  write_text(dir / "tasks.toml", "[run]\nfidelity_steps = 100\n");
+  write_text(dir / "baseline.toml", "[run]\nfidelity_steps = 100\nbaseline_spec = \"" + nir_data("static_net.toml") +
+                                        "\"\n[tasks]\nmemory = false\nprediction = \"none\"\n");
+  auto r = run_cli("quantize " + model + " --config " + (dir / "tasks.toml") + " --out " + (dir / "a"));
   CHECK(r.status != 0);
-  CHECK_THAT(r.out, Catch::Contains("not supported for NIR models yet") && Catch::Contains("--arith fixed"));
-  r = run_cli("verify " + model);
+  CHECK_THAT(r.out, Catch::Contains("--dt-ms D"));
+  r = run_cli("quantize " + model + " --dt-ms 1 --config " + (dir / "tasks.toml") + " --out " + (dir / "a"));
   CHECK(r.status != 0);
-  CHECK_THAT(r.out, Catch::Contains("not supported for NIR models yet"));
+  CHECK_THAT(r.out, Catch::Contains("task scores") && Catch::Contains("--no-tasks"));
+  r = run_cli("quantize " + model + " --dt-ms 1 --config " + (dir / "baseline.toml") + " --out " + (dir / "a"));
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("baseline_spec") && Catch::Contains("a NIR model has none"));
+  r = run_cli("quantize " + nir_data("static_net.toml") + " --dt-ms 1 --config " + (dir / "tasks.toml") + " --out " +
+              (dir / "a"));
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("apply to a NIR model"));
+  // --no-tasks runs it.
+  r = run_cli("quantize " + model + " --dt-ms 1 --no-tasks --config " + (dir / "tasks.toml") + " --out " + (dir / "a"));
+  INFO(r.out);
+  CHECK(r.status == 0);
 }
 
 TEST_CASE("hrsnn energy MODEL.nir prices the NIR run's events") {
