@@ -5,6 +5,7 @@
 #include "tests/support/cli.hpp"
 #include "tests/support/scratch_dir.hpp"
 
+#include <fmt/core.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -141,6 +142,67 @@ TEST_CASE("hrsnn quantize MODEL.nir refuses a missing step, tasks and a baseline
   INFO(r.out);
   CHECK(r.status == 0);
 }
+
+#ifdef HRSNN_HAVE_RTL
+
+TEST_CASE("hrsnn verify MODEL.nir runs the RTL core in lockstep with the fixed core on the imported model") {
+  ScratchDir dir("nir_cli_verify");
+  const std::string model = std::string(HRSNN_SOURCE_DIR) + "/examples/nir/recurrent_cuba.nir";
+  const std::string input =
+      " --dt-ms 1 --input " + std::string(HRSNN_SOURCE_DIR) + "/examples/nir/recurrent_cuba.input.npy";
+  const auto r = run_cli("verify " + model + input + " --quiet");
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("64 neurons, 607 synapses (0 plastic), 1000 steps, RTL profile loihi"));
+  // The RTL core spikes as `hrsnn run MODEL.nir --arith fixed` (the same register image).
+  const auto fx = run_cli("run " + model + input + " --arith fixed --quiet --out " + dir.string());
+  REQUIRE(fx.status == 0);
+  const auto spikes = read_json(dir / "summary.json")["counts"]["spikes"].get<uint64_t>();
+  CHECK(spikes > 1000);
+  CHECK_THAT(r.out, Catch::Contains(fmt::format("identical for 1000 steps: {} spikes", spikes)));
+}
+
+TEST_CASE("hrsnn verify MODEL.nir refuses what does not fit the RTL core, naming the limit") {
+  ScratchDir dir("nir_cli_verify_refusals");
+  // A 4-step delay: the core's ring holds delays of 1 to 3 steps.
+  auto r = run_cli("verify " + nir_data("delay_recurrent.nir") + " --dt-ms 1 --steps 50 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("does not fit the RTL core") &&
+                        Catch::Contains("'ring->ring+3': delay 4 steps: the core's delay ring allows 1 to 3"));
+  // v_reset != 0: the fixed core (Loihi) resets to 0.
+  r = run_cli("verify " + nir_data("cuba_recurrent.nir") + " --dt-ms 1 --steps 50 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out,
+             Catch::Contains("cuba_recurrent.nir: the fixed-point core (loihi format") && Catch::Contains("v_reset"));
+  // 300 neurons: the core holds 256.
+  write_text(dir / "big.toml",
+             "[simulation]\ndt_ms = 1.0\nsteps = 10\n[[populations]]\nname = \"A\"\nsize = 300\n"
+             "tau_mem_ms = 20.0\n[[projections]]\nname = \"AA\"\npre = \"A\"\npost = \"A\"\np = 0.01\n"
+             "weight = 0.1\n");
+  r = run_cli("run " + (dir / "big.toml") + " --export-nir " + (dir / "big.nir") + " --quiet --out " + (dir / "o"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  r = run_cli("verify " + (dir / "big.nir") + " --dt-ms 1 --steps 10 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("300 neurons: the core holds 1 to 256"));
+  // The step is required; the NIR options do not apply to a spec.
+  r = run_cli("verify " + nir_data("old_lif_no_reset.nir") + " --steps 10 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("--dt-ms D"));
+  r = run_cli("verify " + (dir / "big.toml") + " --dt-ms 1 --steps 10 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("apply to a NIR model"));
+}
+
+#else
+
+TEST_CASE("hrsnn verify MODEL.nir in a build without the RTL says so") {
+  const auto r = run_cli("verify " + nir_data("old_lif_no_reset.nir") + " --dt-ms 1000 --nir-time-unit s --steps 10");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("THIS BUILD HAS NO RTL"));
+}
+
+#endif
 
 TEST_CASE("hrsnn energy MODEL.nir prices the NIR run's events") {
   const auto r = run_cli("energy " + nir_data("delay_recurrent.nir") + " --dt-ms 1 --steps 200 --quiet");
