@@ -65,6 +65,37 @@ Handle dataset_create(hid_t loc, const std::string& name, hid_t file_type, const
   return ds;
 }
 
+// gzip level 4 in chunks of at most 1 MiB: the leading dimensions are halved first.
+Handle dataset_create_chunked(hid_t loc, const std::string& name, hid_t file_type, const std::vector<uint64_t>& dims) {
+  const bool any_zero = std::find(dims.begin(), dims.end(), 0) != dims.end();
+  if (dims.empty() || any_zero) return dataset_create(loc, name, file_type, dims, false);
+  std::vector<hsize_t> d(dims.begin(), dims.end()), chunk = d;
+  const uint64_t element = H5Tget_size(file_type);
+  auto bytes = [&] {
+    uint64_t b = element;
+    for (hsize_t c : chunk) b *= c;
+    return b;
+  };
+  for (size_t k = 0; k < chunk.size(); ++k)
+    while (bytes() > (uint64_t{1} << 20) && chunk[k] > 1) chunk[k] = (chunk[k] + 1) / 2;
+  Handle space(H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr), H5Sclose);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
+  H5Pset_deflate(dcpl.get(), 4);
+  Handle ds(H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose);
+  if (!ds.valid()) throw std::runtime_error("HDF5: cannot create dataset '" + name + "'");
+  return ds;
+}
+
+// h5py's numpy bool: an enum over int8 with FALSE = 0 and TRUE = 1.
+Handle bool_enum() {
+  Handle t(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose);
+  const int8_t no = 0, yes = 1;
+  H5Tenum_insert(t.get(), "FALSE", &no);
+  H5Tenum_insert(t.get(), "TRUE", &yes);
+  return t;
+}
+
 Handle vlen_utf8() {
   Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(t.get(), H5T_VARIABLE);
@@ -219,6 +250,128 @@ void write_int64s(hid_t loc, const std::string& name, const std::vector<int64_t>
   Handle ds = dataset_create(loc, name, H5T_STD_I64LE, dims, false);
   if (!values.empty() && H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
     throw std::runtime_error("HDF5: cannot write dataset '" + name + "'");
+}
+
+void write_doubles_chunked(hid_t loc, const std::string& name, const std::vector<double>& values,
+                           const std::vector<uint64_t>& dims) {
+  Handle ds = dataset_create_chunked(loc, name, H5T_IEEE_F64LE, dims);
+  if (!values.empty() && H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+    throw std::runtime_error("HDF5: cannot write dataset '" + name + "'");
+}
+
+void write_int64s_chunked(hid_t loc, const std::string& name, const std::vector<int64_t>& values,
+                          const std::vector<uint64_t>& dims) {
+  Handle ds = dataset_create_chunked(loc, name, H5T_STD_I64LE, dims);
+  if (!values.empty() && H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+    throw std::runtime_error("HDF5: cannot write dataset '" + name + "'");
+}
+
+void write_bools_chunked(hid_t loc, const std::string& name, const std::vector<uint8_t>& values,
+                         const std::vector<uint64_t>& dims) {
+  Handle t = bool_enum();
+  Handle ds = dataset_create_chunked(loc, name, t.get(), dims);
+  if (!values.empty() && H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+    throw std::runtime_error("HDF5: cannot write dataset '" + name + "'");
+}
+
+H5T_class_t dataset_class(hid_t loc, const std::string& name) {
+  Handle ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.valid()) return H5T_NO_CLASS;
+  Handle type(H5Dget_type(ds.get()), H5Tclose);
+  return type.valid() ? H5Tget_class(type.get()) : H5T_NO_CLASS;
+}
+
+Array read_bools(hid_t loc, const std::string& name, const std::string& file, const std::string& path) {
+  Handle ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.valid()) throw Error(file, path, "cannot open the dataset");
+  Handle type(H5Dget_type(ds.get()), H5Tclose);
+  if (H5Tget_class(type.get()) != H5T_ENUM || H5Tget_nmembers(type.get()) != 2)
+    throw Error(file, path, "expected a boolean array (h5py's FALSE/TRUE enum)");
+  Handle mem = bool_enum();  // converted by member name: refused unless the names are FALSE and TRUE
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  Array a;
+  uint64_t count = 0;
+  a.dims = dims_of(space.get(), file, path, count);
+  a.integer = true;
+  check_chunks(ds.get(), a.dims, file, path);
+  std::vector<int8_t> raw(count);
+  if (count > 0 && H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+    throw Error(file, path, "cannot read the boolean array (an enum other than FALSE/TRUE, or an unsupported filter)");
+  a.values.assign(raw.begin(), raw.end());
+  return a;
+}
+
+namespace {
+
+void write_attr(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attr(H5Acreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if (!attr.valid() || H5Awrite(attr.get(), mem_type, value) < 0)
+    throw std::runtime_error("HDF5: cannot write attribute '" + name + "'");
+}
+
+Handle open_attr(hid_t loc, const std::string& name, const std::string& file, const std::string& path) {
+  if (H5Aexists(loc, name.c_str()) <= 0) throw Error(file, path, "missing attribute '" + name + "'");
+  Handle attr(H5Aopen(loc, name.c_str(), H5P_DEFAULT), H5Aclose);
+  if (!attr.valid()) throw Error(file, path, "cannot open attribute '" + name + "'");
+  Handle space(H5Aget_space(attr.get()), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.get()) != 1)
+    throw Error(file, path, "attribute '" + name + "' must be a single value");
+  return attr;
+}
+
+}  // namespace
+
+void write_attr_string(hid_t loc, const std::string& name, const std::string& value) {
+  Handle t = vlen_utf8();
+  const char* p = value.c_str();
+  write_attr(loc, name, t.get(), t.get(), &p);
+}
+
+void write_attr_double(hid_t loc, const std::string& name, double value) {
+  write_attr(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
+void write_attr_int64(hid_t loc, const std::string& name, int64_t value) {
+  write_attr(loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
+bool has_attr(hid_t loc, const std::string& name) { return H5Aexists(loc, name.c_str()) > 0; }
+
+std::string read_attr_string(hid_t loc, const std::string& name, const std::string& file, const std::string& path) {
+  Handle attr = open_attr(loc, name, file, path);
+  Handle type(H5Aget_type(attr.get()), H5Tclose);
+  if (H5Tget_class(type.get()) != H5T_STRING) throw Error(file, path, "attribute '" + name + "' must be a string");
+  const H5T_cset_t cset = H5Tget_cset(type.get());
+  if (H5Tis_variable_str(type.get()) > 0) {
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(mem.get(), H5T_VARIABLE);
+    H5Tset_cset(mem.get(), cset);
+    char* buf = nullptr;
+    if (H5Aread(attr.get(), mem.get(), &buf) < 0) throw Error(file, path, "cannot read attribute '" + name + "'");
+    std::string out = buf ? buf : "";
+    H5free_memory(buf);
+    return out;
+  }
+  const size_t width = H5Tget_size(type.get());
+  if (width == 0 || width > 4096) throw Error(file, path, "attribute '" + name + "': unsupported string width");
+  Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(mem.get(), width);
+  H5Tset_cset(mem.get(), cset);
+  H5Tset_strpad(mem.get(), H5T_STR_NULLPAD);
+  std::vector<char> buf(width, '\0');
+  if (H5Aread(attr.get(), mem.get(), buf.data()) < 0) throw Error(file, path, "cannot read attribute '" + name + "'");
+  return std::string(buf.data(), strnlen(buf.data(), width));
+}
+
+double read_attr_number(hid_t loc, const std::string& name, const std::string& file, const std::string& path) {
+  Handle attr = open_attr(loc, name, file, path);
+  Handle type(H5Aget_type(attr.get()), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls != H5T_FLOAT && cls != H5T_INTEGER) throw Error(file, path, "attribute '" + name + "' must be a number");
+  double v = 0;
+  if (H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v) < 0) throw Error(file, path, "cannot read attribute '" + name + "'");
+  return v;
 }
 
 }  // namespace hrsnn::nir::h5

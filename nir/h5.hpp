@@ -83,4 +83,27 @@ void write_doubles(hid_t loc, const std::string& name, const std::vector<double>
 void write_int64s(hid_t loc, const std::string& name, const std::vector<int64_t>& values,
                   const std::vector<uint64_t>& dims);
 
+// Recorded data (nir.write_data's layout): gzip level 4 in chunks of at most 1 MiB (uncompressed
+// when empty); a boolean array as h5py stores numpy bools (an int8 enum FALSE = 0, TRUE = 1).
+void write_doubles_chunked(hid_t loc, const std::string& name, const std::vector<double>& values,
+                           const std::vector<uint64_t>& dims);
+void write_int64s_chunked(hid_t loc, const std::string& name, const std::vector<int64_t>& values,
+                          const std::vector<uint64_t>& dims);
+void write_bools_chunked(hid_t loc, const std::string& name, const std::vector<uint8_t>& values,
+                         const std::vector<uint64_t>& dims);
+// A dataset of h5py's bool enum (FALSE/TRUE over int8) as 0/1; throws Error for any other enum.
+Array read_bools(hid_t loc, const std::string& name, const std::string& file, const std::string& path);
+// The class of a dataset's type (H5T_FLOAT, H5T_INTEGER, H5T_ENUM, ...); H5T_NO_CLASS when unreadable.
+H5T_class_t dataset_class(hid_t loc, const std::string& name);
+
+// Scalar attributes, as h5py writes Python values: str as variable-length UTF-8, float as
+// float64, int as int64.
+void write_attr_string(hid_t loc, const std::string& name, const std::string& value);
+void write_attr_double(hid_t loc, const std::string& name, double value);
+void write_attr_int64(hid_t loc, const std::string& name, int64_t value);
+bool has_attr(hid_t loc, const std::string& name);
+// `file` and `path` only name the attribute in errors.
+std::string read_attr_string(hid_t loc, const std::string& name, const std::string& file, const std::string& path);
+double read_attr_number(hid_t loc, const std::string& name, const std::string& file, const std::string& path);
+
 }  // namespace hrsnn::nir::h5

@@ -19,6 +19,7 @@
 
 #include "core/input.hpp"
 #include "core/network.hpp"
+#include "core/run.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -112,5 +113,61 @@ struct ExportReport {
 // graph's metadata group.
 ExportReport export_nir(const Network& net, const InputSignal* signal, const std::string& path,
                         const ExportOptions& options);
+
+// ---- Recorded data: NIR's NIRGraphData (the layout of nir.write_data / nir.read_data) ----
+//
+// /                       attribute __type__ = "NIRGraphData"
+// /nodes/<node>/          attribute __type__ = "NIRNodeData"
+//   observables/<name>/   attribute __type__ = "EventData": datasets idx (int64), time (float64),
+//                           both (n_samples, n_events); attributes n_neurons (int64), t_max (float64)
+//                         or "TimeGriddedData": dataset data (n_samples, n_steps, n_neurons), bool
+//                           or float64; attribute dt (float64)
+// Datasets gzip-compressed. hrsnn writes and reads one sample (n_samples = 1).
+
+struct Observable {
+  enum class Type { EventData, TimeGriddedData };
+  Type type = Type::EventData;
+  // EventData: event k is neuron idx[k] (index within the node) at time[k].
+  std::vector<int64_t> idx;
+  std::vector<double> time;
+  int64_t n_neurons = 0;
+  double t_max = 0;
+  // TimeGriddedData: steps x neurons values, row-major; binary (stored as bool) or float64.
+  double dt = 0;
+  uint64_t steps = 0, neurons = 0;
+  bool binary = false;
+  std::vector<double> values;
+};
+
+struct NodeData {
+  std::string name;
+  std::vector<std::pair<std::string, Observable>> observables;  // in name order when read
+};
+
+struct GraphData {
+  std::vector<NodeData> nodes;  // in name order when read
+};
+
+// Writes `data` (atomically: a temporary file renamed). Throws NirError naming the node and
+// observable whose arrays disagree with their shape.
+void write_nir_data(const std::string& path, const GraphData& data);
+// Reads a data file of one sample. Throws NirError naming the file, the group and the missing or
+// malformed dataset or attribute (this reader has no crash guard: libhdf5 itself may fail on a
+// corrupt file, see docs/nir.md).
+GraphData read_nir_data(const std::string& path);
+
+struct RecordOptions {
+  double dt = 1.0;               // the step, in the data's time unit
+  bool spikes_gridded = false;   // spikes as TimeGriddedData (bool) instead of EventData
+  std::vector<uint32_t> probes;  // the run's probed neuron ids (SimOptions::probes)
+  uint32_t probe_every = 1;      // the run's probe interval
+};
+
+// A run's raster and probes per population (node = population name): "spikes" (EventData,
+// event time (step + 1/2) * dt, or TimeGriddedData of 0/1), and for a population with probed
+// neurons "v" and "u" (TimeGriddedData, dt * probe_every, the population's width, NaN for
+// neurons not probed; values in the units of `hrsnn run --probe`). Throws NirError when a
+// TimeGriddedData would exceed 2^26 values.
+GraphData recorded_data(const Network& net, const RunResult& result, const RecordOptions& options);
 
 }  // namespace hrsnn::nir

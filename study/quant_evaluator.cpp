@@ -141,8 +141,19 @@ struct FloatRun {
 }  // namespace
 
 struct QuantEvaluator::State {
-  State(const NetworkSpec& spec, const QuantSweepConfig& config, const NetworkSpec* baseline, TaskEvaluator tasks)
-      : spec_(spec), cfg_(config), baseline_(baseline), tasks_(std::move(tasks)) {
+  State(const NetworkSpec& spec, const QuantSweepConfig& config, const NetworkSpec* baseline, TaskEvaluator tasks,
+        const QuantModel* model)
+      : spec_(spec), cfg_(config), baseline_(baseline), tasks_(std::move(tasks)), model_(model) {
+    if (model_ && tasks_)
+      throw std::invalid_argument(
+          fmt::format("{}: the task scores drive a spec's reservoir through its [input]; this model is not a spec "
+                      "(run it without tasks)",
+                      spec_.source));
+    if (model_ && baseline_)
+      throw std::invalid_argument(
+          fmt::format("{}: a baseline spec is the homogeneous twin of a spec; this model is not a spec (run it "
+                      "without baseline_spec)",
+                      spec_.source));
     if (!cfg_.energy_models.empty()) {
       lib_ = energy::load_models(cfg_.energy_models_file.empty() ? energy::default_models_file()
                                                                  : std::filesystem::path(cfg_.energy_models_file));
@@ -164,10 +175,10 @@ struct QuantEvaluator::State {
       spec.simulation.steps = cfg_.fidelity_steps;
       const bool fixed = job.kind == "point" || job.kind == "baseline-fixed";
       if (fixed) spec.hardware = cfg_.points[static_cast<size_t>(job.point)].hardware;
-      const Network net = build_network(spec);
+      const Network net = network(spec, job.baseline);
       const RunResult& ref = float_run(spec, net, job.baseline);
       if (fixed) {
-        fixed_metrics(spec, net, ref, r.metrics);
+        fixed_metrics(spec, job.baseline, net, ref, r.metrics);
       } else {
         activity_metrics(net, ref, r.metrics);
       }
@@ -184,6 +195,18 @@ struct QuantEvaluator::State {
   }
 
  private:
+  // The job's network and input: the model's (its seed set to the job's) or the spec's.
+  Network network(const NetworkSpec& spec, bool baseline) const {
+    if (!model_ || baseline) return build_network(spec);
+    Network net = model_->net;
+    net.seed = spec.simulation.seed;
+    return net;
+  }
+  InputSignal signal(const NetworkSpec& spec, bool baseline) const {
+    if (!model_ || baseline) return make_spec_signal(spec, cfg_.fidelity_steps);
+    return model_->signal;
+  }
+
   std::vector<uint32_t> probe_ids(uint32_t n) const {
     std::vector<uint32_t> ids;
     const uint32_t p = std::min(cfg_.probes, n);
@@ -210,8 +233,8 @@ struct QuantEvaluator::State {
       try {
         RunOptions o = sim_options(net);
         o.arith = Arith::Float64;
-        const InputSignal signal = make_spec_signal(spec, cfg_.fidelity_steps);
-        entry->result = run_network(net, signal, cfg_.fidelity_steps, o);
+        const InputSignal input = signal(spec, baseline);
+        entry->result = run_network(net, input, cfg_.fidelity_steps, o);
       } catch (const std::exception& e) {
         entry->error = e.what();
       }
@@ -234,14 +257,14 @@ struct QuantEvaluator::State {
            (static_cast<double>(net.populations[p].size) * seconds);
   }
 
-  void fixed_metrics(const NetworkSpec& spec, const Network& net, const RunResult& ref,
+  void fixed_metrics(const NetworkSpec& spec, bool baseline, const Network& net, const RunResult& ref,
                      std::map<std::string, double>& m) const {
     const fixed::RegisterImage image = fixed::quantize(net, spec.hardware);
     RunOptions o = sim_options(net);
     o.arith = Arith::Fixed;
     o.hardware = spec.hardware;
-    const InputSignal signal = make_spec_signal(spec, cfg_.fidelity_steps);
-    const RunResult run = run_network(net, signal, cfg_.fidelity_steps, o);
+    const InputSignal input = signal(spec, baseline);
+    const RunResult run = run_network(net, input, cfg_.fidelity_steps, o);
     activity_metrics(net, run, m);
 
     // Spike-train agreement.
@@ -323,14 +346,15 @@ struct QuantEvaluator::State {
   const QuantSweepConfig& cfg_;
   const NetworkSpec* baseline_;
   TaskEvaluator tasks_;
+  const QuantModel* model_;
   energy::ModelLibrary lib_;
   std::mutex mu_;
   std::map<std::pair<bool, uint64_t>, std::shared_ptr<FloatRun>> float_runs_;
 };
 
 QuantEvaluator::QuantEvaluator(const NetworkSpec& spec, const QuantSweepConfig& config, const NetworkSpec* baseline,
-                               TaskEvaluator tasks)
-    : state_(std::make_unique<State>(spec, config, baseline, std::move(tasks))) {}
+                               TaskEvaluator tasks, const QuantModel* model)
+    : state_(std::make_unique<State>(spec, config, baseline, std::move(tasks), model)) {}
 
 QuantEvaluator::~QuantEvaluator() = default;
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/fixed/quantize.hpp"
+#include "core/input.hpp"
 #include "core/network.hpp"
 #include "core/run.hpp"
 #include "core/spec.hpp"
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -76,14 +78,29 @@ struct QuantJob {
 // is one), then every point for every seed.
 std::vector<QuantJob> make_quant_jobs(const QuantSweepConfig& config, bool baseline);
 
+// A network that is not generated from a spec (an imported NIR model, docs/nir.md): every job
+// of the sweep runs this network (its seed set to the job's, which reaches only what the seed
+// drives: stochastic rounding of the fixed core, spike encoders) on this input signal, and the
+// base register format is the hardware spec the sweep's points start from.
+struct QuantModel {
+  Network net;
+  InputSignal signal;  // covers the sweep's fidelity_steps (shorter: the rest of the run has no input)
+  // What the checkpoint fingerprints besides the spec's source: the model's files (their bytes'
+  // FNV-1a digests) and the options that made the network from them (e.g. the NIR step).
+  std::vector<std::filesystem::path> files;
+  nlohmann::json options;
+};
+
 // Runs jobs; thread-safe (the float reference of a spec and seed is run once and shared by the
 // fixed points of that seed).
 class QuantEvaluator {
  public:
   // `baseline` must outlive the evaluator (null: no baseline jobs); `tasks` empty: no task
-  // scores. Loads the energy models and checks their names before any job runs.
+  // scores. `model` (null: the spec's network) must outlive it too; it goes without tasks and
+  // without a baseline (std::invalid_argument). Loads the energy models and checks their names
+  // before any job runs.
   QuantEvaluator(const NetworkSpec& spec, const QuantSweepConfig& config, const NetworkSpec* baseline,
-                 TaskEvaluator tasks);
+                 TaskEvaluator tasks, const QuantModel* model = nullptr);
   ~QuantEvaluator();
   QuantEvaluator(const QuantEvaluator&) = delete;
   QuantEvaluator& operator=(const QuantEvaluator&) = delete;

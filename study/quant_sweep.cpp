@@ -46,7 +46,7 @@ nlohmann::json fingerprint(const NetworkSpec& spec, const QuantSweepConfig& c, c
       {"washout_samples", c.tasks.washout_samples},
       {"fsdd_data", c.tasks.fsdd_data},
       {"fsdd_per_group", {c.tasks.fsdd_test_per_group, c.tasks.fsdd_val_per_group, c.tasks.fsdd_fit_per_group}}};
-  return {
+  nlohmann::json j = {
       {"spec", spec.source},
       {"spec_digest", spec_digest(spec)},
       {"baseline_spec", c.baseline_spec},
@@ -58,6 +58,13 @@ nlohmann::json fingerprint(const NetworkSpec& spec, const QuantSweepConfig& c, c
       {"energy",
        {{"models", c.energy_models}, {"models_file", c.energy_models_file}, {"scale_sram_words", c.scale_sram_words}}},
       {"base", quant_hardware_json(c.points.front().hardware)}};
+  if (o.model) {  // only then: a spec's checkpoint keeps the header it always had
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : o.model->files)
+      files.push_back({{"path", f.string()}, {"digest", fnv1a_hex(read_text_file(f))}});
+    j["model"] = {{"files", files}, {"options", o.model->options}};
+  }
+  return j;
 }
 
 // quant.jsonl: a header {"type": "header", "format": ..., "sweep": fingerprint}, then one
@@ -152,7 +159,8 @@ QuantResult run_quant_sweep(const NetworkSpec& spec, const QuantSweepConfig& con
     if (options.max_jobs > 0 && pending.size() > options.max_jobs) pending.resize(options.max_jobs);
   }
 
-  QuantEvaluator evaluator(spec, config, options.baseline ? &*options.baseline : nullptr, options.tasks);
+  QuantEvaluator evaluator(spec, config, options.baseline ? &*options.baseline : nullptr, options.tasks,
+                           options.model ? &*options.model : nullptr);
   const unsigned threads = std::max(1u, options.threads ? options.threads : config.threads);
   // A point's record travels as its checkpoint line, in one process as across ranks, and is read
   // back from that text: exactly what a resumed run reads.

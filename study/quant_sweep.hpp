@@ -41,6 +41,9 @@ struct QuantRunOptions {
   TaskEvaluator tasks;                               // empty: no task scores
   std::function<void(const std::string&)> progress;  // one line per finished job
   std::optional<NetworkSpec> baseline;               // the baseline (MRSNN) spec, already loaded
+  // A network not generated from the spec (an imported NIR model): the spec then only names it
+  // (source) and carries the base [hardware]; no tasks, no baseline.
+  std::optional<QuantModel> model;
   uint64_t max_jobs = 0;  // stop after this many new jobs (0: all); tests use it to interrupt
   // Job arrays without MPI: only the points of this shard (core/foundation/distribute.hpp), kept
   // in this run's checkpoint; the result is then `partial` and nothing else is written.

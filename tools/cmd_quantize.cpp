@@ -1,7 +1,10 @@
 // hrsnn quantize --spec SPEC --sweep SWEEP.toml: a quantization / hardware-heterogeneity sweep
 // over the fixed-point core's register format (study/quant_sweep.hpp, docs/quantization.md).
+// A NIR model (MODEL.nir --dt-ms D, docs/nir.md) is swept as `hrsnn run MODEL.nir` runs it: the
+// imported network on its input, from the register format `--arith fixed` uses for it.
 #include "core/foundation/distribute.hpp"
 #include "core/spec.hpp"
+#include "nir/nir.hpp"
 #include "study/quant_sweep.hpp"
 #include "study/quant_tasks.hpp"
 #include "tools/command.hpp"
@@ -26,7 +29,56 @@ struct QuantizeArgs {
   std::vector<std::string> merge;
   unsigned jobs = 0;
   bool no_tasks = false;
+  // NIR model: the import options of `hrsnn run MODEL.nir`.
+  std::optional<double> dt_ms;
+  std::string nir_time_unit = "ms";
+  std::string nir_convention = "hrsnn";
+  std::string input_npy;
 };
+
+bool is_nir(const std::string& path) { return std::filesystem::path(path).extension() == ".nir"; }
+
+// The sweep's spec and model for a NIR file: the imported network and its input over the sweep's
+// fidelity_steps, the base format HardwareSpec{} (as `hrsnn run MODEL.nir --arith fixed`).
+// Refuses what needs a spec: the task scores and a baseline spec.
+NetworkSpec nir_model(const QuantizeArgs& a, const study::QuantSweepConfig& config, study::QuantRunOptions& opt) {
+  if (!a.dt_ms)
+    throw std::invalid_argument(a.spec +
+                                ": a NIR model needs the step: --dt-ms D (NIR parameters are continuous-time; "
+                                "docs/nir.md)");
+  const study::QuantTaskConfig& t = config.tasks;
+  if (!a.no_tasks && (t.memory || t.prediction != "none" || t.fsdd))
+    throw std::invalid_argument(fmt::format(
+        "{}: the task scores (MC, prediction, FSDD) drive a spec's reservoir through its [input]; a NIR model has "
+        "its own Input nodes instead: pass --no-tasks (or set tasks.memory = false, tasks.prediction = \"none\" in "
+        "{}); fidelity, activity, energy and footprint are scored on the model's own input",
+        a.spec, config.source));
+  if (!config.baseline_spec.empty())
+    throw std::invalid_argument(
+        fmt::format("{}: run.baseline_spec ({}) is the homogeneous twin of a spec; a NIR model has none: remove it "
+                    "from the sweep file",
+                    config.source, config.baseline_spec));
+  nir::ImportOptions io;
+  io.dt_ms = *a.dt_ms;
+  io.time_unit = nir::parse_time_unit(a.nir_time_unit);
+  io.convention = nir::parse_convention(a.nir_convention);
+  nir::NirRun run = nir::prepare_nir_run(a.spec, io, a.input_npy, config.fidelity_steps);
+  study::QuantModel model;
+  model.net = std::move(run.imp.net);
+  model.signal = std::move(run.signal);
+  model.files.emplace_back(a.spec);
+  if (!a.input_npy.empty()) model.files.emplace_back(a.input_npy);
+  model.options = {{"format", "nir"},
+                   {"dt_ms", *a.dt_ms},
+                   {"time_unit", a.nir_time_unit},
+                   {"convention", a.nir_convention},
+                   {"input", a.input_npy}};
+  opt.model = std::move(model);
+  NetworkSpec spec;
+  spec.source = a.spec;
+  spec.hardware = HardwareSpec{};
+  return spec;
+}
 
 std::string cell(const nlohmann::json& metrics, const std::string& name, const char* format) {
   if (!metrics.contains(name) || metrics[name]["mean"].is_null()) return "-";
@@ -56,10 +108,12 @@ void print_summary(const nlohmann::json& s) {
 }
 
 void run_quantize(const QuantizeArgs& a) {
-  const NetworkSpec spec = load_spec(a.spec);
   study::QuantSweepConfig config = study::load_quant_sweep(a.sweep);
-  study::make_points(config, spec.hardware);
   study::QuantRunOptions opt;
+  if (!is_nir(a.spec) && (a.dt_ms || !a.input_npy.empty() || a.nir_time_unit != "ms" || a.nir_convention != "hrsnn"))
+    throw std::invalid_argument("--dt-ms, --input, --nir-time-unit and --nir-convention apply to a NIR model (.nir)");
+  const NetworkSpec spec = is_nir(a.spec) ? nir_model(a, config, opt) : load_spec(a.spec);
+  study::make_points(config, spec.hardware);
   opt.out_dir = a.out.empty() ? std::filesystem::path("out") / "quant" : std::filesystem::path(a.out);
   opt.resume = a.resume;
   opt.threads = a.jobs;
@@ -68,7 +122,7 @@ void run_quantize(const QuantizeArgs& a) {
     opt.merge.push_back(std::filesystem::is_directory(m) ? std::filesystem::path(m) / "quant.jsonl"
                                                          : std::filesystem::path(m));
   if (!config.baseline_spec.empty()) opt.baseline = load_spec(config.baseline_spec);
-  if (!a.no_tasks) opt.tasks = study::make_study_task_evaluator(config.tasks);
+  if (!a.no_tasks && !opt.model) opt.tasks = study::make_study_task_evaluator(config.tasks);
   opt.progress = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
   if (is_root_rank())
     fmt::print(stderr, "{} points x {} seeds{}, writing {}{}\n", config.points.size(), config.seeds.size(),
@@ -96,7 +150,7 @@ const RegisterCommand reg{[](CLI::App& app) {
   auto args = std::make_shared<QuantizeArgs>();
   CLI::App* sub = app.add_subcommand(
       "quantize", "Quantization sweep: fidelity, MC, tasks, energy and memory of register formats and K profiles");
-  add_spec(sub, args->spec);
+  add_spec(sub, args->spec, "Network spec (TOML) or NIR model (.nir with --dt-ms, docs/nir.md)");
   sub->add_option("--config", args->sweep, "Sweep file (TOML, see docs/quantization.md)")->check(CLI::ExistingFile);
   add_alias(sub, "--sweep", "--config", args->sweep)->check(CLI::ExistingFile);
   sub->add_option("--out", args->out, "Output directory (default out/quant)");
@@ -114,14 +168,18 @@ const RegisterCommand reg{[](CLI::App& app) {
       ->check(CLI::ExistingPath);
   sub->add_flag("--no-tasks", args->no_tasks,
                 "Fidelity, activity, energy and footprint only (no MC, prediction, FSDD)");
+  sub->add_option("--dt-ms", args->dt_ms, "NIR model: the step D in ms (required for a .nir model)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--nir-time-unit", args->nir_time_unit, "NIR model: unit of the file's time constants (default ms)")
+      ->check(CLI::IsMember({"ms", "s"}));
+  sub->add_option("--nir-convention", args->nir_convention, "NIR model: discretization (as hrsnn run, docs/nir.md)")
+      ->check(CLI::IsMember({"hrsnn", "paper"}));
+  sub->add_option("--input", args->input_npy,
+                  "NIR model: input array (.npy, steps x input columns; default zeros; rows past the sweep's "
+                  "fidelity_steps are not used)")
+      ->check(CLI::ExistingFile);
   sub->callback([args] {
     require_spec(args->spec);
-    if (std::filesystem::path(args->spec).extension() == ".nir")
-      throw std::invalid_argument(
-          fmt::format("{}: quantize is not supported for NIR models yet (the sweep re-samples a TOML spec per seed); "
-                      "run the model on the fixed core with `hrsnn run {} --dt-ms D --arith fixed` and compare with "
-                      "--arith float64 (docs/nir.md)",
-                      args->spec, args->spec));
     if (args->sweep.empty()) throw CLI::RequiredError("--config (the sweep file, a TOML file)");
     run_quantize(*args);
   });

@@ -36,6 +36,9 @@ struct RunArgs {
   std::string input_npy;
   std::string export_nir;
   std::optional<uint64_t> snapshot_after;
+  // The raster and probes as NIR data (NIRGraphData, docs/nir.md).
+  std::string nir_data;
+  std::string nir_data_spikes = "events";
 };
 
 bool is_nir(const std::string& path) { return std::filesystem::path(path).extension() == ".nir"; }
@@ -56,8 +59,10 @@ void print_table(const nlohmann::json& s) {
              s["bytes_per_synapse"].get<double>(), s["raster_hash"].get<std::string>());
 }
 
-// Writes summary.json, spikes and probes of a finished run; prints the table.
-void write_outputs(const RunArgs& args, const nlohmann::json& summary, const RunResult& result);
+// Writes summary.json, spikes and probes of a finished run (and with --nir-data the NIR data
+// file, times in steps of `data_dt`: the step in the time unit of the NIR graph); prints the table.
+void write_outputs(const RunArgs& args, const nlohmann::json& summary, const RunResult& result, const Network& net,
+                   double data_dt);
 
 void run_nir_command(const RunArgs& args) {
   if (!args.dt_ms)
@@ -105,7 +110,9 @@ void run_nir_command(const RunArgs& args) {
                     {"bias_channel", imp.bias_channel},
                     {"input_file", args.input_npy},
                     {"notes", imp.notes}};
-  write_outputs(args, summary, result);
+  // The data's times are in the graph's unit, as its time constants.
+  const double data_dt = io.time_unit == nir::TimeUnit::Seconds ? *args.dt_ms * 1e-3 : *args.dt_ms;
+  write_outputs(args, summary, result, imp.net, data_dt);
 }
 
 void run_command(const RunArgs& args) {
@@ -153,10 +160,11 @@ void run_command(const RunArgs& args) {
     if (!args.quiet) fmt::print(stderr, "network exported to {} (NIR)\n", args.export_nir);
   }
   const RunResult result = run_network(net, signal, spec.simulation.steps, opt);
-  write_outputs(args, run_summary(spec, net, result), result);
+  write_outputs(args, run_summary(spec, net, result), result, net, net.dt_ms);
 }
 
-void write_outputs(const RunArgs& args, const nlohmann::json& summary, const RunResult& result) {
+void write_outputs(const RunArgs& args, const nlohmann::json& summary, const RunResult& result, const Network& net,
+                   double data_dt) {
   const std::filesystem::path out = args.out.empty()
                                         ? std::filesystem::path("out") / std::filesystem::path(args.spec).stem()
                                         : std::filesystem::path(args.out);
@@ -187,8 +195,16 @@ void write_outputs(const RunArgs& args, const nlohmann::json& summary, const Run
             << fmt::format("{:.17g}", result.probes.v[k * p + q] / result.voltage_scale) << '\n';
     });
   }
+  if (!args.nir_data.empty()) {
+    nir::RecordOptions ro;
+    ro.dt = data_dt;
+    ro.spikes_gridded = args.nir_data_spikes == "grid";
+    ro.probes = args.probes;
+    ro.probe_every = args.probe_every;
+    nir::write_nir_data(args.nir_data, nir::recorded_data(net, result, ro));
+  }
   print_table(summary);
-  fmt::print("  wrote {}\n", out.string());
+  fmt::print("  wrote {}{}\n", out.string(), args.nir_data.empty() ? "" : " and " + args.nir_data + " (NIR data)");
 }
 
 const RegisterCommand reg{[](CLI::App& app) {
@@ -223,10 +239,20 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_option("--input", args->input_npy,
                   "NIR model: input array (.npy, steps x input columns of currents or spikes; default zeros)")
       ->check(CLI::ExistingFile);
+  sub->add_option("--nir-data", args->nir_data,
+                  "Also write the raster (and probes) as NIR data (NIRGraphData: per population EventData / "
+                  "TimeGriddedData, docs/nir.md)");
+  sub->add_option("--nir-data-spikes", args->nir_data_spikes,
+                  "With --nir-data: spikes as events (EventData) or grid (TimeGriddedData of bools)")
+      ->check(CLI::IsMember({"events", "grid"}));
   sub->add_option("--export-nir", args->export_nir, "Write the instantiated network as a NIR file (docs/nir.md)");
   sub->add_option("--snapshot-after", args->snapshot_after,
                   "With --export-nir: export the weights after N steps, omitting (and listing) what has no NIR form");
-  sub->callback([args] { run_command(*args); });
+  sub->callback([args] {
+    if (args->nir_data.empty() && args->nir_data_spikes != "events")
+      throw std::invalid_argument("--nir-data-spikes goes with --nir-data FILE");
+    run_command(*args);
+  });
 }};
 
 }  // namespace

@@ -4,15 +4,20 @@
 // "identical for N steps: ..." or the first divergence. --probe IDS --probe-out FILE records the RTL
 // core's u and v of those neurons at every step, in the format of `hrsnn run --probe`
 // (step,neuron,u,v in threshold units: register / voltage_scale), for `hrsnn report --rtl-probes`.
+// A NIR model (MODEL.nir --dt-ms D, docs/nir.md) is imported as `hrsnn run MODEL.nir` does and
+// quantized to the format `--arith fixed` uses for it (or --profile's); what does not fit the core
+// (its sizes, delays, register format) is refused, naming the limit.
 // A build without the RTL (HRSNN_RTL=OFF or no Verilator) still has the subcommand, and it fails
 // saying so.
 #include "core/fixed/quantize.hpp"
 #include "core/io.hpp"
 #include "core/spec.hpp"
+#include "nir/nir.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <memory>
@@ -37,25 +42,85 @@ struct VerifyArgs {
   std::vector<uint32_t> probes;
   std::string probe_out;
   bool quiet = false;
+  // NIR model: the import options of `hrsnn run MODEL.nir`.
+  std::optional<double> dt_ms;
+  std::string nir_time_unit = "ms";
+  std::string nir_convention = "hrsnn";
+  std::string input_npy;
 };
 
 #ifdef HRSNN_HAVE_RTL
 
-void verify_command(const VerifyArgs& args) {
+bool is_nir(const std::string& path) { return std::filesystem::path(path).extension() == ".nir"; }
+
+// The named profile's format replacing `hardware`'s (the spec's [hardware] profile and overrides).
+void apply_profile(HardwareSpec& hardware, const std::string& profile) {
+  if (profile.empty()) return;
+  const fixed::HardwareProfile* p = fixed::find_hardware_profile(profile);
+  if (p == nullptr) throw std::invalid_argument(fmt::format("--profile: unknown hardware profile '{}'", profile));
+  hardware.profile = profile;
+  hardware.format = p->format;
+}
+
+struct Target {
+  Network net;
+  HardwareSpec hardware;
+  InputSignal signal;
+  uint64_t steps = 0;
+};
+
+Target spec_target(const VerifyArgs& args) {
   NetworkSpec spec = load_spec(args.spec);
   if (args.seed) spec.simulation.seed = *args.seed;
-  if (!args.profile.empty()) {
-    // The named profile's format replaces the spec's [hardware] profile and field overrides.
-    const fixed::HardwareProfile* p = fixed::find_hardware_profile(args.profile);
-    if (p == nullptr)
-      throw std::invalid_argument(fmt::format("--profile: unknown hardware profile '{}'", args.profile));
-    spec.hardware.profile = args.profile;
-    spec.hardware.format = p->format;
+  apply_profile(spec.hardware, args.profile);
+  Target t;
+  t.steps = args.steps.value_or(spec.simulation.steps);
+  t.net = build_network(spec);
+  t.hardware = spec.hardware;
+  t.signal = make_spec_signal(spec, t.steps);
+  return t;
+}
+
+// A NIR model as `hrsnn run MODEL.nir --arith fixed` runs it: HardwareSpec{} (or --profile).
+Target nir_target(const VerifyArgs& args) {
+  if (!args.dt_ms)
+    throw std::invalid_argument(args.spec +
+                                ": a NIR model needs the step: --dt-ms D (NIR parameters are continuous-time; "
+                                "docs/nir.md)");
+  nir::ImportOptions io;
+  io.dt_ms = *args.dt_ms;
+  io.time_unit = nir::parse_time_unit(args.nir_time_unit);
+  io.convention = nir::parse_convention(args.nir_convention);
+  io.seed = args.seed.value_or(1);
+  nir::NirRun run = nir::prepare_nir_run(args.spec, io, args.input_npy, args.steps);
+  Target t;
+  t.net = std::move(run.imp.net);
+  t.signal = std::move(run.signal);
+  t.steps = run.steps;
+  apply_profile(t.hardware, args.profile);
+  return t;
+}
+
+void verify_command(const VerifyArgs& args) {
+  if (!is_nir(args.spec) &&
+      (args.dt_ms || !args.input_npy.empty() || args.nir_time_unit != "ms" || args.nir_convention != "hrsnn"))
+    throw std::invalid_argument("--dt-ms, --input, --nir-time-unit and --nir-convention apply to a NIR model (.nir)");
+  const Target target = is_nir(args.spec) ? nir_target(args) : spec_target(args);
+  const Network& net = target.net;
+  const InputSignal& signal = target.signal;
+  const uint64_t steps = target.steps;
+  fixed::RegisterImage image;
+  try {
+    image = fixed::quantize(net, target.hardware);
+  } catch (const std::exception& e) {
+    if (!is_nir(args.spec)) throw;
+    throw std::invalid_argument(fmt::format(
+        "{}: the fixed-point core ({} format, as `hrsnn run MODEL.nir --arith fixed` uses) cannot represent it: {}",
+        args.spec, target.hardware.profile, e.what()));
   }
-  const uint64_t steps = args.steps.value_or(spec.simulation.steps);
-  const Network net = build_network(spec);
-  const fixed::RegisterImage image = fixed::quantize(net, spec.hardware);
-  const InputSignal signal = make_spec_signal(spec, steps);
+  if (const auto problems = rtl::core_fit_problems(net, image); !problems.empty())
+    throw std::invalid_argument(
+        fmt::format("{} does not fit the RTL core:\n  {}", args.spec, fmt::join(problems, "\n  ")));
 
   for (uint32_t id : args.probes)
     if (id >= net.size())
@@ -122,8 +187,9 @@ const RegisterCommand reg{[](CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "verify",
       "Run the RTL neuron core (Verilator) in lockstep with the fixed-point core; report the first divergence");
-  add_spec(sub, args->spec, "Network spec (TOML); must fit the core (e.g. examples/hrsnn_small.toml)");
-  sub->add_option("--steps", args->steps, "Number of steps (default: simulation.steps)");
+  add_spec(sub, args->spec,
+           "Network spec (TOML) or NIR model (.nir with --dt-ms); must fit the core (e.g. examples/hrsnn_small.toml)");
+  sub->add_option("--steps", args->steps, "Number of steps (default: simulation.steps; NIR: the --input rows)");
   sub->add_option("--seed", args->seed, "Seed (overrides simulation.seed)");
   sub->add_option("--vcd", args->vcd, "Write the RTL core's waveform (VCD, every clock cycle) to this file");
   sub->add_option("--profile", args->profile,
@@ -135,13 +201,16 @@ const RegisterCommand reg{[](CLI::App& app) {
                   "hrsnn report --rtl-probes)");
   add_alias(sub, "--probe-out", "--out DIR (DIR/probes.csv)", args->probe_out);
   sub->add_flag("--quiet", args->quiet, "No progress on stderr");
+  sub->add_option("--dt-ms", args->dt_ms, "NIR model: the step D in ms (required for a .nir model)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--nir-time-unit", args->nir_time_unit, "NIR model: unit of the file's time constants (default ms)")
+      ->check(CLI::IsMember({"ms", "s"}));
+  sub->add_option("--nir-convention", args->nir_convention, "NIR model: discretization (as hrsnn run, docs/nir.md)")
+      ->check(CLI::IsMember({"hrsnn", "paper"}));
+  sub->add_option("--input", args->input_npy, "NIR model: input array (.npy, steps x input columns; default zeros)")
+      ->check(CLI::ExistingFile);
   sub->callback([args, out_dir] {
     require_spec(args->spec);
-    if (std::filesystem::path(args->spec).extension() == ".nir")
-      throw std::invalid_argument(
-          fmt::format("{}: verify is not supported for NIR models yet; run the model on the fixed core with `hrsnn run "
-                      "{} --dt-ms D --arith fixed` (docs/nir.md)",
-                      args->spec, args->spec));
     if (!out_dir->empty()) args->probe_out = (std::filesystem::path(*out_dir) / "probes.csv").string();
     verify_command(*args);
   });

@@ -34,6 +34,13 @@ spec="$src/examples/hrsnn_small.toml"
   --out "$work/quant3" > "$work/quant3.log" 2>&1
 grep -q "3 MPI ranks" "$work/quant3.log"
 python3 "$src/tests/mpi/same_except_timing.py" "$work/quant1" "$work/quant3"
+# A NIR model: every rank imports it; rank 0 records (docs/nir.md).
+nir=("$src/examples/nir/recurrent_cuba.nir" --dt-ms 1 --input "$src/examples/nir/recurrent_cuba.input.npy"
+     --config "$work/sweep.toml" --no-tasks)
+"$hrsnn" quantize "${nir[@]}" --threads 2 --out "$work/nirq1" > "$work/nirq1.log" 2>&1
+"${mpi[@]}" "$hrsnn" quantize "${nir[@]}" --threads 1 --out "$work/nirq3" > "$work/nirq3.log" 2>&1
+grep -q "3 MPI ranks" "$work/nirq3.log"
+python3 "$src/tests/mpi/same_except_timing.py" "$work/nirq1" "$work/nirq3"
 # optimize --batch 3: each round's points spread over the ranks; rank 0 records them in index order.
 opt=(optimize "$src/tests/data/optimize/tiny.toml" --space "$src/tests/data/optimize/tiny_space.toml" --budget 9 --batch 3 --initial 3 --seeds 1
      --samples 150 --max-delay 5 --washout 20 --quiet)

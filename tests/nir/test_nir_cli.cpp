@@ -1,13 +1,15 @@
 // The command line on NIR models: hrsnn run MODEL.nir, hrsnn energy MODEL.nir,
-// hrsnn run SPEC --export-nir, and the clear refusals of quantize / verify.
+// hrsnn run SPEC --export-nir, hrsnn quantize MODEL.nir and hrsnn verify MODEL.nir.
 #include "nir/nir.hpp"
 #include "tests/nir/nir_test_util.hpp"
 #include "tests/support/cli.hpp"
 #include "tests/support/scratch_dir.hpp"
 
+#include <fmt/core.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -21,6 +23,11 @@ namespace {
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
 }
 
 }  // namespace
@@ -62,15 +69,140 @@ TEST_CASE("hrsnn run MODEL.nir refuses a missing step, a wrong input width and t
   CHECK_THAT(r.out, Catch::Contains("Conv2d"));
 }
 
-TEST_CASE("hrsnn quantize and verify say NIR models are not supported yet") {
-  const std::string model = nir_data("delay_recurrent.nir");
-  auto r = run_cli("quantize " + model + " --config /dev/null");
+TEST_CASE("hrsnn quantize MODEL.nir sweeps the imported network from the format hrsnn run --arith fixed uses") {
+  ScratchDir dir("nir_cli_quantize");
+  write_text(dir / "sweep.toml",
+             "[run]\nseeds = [1, 2]\nfidelity_steps = 300\nprobes = 4\n[tasks]\nmemory = false\n"
+             "prediction = \"none\"\n[[axis]]\nfield = \"decay_bits\"\nvalues = [8]\n");
+  std::filesystem::copy_file(nir_data("delay_recurrent.nir"), dir / "m.nir");
+  const std::string sweep = " --config " + (dir / "sweep.toml");
+  auto r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 1" + sweep + " --out " + (dir / "q"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  // The base point is `hrsnn run MODEL.nir --arith fixed`, the reference `--arith float64`.
+  const auto fixed_run =
+      run_cli("run " + (dir / "m.nir") + " --dt-ms 1 --steps 300 --arith fixed --quiet --out " + (dir / "fx"));
+  const auto float_run = run_cli("run " + (dir / "m.nir") + " --dt-ms 1 --steps 300 --quiet --out " + (dir / "fl"));
+  REQUIRE(fixed_run.status == 0);
+  REQUIRE(float_run.status == 0);
+  const auto q = read_json(dir / "q/quant.json");
+  CHECK(q["spec"] == dir / "m.nir");
+  const auto& base = q["points"][0];
+  REQUIRE(base["id"] == "base");
+  CHECK(base["errors"].empty());
+  CHECK(base["metrics"]["activity.spikes"]["mean"].get<double>() ==
+        read_json(dir / "fx/summary.json")["counts"]["spikes"].get<double>());
+  CHECK(q["reference"]["metrics"]["activity.spikes"]["mean"].get<double>() ==
+        read_json(dir / "fl/summary.json")["counts"]["spikes"].get<double>());
+  CHECK(base["metrics"]["fidelity.coincidence"]["n"] == 2);
+  CHECK(q["points"][1]["id"] == "decay_bits=8");
+  CHECK(q["points"][1]["metrics"].contains("footprint.total_bits_per_neuron"));
+
+  // The checkpoint covers the step, the time unit and the file's bytes.
+  r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 1" + sweep + " --out " + (dir / "q") + " --resume");
+  INFO(r.out);
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("(6 resumed, 0 run)"));
+  r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 0.5" + sweep + " --out " + (dir / "q") + " --resume");
   CHECK(r.status != 0);
-  CHECK_THAT(r.out, Catch::Contains("not supported for NIR models yet") && Catch::Contains("--arith fixed"));
-  r = run_cli("verify " + model);
+  CHECK_THAT(r.out, Catch::Contains("belongs to a different sweep (differs in: model)"));
+  // (the same network: the delay of 3 time units and the tau are read in s at D = 1 s)
+  r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 1000 --nir-time-unit s" + sweep + " --out " + (dir / "q") +
+              " --resume");
   CHECK(r.status != 0);
-  CHECK_THAT(r.out, Catch::Contains("not supported for NIR models yet"));
+  CHECK_THAT(r.out, Catch::Contains("belongs to a different sweep (differs in: model)"));
+  std::filesystem::copy_file(nir_data("cuba_recurrent.nir"), dir / "m.nir",
+                             std::filesystem::copy_options::overwrite_existing);
+  r = run_cli("quantize " + (dir / "m.nir") + " --dt-ms 1" + sweep + " --out " + (dir / "q") + " --resume");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("differs in: model, spec_digest"));
 }
+
+TEST_CASE("hrsnn quantize MODEL.nir refuses a missing step, tasks and a baseline spec") {
+  ScratchDir dir("nir_cli_quantize_refusals");
+  const std::string model = nir_data("delay_recurrent.nir");
+  write_text(dir / "tasks.toml", "[run]\nfidelity_steps = 100\n");
+  write_text(dir / "baseline.toml", "[run]\nfidelity_steps = 100\nbaseline_spec = \"" + nir_data("static_net.toml") +
+                                        "\"\n[tasks]\nmemory = false\nprediction = \"none\"\n");
+  auto r = run_cli("quantize " + model + " --config " + (dir / "tasks.toml") + " --out " + (dir / "a"));
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("--dt-ms D"));
+  r = run_cli("quantize " + model + " --dt-ms 1 --config " + (dir / "tasks.toml") + " --out " + (dir / "a"));
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("task scores") && Catch::Contains("--no-tasks"));
+  r = run_cli("quantize " + model + " --dt-ms 1 --config " + (dir / "baseline.toml") + " --out " + (dir / "a"));
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("baseline_spec") && Catch::Contains("a NIR model has none"));
+  r = run_cli("quantize " + nir_data("static_net.toml") + " --dt-ms 1 --config " + (dir / "tasks.toml") + " --out " +
+              (dir / "a"));
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("apply to a NIR model"));
+  // --no-tasks runs it.
+  r = run_cli("quantize " + model + " --dt-ms 1 --no-tasks --config " + (dir / "tasks.toml") + " --out " + (dir / "a"));
+  INFO(r.out);
+  CHECK(r.status == 0);
+}
+
+#ifdef HRSNN_HAVE_RTL
+
+TEST_CASE("hrsnn verify MODEL.nir runs the RTL core in lockstep with the fixed core on the imported model") {
+  ScratchDir dir("nir_cli_verify");
+  const std::string model = std::string(HRSNN_SOURCE_DIR) + "/examples/nir/recurrent_cuba.nir";
+  const std::string input =
+      " --dt-ms 1 --input " + std::string(HRSNN_SOURCE_DIR) + "/examples/nir/recurrent_cuba.input.npy";
+  const auto r = run_cli("verify " + model + input + " --quiet");
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("64 neurons, 607 synapses (0 plastic), 1000 steps, RTL profile loihi"));
+  // The RTL core spikes as `hrsnn run MODEL.nir --arith fixed` (the same register image).
+  const auto fx = run_cli("run " + model + input + " --arith fixed --quiet --out " + dir.string());
+  REQUIRE(fx.status == 0);
+  const auto spikes = read_json(dir / "summary.json")["counts"]["spikes"].get<uint64_t>();
+  CHECK(spikes > 1000);
+  CHECK_THAT(r.out, Catch::Contains(fmt::format("identical for 1000 steps: {} spikes", spikes)));
+}
+
+TEST_CASE("hrsnn verify MODEL.nir refuses what does not fit the RTL core, naming the limit") {
+  ScratchDir dir("nir_cli_verify_refusals");
+  // A 4-step delay: the core's ring holds delays of 1 to 3 steps.
+  auto r = run_cli("verify " + nir_data("delay_recurrent.nir") + " --dt-ms 1 --steps 50 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("does not fit the RTL core") &&
+                        Catch::Contains("'ring->ring+3': delay 4 steps: the core's delay ring allows 1 to 3"));
+  // v_reset != 0: the fixed core (Loihi) resets to 0.
+  r = run_cli("verify " + nir_data("cuba_recurrent.nir") + " --dt-ms 1 --steps 50 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out,
+             Catch::Contains("cuba_recurrent.nir: the fixed-point core (loihi format") && Catch::Contains("v_reset"));
+  // 300 neurons: the core holds 256.
+  write_text(dir / "big.toml",
+             "[simulation]\ndt_ms = 1.0\nsteps = 10\n[[populations]]\nname = \"A\"\nsize = 300\n"
+             "tau_mem_ms = 20.0\n[[projections]]\nname = \"AA\"\npre = \"A\"\npost = \"A\"\np = 0.01\n"
+             "weight = 0.1\n");
+  r = run_cli("run " + (dir / "big.toml") + " --export-nir " + (dir / "big.nir") + " --quiet --out " + (dir / "o"));
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  r = run_cli("verify " + (dir / "big.nir") + " --dt-ms 1 --steps 10 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("300 neurons: the core holds 1 to 256"));
+  // The step is required; the NIR options do not apply to a spec.
+  r = run_cli("verify " + nir_data("old_lif_no_reset.nir") + " --steps 10 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("--dt-ms D"));
+  r = run_cli("verify " + (dir / "big.toml") + " --dt-ms 1 --steps 10 --quiet");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("apply to a NIR model"));
+}
+
+#else
+
+TEST_CASE("hrsnn verify MODEL.nir in a build without the RTL says so") {
+  const auto r = run_cli("verify " + nir_data("old_lif_no_reset.nir") + " --dt-ms 1000 --nir-time-unit s --steps 10");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.out, Catch::Contains("THIS BUILD HAS NO RTL"));
+}
+
+#endif
 
 TEST_CASE("hrsnn energy MODEL.nir prices the NIR run's events") {
   const auto r = run_cli("energy " + nir_data("delay_recurrent.nir") + " --dt-ms 1 --steps 200 --quiet");

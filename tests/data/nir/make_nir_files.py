@@ -18,6 +18,11 @@ voltages v of NIR's equations), not in hrsnn's variables:
 where S_t is the node's summed input: an Input contributes its value at step t, a neuron node
 its spikes of step t - 1 (of step t - 1 - k through a Delay of k steps).
 
+It also writes recorded-data files in the layout of NIR's `write_data` (NIRGraphData: the
+types and scalars as attributes `__type__`, `dt`, `n_neurons`, `t_max`; arrays as gzip
+datasets), which tests/nir/test_nir_data.cpp reads with hrsnn's reader: `recorded_data.nir`
+(valid, including NIR's padding of EventData with index -1 and time inf) and malformed ones.
+
 Run with Debian's Python (python3-h5py, python3-numpy): /usr/bin/python3 make_nir_files.py
 It rewrites every file of this directory it owns; the outputs are deterministic.
 """
@@ -306,8 +311,60 @@ def malformed(rng):
     return cases
 
 
+# --------------------------------------------------------------------------------------------
+# Recorded data (NIRGraphData), the layout of NIR's write_data.
+
+
+def write_data(path, nodes, root_type="NIRGraphData", drop_attrs=()):
+    """nodes: {node: {observable: ("events", idx, time, n_neurons, t_max) | ("grid", data, dt)}};
+    drop_attrs: (node, observable, attribute) left out."""
+    with h5py.File(path, "w") as f:
+        f.attrs["__type__"] = root_type
+        ng = f.create_group("nodes")
+        for name, observables in nodes.items():
+            n = ng.create_group(name)
+            n.attrs["__type__"] = "NIRNodeData"
+            og = n.create_group("observables")
+            for oname, value in observables.items():
+                g = og.create_group(oname)
+                attrs = {}
+                if value[0] == "events":
+                    _, idx, time, n_neurons, t_max = value
+                    attrs = {"__type__": "EventData", "n_neurons": n_neurons, "t_max": t_max}
+                    g.create_dataset("idx", data=idx, dtype=idx.dtype, compression="gzip")
+                    g.create_dataset("time", data=time, dtype=time.dtype, compression="gzip")
+                else:
+                    _, data, dt = value
+                    attrs = {"__type__": "TimeGriddedData", "dt": dt}
+                    g.create_dataset("data", data=data, dtype=data.dtype, compression="gzip")
+                for key, v in attrs.items():
+                    if (name, oname, key) not in drop_attrs:
+                        g.attrs[key] = v
+
+
+def recorded_data():
+    # "hidden": 3 neurons, 4 events padded to 5 as NIR's to_event pads (-1, inf); its voltage on a
+    # (1, 2, 3) grid. "out": 2 neurons, spikes on a (1, 4, 2) bool grid.
+    idx = np.array([[0, 2, 1, 2, -1]], dtype=np.int64)
+    time = np.array([[0.25, 0.75, 1.25, 3.75, np.inf]])
+    v = np.arange(6, dtype=np.float64).reshape(1, 2, 3) / 4.0
+    grid = np.zeros((1, 4, 2), dtype=bool)
+    grid[0, 1, 0] = grid[0, 3, 1] = grid[0, 3, 0] = True
+    valid = {
+        "hidden": {"spikes": ("events", idx, time, 3, 2.0), "v": ("grid", v, 1.0)},
+        "out": {"spikes": ("grid", grid, 0.5)},
+    }
+    write_data("recorded_data.nir", valid)
+    write_data("bad_data_no_dt.nir", valid, drop_attrs=(("hidden", "v", "dt"),))
+    write_data("bad_data_two_samples.nir", {"out": {"spikes": ("grid", np.zeros((2, 4, 2), dtype=bool), 0.5)}})
+    write_data("bad_data_index.nir", {"hidden": {"spikes": ("events", np.array([[0, 3]]), np.array([[0.5, 1.0]]),
+                                                            3, 2.0)}})
+    write_data("bad_data_root.nir", valid, root_type="NIRNodeData")
+
+
 def main():
     os.chdir(HERE)
+    recorded_data()
     nodes, edges, inputs, steps = cuba_recurrent(np.random.default_rng(17))
     r1 = save_case("cuba_recurrent", nodes, edges, 1.0, inputs, steps)
     nodes, edges, inputs, steps = old_lif(np.random.default_rng(5))
