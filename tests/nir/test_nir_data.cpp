@@ -136,7 +136,7 @@ TEST_CASE("NIR data: a run's raster and probes come back exactly, as events and 
       CHECK(v.dt == 0.1 * 3);
       REQUIRE(v.steps == r.probes.step.size());
       uint64_t nan = 0;
-      for (double x : v.values) nan += std::isnan(x) ? 1 : 0;
+      for (double x : v.values) nan += std::isnan(x) ? 1U : 0U;
       CHECK(nan == v.steps * (v.neurons - 2));
       for (uint64_t k = 0; k < v.steps; ++k)
         for (const auto& [q, i] : columns) {
