@@ -1,6 +1,23 @@
 #include "core/foundation/recording.hpp"
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace hrsnn {
+
+void advise_huge_pages(void* data, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t{1} << 21;
+  const auto begin = reinterpret_cast<uintptr_t>(data);
+  const uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t last = (begin + bytes) & ~(kHuge - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // advice only
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
 
 uint64_t Raster::hash() const {
   uint64_t h = 0xCBF29CE484222325ULL;
