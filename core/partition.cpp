@@ -16,11 +16,13 @@ NeuronPartition partition_network(const Network& net, unsigned parts, uint32_t a
   out.bound[0] = 0;
   if (parts == 1) return out;
 
-  // Work per neuron: the update, plus one unit per incoming synapse (the share of the emission
-  // and of the post-spike walks it receives).
+  // Work per neuron: the update, plus per incoming synapse one unit for a static one (its share
+  // of the emission) and two for a plastic one (the row walk's update and the post-spike
+  // column walk). Measured on the example HRSNN with 2 threads: the emission phase takes 40.3
+  // and 40.4 us a step on the two members with 2, 42.7 and 34.9 with 1.
   std::vector<double> cost(n, 1.0);
   for (const Projection& pr : net.projections)
-    for (uint32_t post : pr.post) cost[post] += 1.0;
+    for (uint32_t post : pr.post) cost[post] += pr.plastic ? 2.0 : 1.0;
   double total = 0.0;
   for (double c : cost) total += c;
   double running = 0.0;
