@@ -76,13 +76,8 @@ FloatSimulator<Real>::FloatSimulator(const Network& net, const InputSignal* sign
       pr.eta_plus_col.resize(src.col_synapse.size());
       for (size_t c = 0; c < src.col_synapse.size(); ++c)
         pr.eta_plus_col[c] = static_cast<Real>(src.eta_plus[src.col_synapse[c]]);
-      if (reorder) {
-        std::vector<uint32_t> position(src.post.size());
-        for (size_t q = 0; q < position.size(); ++q) position[order[q]] = static_cast<uint32_t>(q);
-        pr.col_syn_stored.resize(src.col_synapse.size());
-        for (size_t c = 0; c < src.col_synapse.size(); ++c) pr.col_syn_stored[c] = position[src.col_synapse[c]];
-        pr.col_syn = pr.col_syn_stored.data();
-      }
+      pr.col_syn_stored = part_.stored_columns(src, p);
+      if (reorder) pr.col_syn = pr.col_syn_stored.data();
       pr.w_min = static_cast<Real>(src.w_min);
       pr.w_max = static_cast<Real>(src.w_max);
     }

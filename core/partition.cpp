@@ -70,6 +70,16 @@ NeuronPartition partition_network(const Network& net, unsigned parts, uint32_t a
   return out;
 }
 
+std::vector<uint32_t> NeuronPartition::stored_columns(const Projection& pr, size_t projection) const {
+  if (parts() == 1) return {};
+  const std::vector<uint32_t>& at = order[projection];
+  std::vector<uint32_t> position(at.size());
+  for (size_t q = 0; q < at.size(); ++q) position[at[q]] = static_cast<uint32_t>(q);
+  std::vector<uint32_t> columns(pr.col_synapse.size());
+  for (size_t c = 0; c < columns.size(); ++c) columns[c] = position[pr.col_synapse[c]];
+  return columns;
+}
+
 uint64_t NeuronPartition::position(const Projection& pr, size_t projection, uint64_t s) const {
   if (parts() == 1) return s;
   const auto row = static_cast<uint32_t>(std::upper_bound(pr.row_offset.begin(), pr.row_offset.end(), s) -

@@ -45,6 +45,9 @@ struct NeuronPartition {
   }
   // Where synapse s (CSR index) of a projection is stored.
   uint64_t position(const Projection& pr, size_t projection, uint64_t s) const;
+  // The stored position of every column entry (col_synapse through the order); empty with one
+  // member. Reads `order`, so before a simulator drops it.
+  std::vector<uint32_t> stored_columns(const Projection& pr, size_t projection) const;
 };
 
 // What one member of a step's team counts and finds, merged after the step. Each on its own

@@ -12,6 +12,7 @@
 #include "nir/nir.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
+#include "tools/nir_args.hpp"
 
 #include <fmt/core.h>
 
@@ -34,22 +35,13 @@ struct EnergyOptions {
   std::optional<std::string> arith;  // default float64
   std::optional<uint64_t> steps, seed;
   bool quiet = false;
-  // NIR model only.
-  std::optional<double> dt_ms;
-  std::string nir_time_unit = "ms";
-  std::string input_npy;
+  NirImportArgs nir;  // NIR model only
 };
-
-bool is_nir(const std::filesystem::path& p) { return !std::filesystem::is_directory(p) && p.extension() == ".nir"; }
 
 // Imports the NIR model and runs it as `hrsnn run MODEL.nir` would.
 energy::RunFacts run_nir_facts(const EnergyOptions& o) {
-  if (!o.dt_ms) throw std::invalid_argument(o.target + ": a NIR model needs the step: --dt-ms D (docs/nir.md)");
-  nir::ImportOptions io;
-  io.dt_ms = *o.dt_ms;
-  io.time_unit = nir::parse_time_unit(o.nir_time_unit);
-  io.seed = o.seed.value_or(1);
-  const nir::NirRun run = nir::prepare_nir_run(o.target, io, o.input_npy, o.steps);
+  const nir::ImportOptions io = nir_import_options(o.nir, o.target, o.seed.value_or(1));
+  const nir::NirRun run = nir::prepare_nir_run(o.target, io, o.nir.input_npy, o.steps);
   const nir::Imported& imp = run.imp;
   RunOptions opt;
   opt.arith = parse_arith(o.arith.value_or("float64"));
@@ -61,7 +53,7 @@ energy::RunFacts run_nir_facts(const EnergyOptions& o) {
   fmt::print(
       "ran {} (NIR, dt = {} ms, {}, {} steps): {} neurons, {} synapses, {} spikes, {} synaptic events, wall "
       "{:.3f} s\n\n",
-      o.target, *o.dt_ms, to_string(r.arith), r.steps, imp.net.size(), imp.net.synapse_count(), r.counts.total.spikes,
+      o.target, io.dt_ms, to_string(r.arith), r.steps, imp.net.size(), imp.net.synapse_count(), r.counts.total.spikes,
       r.counts.total.synaptic_events, r.wall_time_s);
   energy::RunFacts f;
   f.counts = r.counts.total;
@@ -95,8 +87,7 @@ void run_energy(const EnergyOptions& o) {
   const energy::ModelLibrary lib =
       energy::load_models(o.models_file.empty() ? energy::default_models_file() : std::filesystem::path(o.models_file));
   energy::RunFacts facts;
-  if ((o.dt_ms || !o.input_npy.empty() || o.nir_time_unit != "ms") && !is_nir(o.target))
-    throw std::invalid_argument("--dt-ms, --input and --nir-time-unit apply to a NIR model (.nir)");
+  if (!is_nir(o.target)) refuse_nir_import_options(o.nir);
   if (is_nir(o.target)) {
     facts = run_nir_facts(o);
   } else if (is_spec(o.target)) {
@@ -136,12 +127,7 @@ const RegisterCommand kRegisterEnergy{[](CLI::App& app) {
       ->check(CLI::PositiveNumber);
   sub->add_option("--seed", opts->seed, "SPEC only: seed (overrides simulation.seed)");
   sub->add_flag("--quiet", opts->quiet, "SPEC only: no progress on stderr");
-  sub->add_option("--dt-ms", opts->dt_ms, "NIR model: the step D in ms (required for a .nir model)")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--nir-time-unit", opts->nir_time_unit, "NIR model: unit of the file's time constants (default ms)")
-      ->check(CLI::IsMember({"ms", "s"}));
-  sub->add_option("--input", opts->input_npy, "NIR model: input array (.npy, steps x input columns; default zeros)")
-      ->check(CLI::ExistingFile);
+  add_nir_import_options(sub, opts->nir, "NIR model: input array (.npy, steps x input columns; default zeros)");
   sub->callback([opts, out_dir] {
     if (!out_dir->empty()) opts->json_out = (std::filesystem::path(*out_dir) / "energy.json").string();
     run_energy(*opts);

@@ -8,6 +8,7 @@
 #include "study/quant_sweep.hpp"
 #include "study/quant_tasks.hpp"
 #include "tools/command.hpp"
+#include "tools/nir_args.hpp"
 
 #include <fmt/core.h>
 
@@ -30,22 +31,14 @@ struct QuantizeArgs {
   unsigned jobs = 0;
   bool no_tasks = false;
   // NIR model: the import options of `hrsnn run MODEL.nir`.
-  std::optional<double> dt_ms;
-  std::string nir_time_unit = "ms";
-  std::string nir_convention = "hrsnn";
-  std::string input_npy;
+  NirImportArgs nir;
 };
-
-bool is_nir(const std::string& path) { return std::filesystem::path(path).extension() == ".nir"; }
 
 // The sweep's spec and model for a NIR file: the imported network and its input over the sweep's
 // fidelity_steps, the base format HardwareSpec{} (as `hrsnn run MODEL.nir --arith fixed`).
 // Refuses what needs a spec: the task scores and a baseline spec.
 NetworkSpec nir_model(const QuantizeArgs& a, const study::QuantSweepConfig& config, study::QuantRunOptions& opt) {
-  if (!a.dt_ms)
-    throw std::invalid_argument(a.spec +
-                                ": a NIR model needs the step: --dt-ms D (NIR parameters are continuous-time; "
-                                "docs/nir.md)");
+  const nir::ImportOptions io = nir_import_options(a.nir, a.spec, nir::ImportOptions{}.seed);
   const study::QuantTaskConfig& t = config.tasks;
   if (!a.no_tasks && (t.memory || t.prediction != "none" || t.fsdd))
     throw std::invalid_argument(fmt::format(
@@ -58,21 +51,17 @@ NetworkSpec nir_model(const QuantizeArgs& a, const study::QuantSweepConfig& conf
         fmt::format("{}: run.baseline_spec ({}) is the homogeneous twin of a spec; a NIR model has none: remove it "
                     "from the sweep file",
                     config.source, config.baseline_spec));
-  nir::ImportOptions io;
-  io.dt_ms = *a.dt_ms;
-  io.time_unit = nir::parse_time_unit(a.nir_time_unit);
-  io.convention = nir::parse_convention(a.nir_convention);
-  nir::NirRun run = nir::prepare_nir_run(a.spec, io, a.input_npy, config.fidelity_steps);
+  nir::NirRun run = nir::prepare_nir_run(a.spec, io, a.nir.input_npy, config.fidelity_steps);
   study::QuantModel model;
   model.net = std::move(run.imp.net);
   model.signal = std::move(run.signal);
   model.files.emplace_back(a.spec);
-  if (!a.input_npy.empty()) model.files.emplace_back(a.input_npy);
+  if (!a.nir.input_npy.empty()) model.files.emplace_back(a.nir.input_npy);
   model.options = {{"format", "nir"},
-                   {"dt_ms", *a.dt_ms},
-                   {"time_unit", a.nir_time_unit},
-                   {"convention", a.nir_convention},
-                   {"input", a.input_npy}};
+                   {"dt_ms", io.dt_ms},
+                   {"time_unit", a.nir.time_unit},
+                   {"convention", a.nir.convention},
+                   {"input", a.nir.input_npy}};
   opt.model = std::move(model);
   NetworkSpec spec;
   spec.source = a.spec;
@@ -110,8 +99,7 @@ void print_summary(const nlohmann::json& s) {
 void run_quantize(const QuantizeArgs& a) {
   study::QuantSweepConfig config = study::load_quant_sweep(a.sweep);
   study::QuantRunOptions opt;
-  if (!is_nir(a.spec) && (a.dt_ms || !a.input_npy.empty() || a.nir_time_unit != "ms" || a.nir_convention != "hrsnn"))
-    throw std::invalid_argument("--dt-ms, --input, --nir-time-unit and --nir-convention apply to a NIR model (.nir)");
+  if (!is_nir(a.spec)) refuse_nir_import_options(a.nir);
   const NetworkSpec spec = is_nir(a.spec) ? nir_model(a, config, opt) : load_spec(a.spec);
   study::make_points(config, spec.hardware);
   opt.out_dir = a.out.empty() ? std::filesystem::path("out") / "quant" : std::filesystem::path(a.out);
@@ -168,16 +156,9 @@ const RegisterCommand reg{[](CLI::App& app) {
       ->check(CLI::ExistingPath);
   sub->add_flag("--no-tasks", args->no_tasks,
                 "Fidelity, activity, energy and footprint only (no MC, prediction, FSDD)");
-  sub->add_option("--dt-ms", args->dt_ms, "NIR model: the step D in ms (required for a .nir model)")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--nir-time-unit", args->nir_time_unit, "NIR model: unit of the file's time constants (default ms)")
-      ->check(CLI::IsMember({"ms", "s"}));
-  sub->add_option("--nir-convention", args->nir_convention, "NIR model: discretization (as hrsnn run, docs/nir.md)")
-      ->check(CLI::IsMember({"hrsnn", "paper"}));
-  sub->add_option("--input", args->input_npy,
-                  "NIR model: input array (.npy, steps x input columns; default zeros; rows past the sweep's "
-                  "fidelity_steps are not used)")
-      ->check(CLI::ExistingFile);
+  add_nir_import_options(sub, args->nir,
+                         "NIR model: input array (.npy, steps x input columns; default zeros; rows past the sweep's "
+                         "fidelity_steps are not used)");
   sub->callback([args] {
     require_spec(args->spec);
     if (args->sweep.empty()) throw CLI::RequiredError("--config (the sweep file, a TOML file)");

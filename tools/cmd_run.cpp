@@ -9,6 +9,7 @@
 #include "nir/nir.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
+#include "tools/nir_args.hpp"
 
 #include <fmt/core.h>
 
@@ -30,18 +31,13 @@ struct RunArgs {
   bool quiet = false;
   bool dequantized = false;
   // NIR: import options (MODEL.nir) and export (SPEC --export-nir FILE).
-  std::optional<double> dt_ms;
-  std::string nir_time_unit = "ms";
-  std::string nir_convention = "hrsnn";
-  std::string input_npy;
+  NirImportArgs nir;
   std::string export_nir;
   std::optional<uint64_t> snapshot_after;
   // The raster and probes as NIR data (NIRGraphData, docs/nir.md).
   std::string nir_data;
   std::string nir_data_spikes = "events";
 };
-
-bool is_nir(const std::string& path) { return std::filesystem::path(path).extension() == ".nir"; }
 
 void print_table(const nlohmann::json& s) {
   fmt::print("{} ({}, {} steps, dt = {} ms, seed {})\n", s["spec"].get<std::string>(), s["arith"].get<std::string>(),
@@ -65,19 +61,11 @@ void write_outputs(const RunArgs& args, const nlohmann::json& summary, const Run
                    double data_dt);
 
 void run_nir_command(const RunArgs& args) {
-  if (!args.dt_ms)
-    throw std::invalid_argument(args.spec +
-                                ": a NIR model needs the step: --dt-ms D (NIR parameters are continuous-time; "
-                                "docs/nir.md)");
+  const nir::ImportOptions io = nir_import_options(args.nir, args.spec, args.seed.value_or(1));
   if (!args.export_network.empty() || !args.export_nir.empty() || args.dequantized || args.snapshot_after)
     throw std::invalid_argument(
         "--export-network, --export-nir, --snapshot-after and --dequantized apply to a spec (.toml), not a NIR model");
-  nir::ImportOptions io;
-  io.dt_ms = *args.dt_ms;
-  io.time_unit = nir::parse_time_unit(args.nir_time_unit);
-  io.convention = nir::parse_convention(args.nir_convention);
-  io.seed = args.seed.value_or(1);
-  const nir::NirRun run = nir::prepare_nir_run(args.spec, io, args.input_npy, args.steps);
+  const nir::NirRun run = nir::prepare_nir_run(args.spec, io, args.nir.input_npy, args.steps);
   const nir::Imported& imp = run.imp;
   const uint64_t steps = run.steps;
   RunOptions opt;
@@ -103,22 +91,21 @@ void run_nir_command(const RunArgs& args) {
   for (size_t k = 0; k < imp.outputs.size(); ++k)
     outputs.push_back({{"name", imp.outputs[k]}, {"from", imp.output_of[k]}});
   summary["nir"] = {{"version", imp.version},
-                    {"time_unit", args.nir_time_unit},
-                    {"convention", args.nir_convention},
+                    {"time_unit", args.nir.time_unit},
+                    {"convention", args.nir.convention},
                     {"inputs", inputs},
                     {"outputs", outputs},
                     {"bias_channel", imp.bias_channel},
-                    {"input_file", args.input_npy},
+                    {"input_file", args.nir.input_npy},
                     {"notes", imp.notes}};
   // The data's times are in the graph's unit, as its time constants.
-  const double data_dt = io.time_unit == nir::TimeUnit::Seconds ? *args.dt_ms * 1e-3 : *args.dt_ms;
+  const double data_dt = io.time_unit == nir::TimeUnit::Seconds ? io.dt_ms * 1e-3 : io.dt_ms;
   write_outputs(args, summary, result, imp.net, data_dt);
 }
 
 void run_command(const RunArgs& args) {
   if (is_nir(args.spec)) return run_nir_command(args);
-  if (args.dt_ms || !args.input_npy.empty() || args.nir_time_unit != "ms" || args.nir_convention != "hrsnn")
-    throw std::invalid_argument("--dt-ms, --input, --nir-time-unit and --nir-convention apply to a NIR model (.nir)");
+  refuse_nir_import_options(args.nir);
   if (args.snapshot_after && args.export_nir.empty())
     throw std::invalid_argument("--snapshot-after goes with --export-nir FILE");
   const NetworkSpec spec0 = load_spec(args.spec);
@@ -228,17 +215,8 @@ const RegisterCommand reg{[](CLI::App& app) {
   sub->add_flag("--quiet", args->quiet, "No progress on stderr");
   sub->add_flag("--dequantized", args->dequantized,
                 "Float backends: simulate the network as the fixed core represents it (quantize, then dequantize)");
-  sub->add_option("--dt-ms", args->dt_ms, "NIR model: the step D in ms (required for a .nir model)")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--nir-time-unit", args->nir_time_unit, "NIR model: unit of the file's time constants (default ms)")
-      ->check(CLI::IsMember({"ms", "s"}));
-  sub->add_option(
-         "--nir-convention", args->nir_convention,
-         "NIR model: discretization (hrsnn: forward Euler in hrsnn's step order; paper: refused, see docs/nir.md)")
-      ->check(CLI::IsMember({"hrsnn", "paper"}));
-  sub->add_option("--input", args->input_npy,
-                  "NIR model: input array (.npy, steps x input columns of currents or spikes; default zeros)")
-      ->check(CLI::ExistingFile);
+  add_nir_import_options(sub, args->nir,
+                         "NIR model: input array (.npy, steps x input columns of currents or spikes; default zeros)");
   sub->add_option("--nir-data", args->nir_data,
                   "Also write the raster (and probes) as NIR data (NIRGraphData: per population EventData / "
                   "TimeGriddedData, docs/nir.md)");

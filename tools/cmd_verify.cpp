@@ -15,6 +15,7 @@
 #include "nir/nir.hpp"
 #include "tools/cli_util.hpp"
 #include "tools/command.hpp"
+#include "tools/nir_args.hpp"
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
@@ -43,15 +44,10 @@ struct VerifyArgs {
   std::string probe_out;
   bool quiet = false;
   // NIR model: the import options of `hrsnn run MODEL.nir`.
-  std::optional<double> dt_ms;
-  std::string nir_time_unit = "ms";
-  std::string nir_convention = "hrsnn";
-  std::string input_npy;
+  NirImportArgs nir;
 };
 
 #ifdef HRSNN_HAVE_RTL
-
-bool is_nir(const std::string& path) { return std::filesystem::path(path).extension() == ".nir"; }
 
 // The named profile's format replacing `hardware`'s (the spec's [hardware] profile and overrides).
 void apply_profile(HardwareSpec& hardware, const std::string& profile) {
@@ -83,16 +79,8 @@ Target spec_target(const VerifyArgs& args) {
 
 // A NIR model as `hrsnn run MODEL.nir --arith fixed` runs it: HardwareSpec{} (or --profile).
 Target nir_target(const VerifyArgs& args) {
-  if (!args.dt_ms)
-    throw std::invalid_argument(args.spec +
-                                ": a NIR model needs the step: --dt-ms D (NIR parameters are continuous-time; "
-                                "docs/nir.md)");
-  nir::ImportOptions io;
-  io.dt_ms = *args.dt_ms;
-  io.time_unit = nir::parse_time_unit(args.nir_time_unit);
-  io.convention = nir::parse_convention(args.nir_convention);
-  io.seed = args.seed.value_or(1);
-  nir::NirRun run = nir::prepare_nir_run(args.spec, io, args.input_npy, args.steps);
+  const nir::ImportOptions io = nir_import_options(args.nir, args.spec, args.seed.value_or(1));
+  nir::NirRun run = nir::prepare_nir_run(args.spec, io, args.nir.input_npy, args.steps);
   Target t;
   t.net = std::move(run.imp.net);
   t.signal = std::move(run.signal);
@@ -102,9 +90,7 @@ Target nir_target(const VerifyArgs& args) {
 }
 
 void verify_command(const VerifyArgs& args) {
-  if (!is_nir(args.spec) &&
-      (args.dt_ms || !args.input_npy.empty() || args.nir_time_unit != "ms" || args.nir_convention != "hrsnn"))
-    throw std::invalid_argument("--dt-ms, --input, --nir-time-unit and --nir-convention apply to a NIR model (.nir)");
+  if (!is_nir(args.spec)) refuse_nir_import_options(args.nir);
   const Target target = is_nir(args.spec) ? nir_target(args) : spec_target(args);
   const Network& net = target.net;
   const InputSignal& signal = target.signal;
@@ -201,14 +187,7 @@ const RegisterCommand reg{[](CLI::App& app) {
                   "hrsnn report --rtl-probes)");
   add_alias(sub, "--probe-out", "--out DIR (DIR/probes.csv)", args->probe_out);
   sub->add_flag("--quiet", args->quiet, "No progress on stderr");
-  sub->add_option("--dt-ms", args->dt_ms, "NIR model: the step D in ms (required for a .nir model)")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--nir-time-unit", args->nir_time_unit, "NIR model: unit of the file's time constants (default ms)")
-      ->check(CLI::IsMember({"ms", "s"}));
-  sub->add_option("--nir-convention", args->nir_convention, "NIR model: discretization (as hrsnn run, docs/nir.md)")
-      ->check(CLI::IsMember({"hrsnn", "paper"}));
-  sub->add_option("--input", args->input_npy, "NIR model: input array (.npy, steps x input columns; default zeros)")
-      ->check(CLI::ExistingFile);
+  add_nir_import_options(sub, args->nir, "NIR model: input array (.npy, steps x input columns; default zeros)");
   sub->callback([args, out_dir] {
     require_spec(args->spec);
     if (!out_dir->empty()) args->probe_out = (std::filesystem::path(*out_dir) / "probes.csv").string();

@@ -142,13 +142,8 @@ FixedSimulator::FixedSimulator(const Network& net, const RegisterImage& image, c
       for (size_t c = 0; c < src.col_synapse.size(); ++c)
         pr.eta_plus_col[c] = static_cast<uint16_t>(pi.lr[src.col_synapse[c]].eta_plus_mant);
       pr.col_syn = src.col_synapse.data();
-      if (reorder) {
-        std::vector<uint32_t> position(src.post.size());
-        for (size_t q = 0; q < position.size(); ++q) position[order[q]] = static_cast<uint32_t>(q);
-        pr.col_syn_stored.resize(src.col_synapse.size());
-        for (size_t c = 0; c < src.col_synapse.size(); ++c) pr.col_syn_stored[c] = position[src.col_synapse[c]];
-        pr.col_syn = pr.col_syn_stored.data();
-      }
+      pr.col_syn_stored = part_.stored_columns(src, p);
+      if (reorder) pr.col_syn = pr.col_syn_stored.data();
       pr.consts = weight_update_consts(pr.params, fmt_);
     } else {
       if (src.post_size > (uint64_t{1} << (32 - wfb)))
