@@ -127,6 +127,19 @@ std::vector<Edge> ring(uint32_t n) {
   return e;
 }
 
+// 8 dense clusters of 8 whose members are interleaved in id order (neuron i in cluster i % 8),
+// with one edge from each cluster to the next.
+std::vector<Edge> interleaved_clusters() {
+  std::vector<Edge> clusters;
+  for (uint32_t c = 0; c < 8; ++c) {
+    for (uint32_t a = 0; a < 8; ++a)
+      for (uint32_t b = 0; b < 8; ++b)
+        if (a != b) clusters.push_back({a * 8 + c, b * 8 + c});
+    clusters.push_back({c, (c + 1) % 8});
+  }
+  return clusters;
+}
+
 }  // namespace
 
 TEST_CASE("map: a ring of 4 on a 2x2 mesh has the hand-counted messages, hops per direction, energy and latency") {
@@ -347,13 +360,7 @@ TEST_CASE("map: partition carries no more inter-core messages x hops than sequen
   const ChipSpec chip = tiny_chip(tc);
   // (a) a ring of 64 in id order; (b) 8 dense clusters of 8 whose members are interleaved in id
   // order (neuron i in cluster i % 8), with one edge from each cluster to the next.
-  std::vector<Edge> clusters;
-  for (uint32_t c = 0; c < 8; ++c) {
-    for (uint32_t a = 0; a < 8; ++a)
-      for (uint32_t b = 0; b < 8; ++b)
-        if (a != b) clusters.push_back({a * 8 + c, b * 8 + c});
-    clusters.push_back({c, (c + 1) % 8});
-  }
+  const std::vector<Edge> clusters = interleaved_clusters();
   // (c) a random graph (p = 0.2, a fixed linear congruential sequence): nothing for METIS to find,
   // so partition may keep sequential's cores, placed on the mesh.
   std::vector<Edge> random_edges;
@@ -392,13 +399,7 @@ TEST_CASE("map: partition beyond one chip splits by chips then cores, fits and s
   tc.neurons = 8;
   tc.max_chips = 4;
   const ChipSpec chip = tiny_chip(tc);
-  std::vector<Edge> clusters;
-  for (uint32_t c = 0; c < 8; ++c) {
-    for (uint32_t a = 0; a < 8; ++a)
-      for (uint32_t b = 0; b < 8; ++b)
-        if (a != b) clusters.push_back({a * 8 + c, b * 8 + c});
-    clusters.push_back({c, (c + 1) % 8});
-  }
+  const std::vector<Edge> clusters = interleaved_clusters();
   const MapGraph g = graph_of(64, clusters);
   const MapResult seq = map_network(chip, g, SynapseFields{}, MapOptions{});
   MapOptions po;
