@@ -127,6 +127,17 @@ std::vector<Edge> ring(uint32_t n) {
   return e;
 }
 
+// The network mapped with `sequential` and with `partition`, both required to fit every core.
+std::pair<MapResult, MapResult> sequential_and_partition(const ChipSpec& chip, const MapGraph& g) {
+  MapResult seq = map_network(chip, g, SynapseFields{}, MapOptions{});
+  MapOptions po;
+  po.strategy = Strategy::Partition;
+  MapResult part = map_network(chip, g, SynapseFields{}, po);
+  REQUIRE(seq.fit.per_core_fits());
+  REQUIRE(part.fit.per_core_fits());
+  return {std::move(seq), std::move(part)};
+}
+
 // 8 dense clusters of 8 whose members are interleaved in id order (neuron i in cluster i % 8),
 // with one edge from each cluster to the next.
 std::vector<Edge> interleaved_clusters() {
@@ -372,12 +383,7 @@ TEST_CASE("map: partition carries no more inter-core messages x hops than sequen
     }
   for (const auto& edges : {ring(64), clusters, random_edges}) {
     const MapGraph g = graph_of(64, edges);
-    const MapResult seq = map_network(chip, g, SynapseFields{}, MapOptions{});
-    MapOptions po;
-    po.strategy = Strategy::Partition;
-    const MapResult part = map_network(chip, g, SynapseFields{}, po);
-    REQUIRE(seq.fit.per_core_fits());
-    REQUIRE(part.fit.per_core_fits());
+    const auto [seq, part] = sequential_and_partition(chip, g);
     const double hs = message_hops(chip, g, seq.placement, {});
     const double hp = message_hops(chip, g, part.placement, {});
     CHECK(hp <= hs);
@@ -401,12 +407,7 @@ TEST_CASE("map: partition beyond one chip splits by chips then cores, fits and s
   const ChipSpec chip = tiny_chip(tc);
   const std::vector<Edge> clusters = interleaved_clusters();
   const MapGraph g = graph_of(64, clusters);
-  const MapResult seq = map_network(chip, g, SynapseFields{}, MapOptions{});
-  MapOptions po;
-  po.strategy = Strategy::Partition;
-  const MapResult part = map_network(chip, g, SynapseFields{}, po);
-  REQUIRE(seq.fit.per_core_fits());
-  REQUIRE(part.fit.per_core_fits());
+  const auto [seq, part] = sequential_and_partition(chip, g);
   REQUIRE(part.placement.core_ids() > chip.cores_per_chip());
   // Every cluster on one core: only the 8 cluster-to-cluster edges leave a core.
   std::vector<double> ones(64, 1.0);
