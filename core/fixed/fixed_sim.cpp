@@ -371,11 +371,9 @@ void FixedSimulator::plasticity_and_emission(unsigned k, bool plastic_whole, Mem
         // (= the row's CSR order) when member 0 walks plastic rows whole.
         const bool whole = learning && plastic_whole;
         const unsigned k_first = whole ? 0 : k, k_last = whole ? part_.parts() - 1 : k;
-        uint64_t begin = 0, end = 0;
         for (unsigned kk = k_first; kk <= k_last; ++kk) {
           const uint64_t* slice = part_.slices(src, p, kk);
-          begin = slice[lj];
-          end = slice[lj + 1];
+          const uint64_t begin = slice[lj], end = slice[lj + 1];
           if (pr.plastic && !plasticity_on_) {
             // Frozen: the plastic weights as they are, emitted like a static row's.
             const uint32_t* post = pr.post_local.data();
